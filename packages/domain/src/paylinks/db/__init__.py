@@ -1,0 +1,1 @@
+"""Database engines: SQLite (embedded default) or PostgreSQL, chosen by URL."""

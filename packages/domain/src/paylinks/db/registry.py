@@ -1,0 +1,21 @@
+"""Every table of the core, in one place for binding and migrations."""
+
+from piccolo.table import Table
+
+from paylinks.events.tables import EventTable
+from paylinks.idempotency.tables import IdempotencyTable
+from paylinks.images.tables import ImageTable
+from paylinks.links.tables import PaymentLinkTable
+from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
+
+TABLES: list[type[Table]] = [
+    StoreTable,
+    UserTable,
+    SessionTable,
+    ApiKeyTable,
+    VenueTable,
+    PaymentLinkTable,
+    ImageTable,
+    EventTable,
+    IdempotencyTable,
+]

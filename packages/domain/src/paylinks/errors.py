@@ -1,0 +1,44 @@
+"""Domain errors with stable codes; the API maps each kind to an HTTP status."""
+
+import msgspec
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    """Base of every error a use case raises on purpose. ``code`` is stable for clients."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+
+    def __init__(self, errors: list[FieldError], message: str = "The request is invalid.") -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    code = "resource_missing"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+def invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(field, message)])

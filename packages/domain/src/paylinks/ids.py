@@ -1,0 +1,37 @@
+"""Prefixed, time-ordered identifiers: ``plink_`` + a UUIDv7 as 32 lowercase hex digits.
+
+UUIDv7 sorts by creation time, so ordering by id is ordering by age: lists use the id as
+their cursor and need no separate ``created_at`` index.
+"""
+
+import re
+from enum import StrEnum
+
+import uuid_utils
+
+
+class Prefix(StrEnum):
+    STORE = "store"
+    USER = "user"
+    SESSION = "sess"
+    API_KEY = "key"
+    VENUE = "venue"
+    LINK = "plink"
+    IMAGE = "img"
+    PAYMENT = "pay"
+    REFUND = "re"
+    EVENT = "evt"
+    WEBHOOK_ENDPOINT = "we"
+    MESSAGE = "msg"
+
+
+_ID = re.compile(r"^(?P<prefix>[a-z]+)_(?P<hex>[0-9a-f]{32})$")
+
+
+def new_id(prefix: Prefix) -> str:
+    return f"{prefix}_{uuid_utils.uuid7().hex}"
+
+
+def is_id(value: str, prefix: Prefix) -> bool:
+    match = _ID.match(value)
+    return match is not None and match["prefix"] == prefix.value

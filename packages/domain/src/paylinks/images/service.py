@@ -1,0 +1,31 @@
+from datetime import datetime
+
+from paylinks.errors import NotFound
+from paylinks.ids import Prefix, new_id
+from paylinks.images import repository
+from paylinks.images.model import StoredImage, reencode
+from paylinks.stores.model import Principal
+
+
+async def upload_image(principal: Principal, upload: bytes, now: datetime) -> StoredImage:
+    image = reencode(upload)
+    image_id = new_id(Prefix.IMAGE)
+    await repository.insert(image_id, principal.store_id, image, now)
+    return StoredImage(id=image_id, store_id=principal.store_id,
+                       content_type=image.content_type, width=image.width,
+                       height=image.height, created_at=now)
+
+
+async def get_image(principal: Principal, image_id: str) -> StoredImage:
+    image = await repository.get(principal.store_id, image_id)
+    if image is None:
+        raise NotFound("No such image.")
+    return image
+
+
+async def image_content(image_id: str) -> tuple[str, bytes]:
+    """The re-encoded bytes, public: checkout pages show them to customers."""
+    found = await repository.get_content(image_id)
+    if found is None:
+        raise NotFound("No such image.")
+    return found

@@ -1,0 +1,119 @@
+"""Every query about payment links. Status filters are derived in SQL at request time."""
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from piccolo.columns.combination import And, Or, Where, WhereRaw
+
+from paylinks.links.model import (
+    AfterPayment,
+    AmountType,
+    CustomerFields,
+    InactiveReason,
+    LinkStatus,
+    LinkType,
+    PaymentLink,
+)
+from paylinks.links.tables import PaymentLinkTable as T
+
+_after_payment = msgspec.json.Decoder(AfterPayment)
+_customer_fields = msgspec.json.Decoder(CustomerFields)
+_metadata = msgspec.json.Decoder(dict[str, str])
+_encode = msgspec.json.encode
+
+_COLUMNS = [column for column in T._meta.columns]
+
+
+def _link(row: dict[str, Any]) -> PaymentLink:
+    reason = row["inactive_reason"]
+    return PaymentLink(
+        id=row["id"], store_id=row["store_id"], title=row["title"],
+        type=LinkType(row["type"]), amount_type=AmountType(row["amount_type"]),
+        currency=row["currency"], description=row["description"],
+        reference=row["reference"], amount=row["amount"], min_amount=row["min_amount"],
+        max_amount=row["max_amount"], max_payments=row["max_payments"],
+        expires_at=row["expires_at"], image_id=row["image_id"],
+        customer_fields=_customer_fields.decode(row["customer_fields"]),
+        after_payment=_after_payment.decode(row["after_payment"]),
+        venue_id=row["venue_id"], metadata=_metadata.decode(row["metadata"]),
+        inactive_reason=InactiveReason(reason) if reason else None,
+        payments_count=row["payments_count"], amount_collected=row["amount_collected"],
+        amount_refunded=row["amount_refunded"], created_at=row["created_at"],
+        deactivated_at=row["deactivated_at"],
+    )
+
+
+async def insert(link: PaymentLink) -> None:
+    await T.insert(T(
+        id=link.id, store_id=link.store_id, venue_id=link.venue_id, title=link.title,
+        description=link.description, reference=link.reference, type=link.type.value,
+        amount_type=link.amount_type.value, currency=link.currency, amount=link.amount,
+        min_amount=link.min_amount, max_amount=link.max_amount,
+        max_payments=link.max_payments, expires_at=link.expires_at, image_id=link.image_id,
+        customer_fields=_encode(link.customer_fields).decode(),
+        after_payment=_encode(link.after_payment).decode(),
+        metadata=_encode(link.metadata).decode(), inactive_reason=None, payments_count=0,
+        amount_collected=0, amount_refunded=0, created_at=link.created_at,
+        deactivated_at=None,
+    ))
+
+
+async def get(store_id: str, link_id: str) -> PaymentLink | None:
+    row = await T.select(*_COLUMNS).where((T.id == link_id) & (T.store_id == store_id)).first()
+    return _link(row) if row else None
+
+
+def _status_condition(status: LinkStatus, now: datetime) -> Where | And | Or:
+    if status is LinkStatus.INACTIVE:
+        return T.inactive_reason.is_not_null()
+    if status is LinkStatus.EXPIRED:
+        return T.inactive_reason.is_null() & (T.expires_at <= now)
+    return T.inactive_reason.is_null() & (T.expires_at.is_null() | (T.expires_at > now))
+
+
+class LinkFilter(msgspec.Struct, frozen=True, kw_only=True):
+    status: LinkStatus | None = None
+    type: LinkType | None = None
+    venue_id: str | None = None
+    q: str | None = None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def list_links(store_id: str, filters: LinkFilter, now: datetime, limit: int,
+                     starting_after: str | None) -> list[PaymentLink]:
+    """Newest first, ``limit + 1`` rows (the extra one tells the caller there is more)."""
+    query = T.select(*_COLUMNS).where(T.store_id == store_id)
+    if filters.status is not None:
+        query = query.where(_status_condition(filters.status, now))
+    if filters.type is not None:
+        query = query.where(T.type == filters.type.value)
+    if filters.venue_id is not None:
+        query = query.where(T.venue_id == filters.venue_id)
+    if filters.q:
+        pattern = _like_pattern(filters.q.lower())
+        # Portable case-insensitive substring search; the escape makes % and _ literal.
+        query = query.where(WhereRaw(
+            "(lower(title) LIKE {} ESCAPE '\\' OR lower(reference) LIKE {} ESCAPE '\\')",
+            pattern, pattern))
+    if starting_after:
+        query = query.where(T.id < starting_after)
+    rows = await query.order_by(T.id, ascending=False).limit(limit + 1)
+    return [_link(row) for row in rows]
+
+
+async def deactivate(store_id: str, link_id: str, now: datetime) -> bool:
+    """Mark an active link deactivated; False when it was already inactive.
+
+    A conditional update, so that a link paid to completion at the same moment keeps the
+    reason that came first.
+    """
+    rows = await T.update({T.inactive_reason: InactiveReason.DEACTIVATED.value,
+                           T.deactivated_at: now}).where(
+        (T.id == link_id) & (T.store_id == store_id) & T.inactive_reason.is_null()
+    ).returning(T.id)
+    return bool(rows)

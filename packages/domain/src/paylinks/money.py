@@ -1,0 +1,76 @@
+"""Money as integer minor units, with each currency's own exponent.
+
+Amounts are never floats: they are parsed from decimal strings and formatted only at the
+edges, with babel's currency data (JPY has 0 decimals, GBP 2, KWD 3).
+"""
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+#: The largest amount accepted anywhere: fits a signed 64-bit column with room for totals.
+MAX_AMOUNT = 10**15
+
+
+class MoneyError(ValueError):
+    """A currency code or an amount that cannot be used."""
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def normalize_currency(code: str) -> str:
+    """The ISO 4217 code in upper case, or MoneyError when babel does not know it."""
+    upper = code.strip().upper()
+    if len(upper) != 3 or upper not in _currencies():
+        raise MoneyError(f"'{code}' is not an ISO 4217 currency code.")
+    return upper
+
+
+@cache
+def exponent(currency: str) -> int:
+    """How many decimal places the currency's minor unit has."""
+    return int(get_currency_precision(normalize_currency(currency)))
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Parse a decimal string in major units into minor units, exactly.
+
+    ``"12.5"`` GBP is 1250; ``"100"`` JPY is 100; ``"1.001"`` GBP is an error.
+    """
+    cleaned = text.strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise MoneyError(f"'{text}' is not a number.") from None
+    if not value.is_finite() or not cleaned or cleaned[0] in "+" or "e" in cleaned.lower():
+        raise MoneyError(f"'{text}' is not a plain decimal amount.")
+    places = exponent(currency)
+    minor = value.scaleb(places)
+    if minor != minor.to_integral_value():
+        raise MoneyError(f"{currency} amounts have at most {places} decimal places.")
+    amount = int(minor)
+    if amount < 0:
+        raise MoneyError("The amount cannot be negative.")
+    if amount > MAX_AMOUNT:
+        raise MoneyError("The amount is too large.")
+    return amount
+
+
+def to_decimal(amount: int, currency: str) -> Decimal:
+    """Minor units as an exact Decimal in major units."""
+    return Decimal(amount).scaleb(-exponent(currency))
+
+
+def format_amount(amount: int, currency: str, locale: str = "en_GB") -> str:
+    """The amount for people, e.g. ``£12.50`` or ``¥100``."""
+    return str(format_currency(to_decimal(amount, currency), currency, locale=locale))
+
+
+def format_plain(amount: int, currency: str) -> str:
+    """Major units with exactly the currency's decimals and no symbol, e.g. ``12.50``."""
+    places = exponent(currency)
+    return f"{to_decimal(amount, currency):.{places}f}"

@@ -1,0 +1,140 @@
+"""One settings object, read from ``PAYLINKS_*`` environment variables and an optional ``.env``.
+
+A bad setting raises SettingsError naming the variable, so that a process stops at start
+with a clear message rather than failing later.
+"""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+from dotenv import dotenv_values
+
+PREFIX = "PAYLINKS_"
+
+
+class SettingsError(ValueError):
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{PREFIX}{name}: {problem}")
+        self.name = name
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    data_dir: Path = Path(".paylinks")
+    database_url: str = ""
+    broker_url: str = ""
+    secret_key: str = ""
+    api_url: str = "http://127.0.0.1:8000"
+    checkout_url: str = "http://127.0.0.1:3001"
+    dashboard_url: str = "http://127.0.0.1:3000"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    email_from: str = "Paylinks <no-reply@localhost>"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_api_base: str = ""
+    stripe_api_base: str = ""
+    webhooks_allow_private: bool = False
+    reservation_seconds: int = 900
+    rate_limit_per_minute: int = 60
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True,
+         "0": False, "false": False, "no": False, "off": False}
+
+
+def _coerce(name: str, raw: str, kind: type) -> object:
+    if kind is bool:
+        value = _BOOL.get(raw.strip().lower())
+        if value is None:
+            raise SettingsError(name, f"expected true or false, got {raw!r}")
+        return value
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(name, f"expected a whole number, got {raw!r}") from None
+    if kind is Path:
+        return Path(raw)
+    return raw
+
+
+def _check_url(name: str, value: str, schemes: tuple[str, ...]) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.netloc or parts.path):
+        raise SettingsError(name.upper(), f"expected a {' or '.join(schemes)} URL, got {value!r}")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from ``environ`` (default: the process environment) over the ``.env`` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    fields = {f.name: f.type for f in msgspec.structs.fields(Settings)}
+    kwargs: dict[str, object] = {}
+    for name, kind in fields.items():
+        raw = values.get(PREFIX + name.upper())
+        if raw is not None and raw != "":
+            kwargs[name] = _coerce(name.upper(), raw, kind)
+    settings = Settings(**kwargs)  # type: ignore[arg-type]
+    return _complete(settings)
+
+
+def _complete(settings: Settings) -> Settings:
+    """Validate and fill the embedded defaults that depend on other settings."""
+    data_dir = settings.data_dir
+    database_url = settings.database_url or f"sqlite:///{data_dir / 'paylinks.sqlite3'}"
+    _check_url("database_url", database_url, ("sqlite", "postgresql", "postgres"))
+    if settings.broker_url:
+        _check_url("broker_url", settings.broker_url, ("redis", "rediss"))
+    for name in ("api_url", "checkout_url", "dashboard_url"):
+        _check_url(name, getattr(settings, name), ("http", "https"))
+    if settings.reservation_seconds < 10:
+        raise SettingsError("RESERVATION_SECONDS", "must be at least 10 seconds")
+    if not 0 < settings.smtp_port < 65536:
+        raise SettingsError("SMTP_PORT", "must be a TCP port")
+    if settings.rate_limit_per_minute < 1:
+        raise SettingsError("RATE_LIMIT_PER_MINUTE", "must be at least 1")
+    secret_key = settings.secret_key or _local_secret_key(data_dir)
+    if len(secret_key) < 32:
+        raise SettingsError("SECRET_KEY", "must be at least 32 characters")
+    return msgspec.structs.replace(
+        settings,
+        database_url=database_url,
+        secret_key=secret_key,
+        api_url=settings.api_url.rstrip("/"),
+        checkout_url=settings.checkout_url.rstrip("/"),
+        dashboard_url=settings.dashboard_url.rstrip("/"),
+    )
+
+
+def _local_secret_key(data_dir: Path) -> str:
+    """On the embedded default, a random key kept in the data directory (mode 0600)."""
+    path = data_dir / "secret_key"
+    if path.is_file():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key

@@ -1,0 +1,124 @@
+"""Stores (tenants), their users, API keys and venues; the payments-activation rules."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import msgspec
+from email_validator import EmailNotValidError, validate_email
+
+from paylinks.errors import FieldError, ValidationFailed
+from paylinks.money import MoneyError, normalize_currency
+
+NAME_MAX = 120
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+
+
+class Gateway(StrEnum):
+    SANDBOX = "sandbox"
+    STRIPE = "stripe"
+
+
+class Store(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    currency: str
+    gateway: Gateway | None
+    payments_activated_at: datetime | None
+    created_at: datetime
+
+    @property
+    def payments_active(self) -> bool:
+        return self.gateway is not None
+
+
+class User(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    store_id: str
+    email: str
+    created_at: datetime
+
+
+class ApiKey(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    store_id: str
+    name: str
+    last4: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class Venue(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    store_id: str
+    name: str
+    address: str | None
+    created_at: datetime
+
+
+class Principal(msgspec.Struct, frozen=True):
+    """Who is calling: a store, through an API key or a user's session."""
+
+    store_id: str
+    payments_active: bool
+    user_id: str | None = None
+    session_id: str | None = None
+
+
+class StripeCredentials(msgspec.Struct, frozen=True):
+    secret_key: str
+    webhook_secret: str
+
+
+def normalize_email(field: str, email: str) -> str:
+    """The address in its normalised form, or ValidationFailed naming ``field``."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValidationFailed([FieldError(field, str(error))]) from None
+
+
+def validate_new_store(name: str, currency: str, email: str, password: str) -> tuple[str, str, str]:
+    """Check a sign-up; returns (name, currency, email) normalised."""
+    errors: list[FieldError] = []
+    clean_name = name.strip()
+    if not 1 <= len(clean_name) <= NAME_MAX:
+        errors.append(FieldError("name", f"Enter a store name of 1 to {NAME_MAX} characters."))
+    clean_currency = ""
+    try:
+        clean_currency = normalize_currency(currency)
+    except MoneyError as error:
+        errors.append(FieldError("currency", str(error)))
+    clean_email = ""
+    try:
+        clean_email = normalize_email("email", email)
+    except ValidationFailed as failed:
+        errors.extend(failed.errors)
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        errors.append(FieldError("password",
+                                 f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean_name, clean_currency, clean_email
+
+
+def validate_name(field: str, name: str) -> str:
+    clean = name.strip()
+    if not 1 <= len(clean) <= NAME_MAX:
+        raise ValidationFailed([FieldError(field, f"Enter 1 to {NAME_MAX} characters.")])
+    return clean
+
+
+def validate_stripe_credentials(secret_key: str | None, webhook_secret: str | None) -> StripeCredentials:
+    errors: list[FieldError] = []
+    key = (secret_key or "").strip()
+    hook = (webhook_secret or "").strip()
+    if not key.startswith(("sk_test_", "sk_live_", "rk_test_", "rk_live_")):
+        errors.append(FieldError("stripe_secret_key",
+                                 "A Stripe secret key starts with sk_test_ or sk_live_."))
+    if not hook.startswith("whsec_"):
+        errors.append(FieldError("stripe_webhook_secret",
+                                 "A Stripe webhook signing secret starts with whsec_."))
+    if errors:
+        raise ValidationFailed(errors)
+    return StripeCredentials(key, hook)

@@ -1,0 +1,189 @@
+"""Use cases of stores: sign-up, login, API keys, venues and payments activation."""
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from paylinks import secrets
+from paylinks.db.engine import transaction
+from paylinks.db.errors import is_unique_violation
+from paylinks.errors import Conflict, FieldError, NotFound, Unauthorized, ValidationFailed
+from paylinks.ids import Prefix, new_id
+from paylinks.pagination import Page, page_of
+from paylinks.stores import repository
+from paylinks.stores.model import (
+    ApiKey,
+    Gateway,
+    Principal,
+    Store,
+    User,
+    Venue,
+    normalize_email,
+    validate_name,
+    validate_new_store,
+    validate_stripe_credentials,
+)
+
+SESSION_LIFETIME = timedelta(days=14)
+API_KEY_PREFIX = "sk"
+SESSION_PREFIX = "sess"
+
+
+class NewStore(msgspec.Struct, frozen=True):
+    store: Store
+    user: User
+    api_key: ApiKey
+    api_key_secret: str
+
+
+class NewApiKey(msgspec.Struct, frozen=True):
+    key: ApiKey
+    secret: str
+
+
+async def create_store(name: str, currency: str, email: str, password: str,
+                       now: datetime) -> NewStore:
+    """A store with its first user and a first API key (whose secret is returned once)."""
+    name, currency, email = validate_new_store(name, currency, email, password)
+    password_hash = secrets.hash_password(password)
+    store = Store(id=new_id(Prefix.STORE), name=name, currency=currency, gateway=None,
+                  payments_activated_at=None, created_at=now)
+    user = User(id=new_id(Prefix.USER), store_id=store.id, email=email, created_at=now)
+    taken = ValidationFailed([FieldError("email", "An account with this email exists.")])
+    try:
+        async with transaction():
+            if await repository.email_taken(email):
+                raise taken
+            await repository.insert_store(store)
+            await repository.insert_user(user, password_hash)
+            new_key = await _insert_api_key(store.id, "Default key", now)
+    except Exception as error:
+        if is_unique_violation(error):
+            raise taken from None
+        raise
+    return NewStore(store=store, user=user, api_key=new_key.key, api_key_secret=new_key.secret)
+
+
+async def get_store(store_id: str) -> Store:
+    store = await repository.get_store(store_id)
+    if store is None:
+        raise NotFound("No such store.")
+    return store
+
+
+def require_payments(principal: Principal) -> None:
+    """409 ``payments_not_activated`` until the caller's store has activated payments."""
+    if not principal.payments_active:
+        raise Conflict("Activate payments for this store first (Store Settings > Payments).",
+                       code="payments_not_activated")
+
+
+async def activate_payments(store_id: str, gateway: Gateway, cipher: secrets.Cipher,
+                            now: datetime, stripe_secret_key: str | None = None,
+                            stripe_webhook_secret: str | None = None) -> Store:
+    key_enc = hook_enc = None
+    if gateway is Gateway.STRIPE:
+        credentials = validate_stripe_credentials(stripe_secret_key, stripe_webhook_secret)
+        key_enc = cipher.encrypt(credentials.secret_key)
+        hook_enc = cipher.encrypt(credentials.webhook_secret)
+    elif stripe_secret_key or stripe_webhook_secret:
+        raise ValidationFailed([FieldError("gateway", "Stripe keys go with the stripe gateway.")])
+    async with transaction():
+        await get_store(store_id)
+        await repository.set_gateway(store_id, gateway, now, key_enc, hook_enc)
+    return await get_store(store_id)
+
+
+async def login(email: str, password: str, now: datetime) -> tuple[User, str]:
+    """A new session token for the user; the same error for an unknown email or a bad
+    password, so that nobody learns which addresses have accounts."""
+    try:
+        clean_email = normalize_email("email", email)
+    except ValidationFailed:
+        clean_email = ""
+    found = await repository.find_user_by_email(clean_email) if clean_email else None
+    if not secrets.verify_password(found[1] if found else None, password) or found is None:
+        raise Unauthorized("The email or password is wrong.", code="invalid_credentials")
+    user = found[0]
+    token = secrets.new_token(SESSION_PREFIX)
+    await repository.insert_session(new_id(Prefix.SESSION), user, secrets.token_hash(token),
+                                    now, now + SESSION_LIFETIME)
+    return user, token
+
+
+async def logout(principal: Principal) -> None:
+    if principal.session_id is not None:
+        await repository.revoke_session(principal.session_id)
+
+
+async def authenticate(token: str, now: datetime) -> Principal:
+    """The caller behind a bearer token: an API key ``sk_…`` or a session ``sess_…``."""
+    digest = secrets.token_hash(token)
+    principal = None
+    if token.startswith(f"{API_KEY_PREFIX}_"):
+        principal = await repository.principal_for_api_key(digest)
+    elif token.startswith(f"{SESSION_PREFIX}_"):
+        principal = await repository.principal_for_session(digest, now)
+    if principal is None:
+        raise Unauthorized("The API key or session is missing, wrong or revoked.")
+    return principal
+
+
+async def get_user(user_id: str) -> User:
+    user = await repository.get_user(user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+async def _insert_api_key(store_id: str, name: str, now: datetime) -> NewApiKey:
+    secret = secrets.new_token(API_KEY_PREFIX)
+    key = ApiKey(id=new_id(Prefix.API_KEY), store_id=store_id, name=name, last4=secret[-4:],
+                 created_at=now, revoked_at=None)
+    await repository.insert_api_key(key, secrets.token_hash(secret))
+    return NewApiKey(key=key, secret=secret)
+
+
+async def create_api_key(principal: Principal, name: str, now: datetime) -> NewApiKey:
+    return await _insert_api_key(principal.store_id, validate_name("name", name), now)
+
+
+async def list_api_keys(principal: Principal) -> list[ApiKey]:
+    return await repository.list_api_keys(principal.store_id)
+
+
+async def revoke_api_key(principal: Principal, key_id: str, now: datetime) -> ApiKey:
+    await get_api_key(principal, key_id)
+    await repository.revoke_api_key(principal.store_id, key_id, now)
+    return await get_api_key(principal, key_id)
+
+
+async def get_api_key(principal: Principal, key_id: str) -> ApiKey:
+    key = await repository.get_api_key(principal.store_id, key_id)
+    if key is None:
+        raise NotFound("No such API key.")
+    return key
+
+
+async def create_venue(principal: Principal, name: str, address: str | None,
+                       now: datetime) -> Venue:
+    clean_address = (address or "").strip() or None
+    if clean_address is not None and len(clean_address) > 300:
+        raise ValidationFailed([FieldError("address", "At most 300 characters.")])
+    venue = Venue(id=new_id(Prefix.VENUE), store_id=principal.store_id,
+                  name=validate_name("name", name), address=clean_address, created_at=now)
+    await repository.insert_venue(venue)
+    return venue
+
+
+async def get_venue(principal: Principal, venue_id: str) -> Venue:
+    venue = await repository.get_venue(principal.store_id, venue_id)
+    if venue is None:
+        raise NotFound("No such venue.")
+    return venue
+
+
+async def list_venues(principal: Principal, limit: int,
+                      starting_after: str | None) -> Page[Venue]:
+    return page_of(await repository.list_venues(principal.store_id, limit, starting_after),
+                   limit)

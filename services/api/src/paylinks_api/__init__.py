@@ -1,0 +1,1 @@
+"""The Paylinks HTTP API (Litestar), its MCP tools and the ``paylinks`` command."""

@@ -1,0 +1,92 @@
+"""The app factory: one Litestar app per settings object."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from paylinks.clock import Clock, utc_now
+from paylinks.db import engine as db
+from paylinks.db.migrate import migrate
+from paylinks.settings import Settings
+from paylinks_api.context import ApiContext
+from paylinks_api.controllers.auth import AuthController
+from paylinks_api.controllers.images import ImageController
+from paylinks_api.controllers.links import PaymentLinkController
+from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
+from paylinks_api.idempotency import idempotency_middleware
+from paylinks_api.problems import EXCEPTION_HANDLERS
+from paylinks_api.ratelimit import RateLimiter
+from paylinks_api.security import provide_principal
+
+API_VERSION = "1.0.0"
+
+
+@get("/health", tags=["Health"], security=[], sync_to_thread=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, auto_migrate: bool | None = None,
+               route_handlers: list[Any] | None = None) -> Litestar:
+    """The API. On the embedded default (SQLite) it migrates the database at start-up;
+    ``route_handlers`` adds routes (the benchmark's floor, for one)."""
+    ctx = ApiContext.from_settings(settings, clock)
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        engine = db.make_engine(settings.database_url)
+        db.bind(engine)
+        await db.start(engine)
+        try:
+            if migrate_on_start:
+                await migrate()
+            yield
+        finally:
+            await db.stop(engine)
+
+    async def provide_ctx() -> ApiContext:
+        return ctx
+
+    async def provide_limiter() -> RateLimiter:
+        return limiter
+
+    return Litestar(
+        route_handlers=[
+            health, AuthController, StoreController, ApiKeyController, VenueController,
+            PaymentLinkController, ImageController, *(route_handlers or []),
+        ],
+        dependencies={
+            "ctx": Provide(provide_ctx),
+            "rate_limiter": Provide(provide_limiter),
+            "principal": Provide(provide_principal),
+        },
+        middleware=[DefineMiddleware(idempotency_middleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database],
+        state=State({"ctx": ctx}),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        openapi_config=OpenAPIConfig(
+            title="Paylinks API",
+            version=API_VERSION,
+            description="Payment links: create, share and get paid. Amounts are integer "
+                        "minor units; errors are RFC 9457 problem details.",
+            path="/docs",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(security_schemes={
+                "BearerAuth": SecurityScheme(type="http", scheme="bearer",
+                                             description="An API key sk_… or a session")}),
+            security=[{"BearerAuth": []}],
+        ),
+        debug=False,
+    )

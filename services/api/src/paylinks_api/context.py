@@ -1,0 +1,22 @@
+"""What every request handler needs besides the database: settings, clock, URLs, cipher."""
+
+from dataclasses import dataclass
+
+from paylinks.clock import Clock, utc_now
+from paylinks.links.model import PublicUrls
+from paylinks.secrets import Cipher
+from paylinks.settings import Settings
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    settings: Settings
+    clock: Clock
+    urls: PublicUrls
+    cipher: Cipher
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> "ApiContext":
+        return cls(settings=settings, clock=clock,
+                   urls=PublicUrls(settings.checkout_url, settings.api_url),
+                   cipher=Cipher(settings.secret_key))

@@ -1,0 +1,37 @@
+"""Sign-up, login and logout for the dashboard; rate-limited per client address."""
+
+from litestar import Controller, post
+from litestar.di import Provide
+from litestar.params import Body
+
+from paylinks.stores import service as stores
+from paylinks.stores.model import Principal
+from paylinks_api.context import ApiContext
+from paylinks_api.ratelimit import limit
+from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
+
+
+class AuthController(Controller):
+    path = "/v1/auth"
+    tags = ["Auth"]
+
+    @post("/signup", dependencies={"rate_limit": Provide(limit("auth"))}, security=[])
+    async def signup(self, data: SignUp, ctx: ApiContext, rate_limit: None) -> SignUpOut:
+        """Create a store and its first user; returns a session and the first API key."""
+        now = ctx.clock()
+        created = await stores.create_store(data.store_name, data.currency, data.email,
+                                            data.password, now)
+        _, token = await stores.login(data.email, data.password, now)
+        return SignUpOut(store_id=created.store.id, user_id=created.user.id, token=token,
+                         api_key=created.api_key_secret)
+
+    @post("/login", dependencies={"rate_limit": Provide(limit("auth"))}, security=[])
+    async def login(self, data: Login, ctx: ApiContext, rate_limit: None) -> SessionOut:
+        """Exchange an email and password for a session token (``sess_…``)."""
+        user, token = await stores.login(data.email, data.password, ctx.clock())
+        return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
+
+    @post("/logout", status_code=204)
+    async def logout(self, principal: Principal, data: None = Body(default=None)) -> None:
+        """End the current session (an API key is not affected)."""
+        await stores.logout(principal)

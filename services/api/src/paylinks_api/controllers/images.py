@@ -1,0 +1,61 @@
+"""Image uploads for links (verified and re-encoded) and their public, cacheable content."""
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+
+from paylinks.errors import FieldError, ValidationFailed
+from paylinks.images import service as images
+from paylinks.images.model import MAX_BYTES, StoredImage
+from paylinks.stores.model import Principal
+from paylinks_api.context import ApiContext
+
+ImageId = Annotated[str, Parameter(description="An image id (img_…)", max_length=64)]
+
+
+class ImageUpload(msgspec.Struct):
+    file: UploadFile
+
+
+class ImageOut(msgspec.Struct, kw_only=True):
+    id: str
+    url: str
+    content_type: str
+    width: int
+    height: int
+    created_at: str
+
+
+class ImageController(Controller):
+    path = "/v1/images"
+    tags = ["Images"]
+
+    @post("/", request_max_body_size=MAX_BYTES + 64 * 1024)
+    async def upload(
+        self, principal: Principal, ctx: ApiContext,
+        data: Annotated[ImageUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ImageOut:
+        """Upload a PNG, JPEG or WebP image (field ``file``, up to 5 MB)."""
+        if not isinstance(data.file, UploadFile):
+            raise ValidationFailed([FieldError("file", "Send the image as the file field.")])
+        content = await data.file.read(MAX_BYTES + 1)
+        image = await images.upload_image(principal, content, ctx.clock())
+        return _out(image, ctx)
+
+    @get("/{image_id:str}", security=[], media_type="application/octet-stream")
+    async def content(self, image_id: ImageId) -> Response[bytes]:
+        """The image itself; public, since checkout pages show it to customers."""
+        content_type, data = await images.image_content(image_id)
+        return Response(data, media_type=content_type,
+                        headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                 "X-Content-Type-Options": "nosniff"})
+
+
+def _out(image: StoredImage, ctx: ApiContext) -> ImageOut:
+    return ImageOut(id=image.id, url=ctx.urls.image_url(image.id),
+                    content_type=image.content_type, width=image.width, height=image.height,
+                    created_at=image.created_at.isoformat())

@@ -1,0 +1,122 @@
+"""``Idempotency-Key`` on every POST: the same key and body replays the first response for
+24 hours; the same key with another body is refused (409 ``idempotency_key_reused``).
+
+An ASGI middleware, so that it wraps every POST route the same way: it claims the key in
+the database before the handler runs, records the answer after, and forgets the key when
+the handler failed with a 5xx so that the client may retry.
+"""
+
+import hashlib
+from typing import Any
+
+import msgspec
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from paylinks.idempotency import service
+from paylinks.idempotency.model import KEY_MAX, Claim, StoredResponse, record_id, request_hash
+from paylinks_api.context import ApiContext
+from paylinks_api.problems import Problem
+
+HEADER = b"idempotency-key"
+REPLAYED = b"idempotent-replayed"
+
+
+def _problem(status: int, code: str, detail: str) -> bytes:
+    return msgspec.json.encode(Problem(type=f"urn:paylinks:problem:{code}", title="Conflict"
+                                       if status == 409 else "Bad request", status=status,
+                                       code=code, detail=detail))
+
+
+async def _send_body(send: Send, status: int, content_type: bytes, body: bytes,
+                     extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status,
+                "headers": headers + (extra or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _scope_of(headers: dict[bytes, bytes]) -> str:
+    """Keys belong to the caller's credential, so two stores never share one."""
+    token = headers.get(b"authorization", b"anonymous")
+    return hashlib.sha256(token).hexdigest()
+
+
+def idempotency_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        raw_key = headers.get(HEADER)
+        if raw_key is None:
+            await app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1").strip()
+        if not 1 <= len(key) <= KEY_MAX:
+            await _send_body(send, 400, b"application/problem+json", _problem(
+                400, "invalid_idempotency_key", f"Idempotency-Key is 1 to {KEY_MAX} characters."))
+            return
+
+        body = bytearray()
+        while True:
+            message = await receive()
+            body.extend(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+
+        ctx: ApiContext = scope["app"].state.ctx
+        rid = record_id(_scope_of(headers), key)
+        fingerprint = request_hash("POST", scope["path"], bytes(body))
+        claim, stored = await service.claim(rid, fingerprint, ctx.clock())
+        if claim is Claim.MISMATCH:
+            await _send_body(send, 409, b"application/problem+json", _problem(
+                409, "idempotency_key_reused",
+                "This Idempotency-Key was used with another request."))
+            return
+        if claim is Claim.IN_PROGRESS:
+            await _send_body(send, 409, b"application/problem+json", _problem(
+                409, "idempotency_key_in_use",
+                "A request with this Idempotency-Key is still running: retry shortly."),
+                [(b"retry-after", b"1")])
+            return
+        if claim is Claim.REPLAY and stored is not None:
+            await _send_body(send, stored.status_code, stored.content_type.encode(),
+                             stored.body.encode(), [(REPLAYED, b"true")])
+            return
+
+        replayed = False
+
+        async def replay_receive() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        status = 500
+        content_type = "application/json"
+        chunks: list[bytes] = []
+
+        async def capture_send(message: Message) -> None:
+            nonlocal status, content_type
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"content-type":
+                        content_type = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await app(scope, replay_receive, capture_send)
+        except BaseException:
+            await service.release(rid)
+            raise
+        if status >= 500:
+            await service.release(rid)
+            return
+        await service.save(rid, StoredResponse(status, content_type,
+                                               b"".join(chunks).decode("utf-8", "replace")))
+
+    return middleware

@@ -1,0 +1,149 @@
+"""Every error as RFC 9457 problem details: a stable ``code``, and the fields at fault."""
+
+import logging
+import re
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from paylinks.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+
+from paylinks_api.ratelimit import RateLimited
+
+log = logging.getLogger("paylinks.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+_STATUS_OF: list[tuple[type[DomainError], int]] = [
+    (RateLimited, 429),
+    (ValidationFailed, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unauthorized, 401),
+]
+
+_CODE_OF_STATUS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    500: "internal_error", 503: "unavailable",
+}
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+    retry_after: int | None = None
+
+
+def problem_response(status: int, code: str, detail: str | None = None,
+                     errors: list[FieldError] | None = None,
+                     headers: dict[str, str] | None = None,
+                     retry_after: int | None = None) -> Response[bytes]:
+    title = _TITLES.get(status, "Error")
+    body = Problem(type=f"urn:paylinks:problem:{code}", title=title, status=status, code=code,
+                   detail=detail, errors=errors, retry_after=retry_after)
+    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON,
+                    headers=headers)
+
+
+_TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
+    415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
+    500: "Internal server error", 503: "Service unavailable",
+}
+
+
+def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[bytes]:
+    status = next((s for kind, s in _STATUS_OF if isinstance(error, kind)), 400)
+    errors = error.errors if isinstance(error, ValidationFailed) else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers = {"Retry-After": str(retry_after)}
+    return problem_response(status, error.code, error.message, errors, headers, retry_after)
+
+
+# msgspec says where a value is wrong as "at `$.customer_fields.email`" or "`$[0]`".
+_PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
+_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
+
+
+def field_of(message: str, default: str) -> str:
+    """The dotted field name a msgspec error message points at."""
+    path = ""
+    if match := _PATH.search(message):
+        path = match["path"].replace("[", ".").replace("]", "").lstrip(".")
+    for pattern in (_UNKNOWN, _MISSING):
+        if match := pattern.search(message):
+            return f"{path}.{match['name']}" if path else match["name"]
+    return path or default
+
+
+def _clean(message: str) -> str:
+    return _PATH.sub("", message).strip(" -")
+
+
+def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[bytes]:
+    extra = error.extra if isinstance(error.extra, list) else []
+    errors: list[FieldError] = []
+    for item in extra:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "Invalid value."))
+        key = str(item.get("key") or "")
+        source = item.get("source")
+        default = key or ("body" if source in (None, "body") else str(source))
+        field = field_of(message, default) if source in (None, "body") else default
+        errors.append(FieldError(field, _clean(message) or "Invalid value."))
+    detail = str(error.detail)
+    if not errors and "JSON is malformed" in detail:
+        return problem_response(400, "invalid_json", "The body is not valid JSON.")
+    if not errors:
+        errors.append(FieldError("body", _clean(detail)))
+    return problem_response(422, "validation_error", "The request is invalid.", errors)
+
+
+def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
+    status = error.status_code
+    if status >= 500:
+        log.error("HTTP %s: %s", status, error.detail)
+        return problem_response(status, _CODE_OF_STATUS.get(status, "error"),
+                                "Something went wrong on our side.")
+    detail = str(error.detail) if error.detail else None
+    if status == 400 and detail and "JSON is malformed" in detail:
+        return problem_response(400, "invalid_json", "The body is not valid JSON.")
+    return problem_response(status, _CODE_OF_STATUS.get(status, "error"), detail,
+                            headers=dict(error.headers or {}))
+
+
+def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
+    # Logged with the traceback for operators; the client gets no internals.
+    log.exception("Unhandled error on %s %s", request.method, request.url.path,
+                  exc_info=error)
+    return problem_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error",
+                            "Something went wrong on our side.")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,62 @@
+"""A fixed-window request limit per client address, for login and public checkout routes.
+
+Kept in process memory: each API process limits on its own, which bounds abuse without a
+shared store; a deployment behind a proxy should also limit at the proxy.
+"""
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request
+
+from paylinks.errors import DomainError
+
+WINDOW_SECONDS = 60.0
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many requests: try again in {retry_after} s.")
+        self.retry_after = retry_after
+
+
+class RateLimiter:
+    def __init__(self, limit: int, window: float = WINDOW_SECONDS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self._monotonic = monotonic
+        self._windows: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def hit(self, scope: str, client: str) -> None:
+        """Count one request; raises RateLimited once the window's budget is spent."""
+        now = self._monotonic()
+        key = (scope, client)
+        start, count = self._windows.get(key, (now, 0))
+        if now - start >= self.window:
+            start, count = now, 0
+        if count >= self.limit:
+            raise RateLimited(max(1, math.ceil(start + self.window - now)))
+        self._windows[key] = (start, count + 1)
+        if len(self._windows) > 100_000:
+            self._forget_old(now)
+
+    def _forget_old(self, now: float) -> None:
+        self._windows = {k: v for k, v in self._windows.items() if now - v[0] < self.window}
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def limit(scope: str) -> Callable[..., Any]:
+    """A dependency that counts the request against ``scope``'s limit."""
+
+    async def guard(request: Request[Any, Any, Any], rate_limiter: RateLimiter) -> None:
+        rate_limiter.hit(scope, client_address(request))
+
+    return guard

@@ -1,0 +1,38 @@
+"""Request schemas of payment links; responses are the core's ``LinkView``."""
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from paylinks.links.model import (
+    AfterPayment,
+    AmountType,
+    CustomerFields,
+    LinkDraft,
+    LinkType,
+    ThankYou,
+)
+
+Minor = Annotated[int, msgspec.Meta(description="Integer minor units of the store currency")]
+
+
+class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(description="Shown to the customer; 1–120 characters")]
+    type: LinkType = LinkType.REUSABLE
+    amount_type: AmountType = AmountType.FIXED
+    description: str | None = None
+    reference: Annotated[str | None, msgspec.Meta(description="Internal, searchable")] = None
+    amount: Minor | None = None
+    min_amount: Minor | None = None
+    max_amount: Minor | None = None
+    max_payments: int | None = None
+    expires_at: datetime | None = None
+    image_id: str | None = None
+    customer_fields: CustomerFields = CustomerFields()
+    after_payment: AfterPayment = ThankYou()
+    venue_id: str | None = None
+    metadata: dict[str, str] = {}
+
+    def to_draft(self) -> LinkDraft:
+        return LinkDraft(**msgspec.structs.asdict(self))
