@@ -1,0 +1,108 @@
+"""The ``paylinks`` command: run the system, migrate, administer stores."""
+
+import asyncio
+import json
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.panel import Panel
+
+from paylinks.clock import utc_now
+from paylinks.db.migrate import migrate as run_migrations
+from paylinks.errors import ValidationFailed
+from paylinks.settings import Settings
+from paylinks.stores import service as stores
+from paylinks_api.app import create_app
+from paylinks_api.demo import ensure_demo_store
+from paylinks_api.runtime import database, err, settings_or_exit
+
+app = typer.Typer(help="Paylinks: self-hostable payment links.", no_args_is_help=True,
+                  add_completion=False)
+admin = typer.Typer(help="Administer stores.", no_args_is_help=True)
+app.add_typer(admin, name="admin")
+out = Console()
+
+Host = Annotated[str, typer.Option(help="Address to listen on")]
+Port = Annotated[int, typer.Option(help="TCP port", min=1, max=65535)]
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                proxy_headers=False, server_header=False)
+
+
+@app.command()
+def api(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the REST API (on SQLite it migrates the database itself)."""
+    _serve(settings_or_exit(), host, port)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    settings = settings_or_exit()
+
+    async def run() -> str:
+        async with database(settings, migrated=False):
+            return await run_migrations()
+
+    out.print(asyncio.run(run()))
+
+
+@app.command()
+def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run everything on the embedded default, with a demo store on first run."""
+    settings = settings_or_exit()
+
+    async def prepare() -> None:
+        async with database(settings):
+            login = await ensure_demo_store(settings)
+        out.print(Panel.fit(
+            f"API        http://{host}:{port}   (docs: http://{host}:{port}/docs)\n"
+            f"Demo login {login.email} / {login.password}\n"
+            f"API key    {login.api_key}\n\n"
+            f"Try: curl -H 'Authorization: Bearer {login.api_key}' "
+            f"http://{host}:{port}/v1/payment-links",
+            title="Paylinks is up", border_style="green"))
+
+    asyncio.run(prepare())
+    _serve(settings, host, port)
+
+
+@admin.command("create-store")
+def create_store(
+    name: Annotated[str, typer.Option(help="The store's name")],
+    email: Annotated[str, typer.Option(help="The first user's email")],
+    password: Annotated[str, typer.Option(help="The first user's password")],
+    currency: Annotated[str, typer.Option(help="ISO 4217 code, fixed for good")] = "GBP",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Create a store with its first user and API key (the key is shown only now)."""
+    settings = settings_or_exit()
+
+    async def run() -> stores.NewStore:
+        async with database(settings):
+            return await stores.create_store(name, currency, email, password, utc_now())
+
+    try:
+        created = asyncio.run(run())
+    except ValidationFailed as failed:
+        for error in failed.errors:
+            err.print(f"[red]{error.field}[/]: {error.message}")
+        raise typer.Exit(2) from None
+    result = {"store_id": created.store.id, "user_id": created.user.id,
+              "api_key": created.api_key_secret}
+    if as_json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            out.print(f"{key}: {value}")
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

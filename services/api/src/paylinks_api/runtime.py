@@ -1,0 +1,36 @@
+"""Running things outside a request: settings at start-up, the database for a command."""
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from rich.console import Console
+
+from paylinks.db import engine as db
+from paylinks.db.migrate import migrate
+from paylinks.settings import Settings, SettingsError, load_settings
+
+err = Console(stderr=True)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a message naming the bad one and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        err.print(f"[bold red]Bad setting[/] {error}")
+        sys.exit(2)
+
+
+@asynccontextmanager
+async def database(settings: Settings, *, migrated: bool = True) -> AsyncIterator[None]:
+    """The database bound for a one-off command, migrated first on the embedded default."""
+    engine = db.make_engine(settings.database_url)
+    db.bind(engine)
+    await db.start(engine)
+    try:
+        if migrated and settings.is_sqlite:
+            await migrate()
+        yield
+    finally:
+        await db.stop(engine)
