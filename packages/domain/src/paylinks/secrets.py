@@ -43,8 +43,9 @@ class Cipher:
     """Symmetric encryption of small secrets (Fernet: AES-128-CBC + HMAC-SHA256)."""
 
     def __init__(self, secret_key: str) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"paylinks-at-rest-v1").derive(secret_key.encode())
+        key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"paylinks-at-rest-v1"
+        ).derive(secret_key.encode())
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
     def encrypt(self, plaintext: str) -> str:
@@ -54,4 +55,6 @@ class Cipher:
         try:
             return self._fernet.decrypt(ciphertext.encode()).decode()
         except InvalidToken:
-            raise ValueError("The secret cannot be decrypted with this PAYLINKS_SECRET_KEY.") from None
+            raise ValueError(
+                "The secret cannot be decrypted with this PAYLINKS_SECRET_KEY."
+            ) from None

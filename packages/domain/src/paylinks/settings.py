@@ -54,8 +54,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return Path(self.database_url.removeprefix("sqlite:///"))
 
 
-_BOOL = {"1": True, "true": True, "yes": True, "on": True,
-         "0": False, "false": False, "no": False, "off": False}
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _coerce(name: str, raw: str, kind: type) -> object:

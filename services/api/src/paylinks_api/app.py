@@ -35,8 +35,13 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, auto_migrate: bool | None = None,
-               route_handlers: list[Any] | None = None) -> Litestar:
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    auto_migrate: bool | None = None,
+    route_handlers: list[Any] | None = None,
+) -> Litestar:
     """The API. On the embedded default (SQLite) it migrates the database at start-up;
     ``route_handlers`` adds routes (the benchmark's floor, for one)."""
     ctx = ApiContext.from_settings(settings, clock)
@@ -63,8 +68,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, auto_migrate: bool
 
     return Litestar(
         route_handlers=[
-            health, AuthController, StoreController, ApiKeyController, VenueController,
-            PaymentLinkController, ImageController, *(route_handlers or []),
+            health,
+            AuthController,
+            StoreController,
+            ApiKeyController,
+            VenueController,
+            PaymentLinkController,
+            ImageController,
+            *(route_handlers or []),
         ],
         dependencies={
             "ctx": Provide(provide_ctx),
@@ -80,12 +91,16 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, auto_migrate: bool
             title="Paylinks API",
             version=API_VERSION,
             description="Payment links: create, share and get paid. Amounts are integer "
-                        "minor units; errors are RFC 9457 problem details.",
+            "minor units; errors are RFC 9457 problem details.",
             path="/docs",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
-            components=Components(security_schemes={
-                "BearerAuth": SecurityScheme(type="http", scheme="bearer",
-                                             description="An API key sk_… or a session")}),
+            components=Components(
+                security_schemes={
+                    "BearerAuth": SecurityScheme(
+                        type="http", scheme="bearer", description="An API key sk_… or a session"
+                    )
+                }
+            ),
             security=[{"BearerAuth": []}],
         ),
         debug=False,

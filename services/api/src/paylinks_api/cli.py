@@ -18,8 +18,9 @@ from paylinks_api.app import create_app
 from paylinks_api.demo import ensure_demo_store
 from paylinks_api.runtime import database, err, settings_or_exit
 
-app = typer.Typer(help="Paylinks: self-hostable payment links.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Paylinks: self-hostable payment links.", no_args_is_help=True, add_completion=False
+)
 admin = typer.Typer(help="Administer stores.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 out = Console()
@@ -29,8 +30,14 @@ Port = Annotated[int, typer.Option(help="TCP port", min=1, max=65535)]
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                proxy_headers=False, server_header=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 @app.command()
@@ -59,13 +66,17 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     async def prepare() -> None:
         async with database(settings):
             login = await ensure_demo_store(settings)
-        out.print(Panel.fit(
-            f"API        http://{host}:{port}   (docs: http://{host}:{port}/docs)\n"
-            f"Demo login {login.email} / {login.password}\n"
-            f"API key    {login.api_key}\n\n"
-            f"Try: curl -H 'Authorization: Bearer {login.api_key}' "
-            f"http://{host}:{port}/v1/payment-links",
-            title="Paylinks is up", border_style="green"))
+        out.print(
+            Panel.fit(
+                f"API        http://{host}:{port}   (docs: http://{host}:{port}/docs)\n"
+                f"Demo login {login.email} / {login.password}\n"
+                f"API key    {login.api_key}\n\n"
+                f"Try: curl -H 'Authorization: Bearer {login.api_key}' "
+                f"http://{host}:{port}/v1/payment-links",
+                title="Paylinks is up",
+                border_style="green",
+            )
+        )
 
     asyncio.run(prepare())
     _serve(settings, host, port)
@@ -92,8 +103,11 @@ def create_store(
         for error in failed.errors:
             err.print(f"[red]{error.field}[/]: {error.message}")
         raise typer.Exit(2) from None
-    result = {"store_id": created.store.id, "user_id": created.user.id,
-              "api_key": created.api_key_secret}
+    result = {
+        "store_id": created.store.id,
+        "user_id": created.user.id,
+        "api_key": created.api_key_secret,
+    }
     if as_json:
         print(json.dumps(result))
     else:

@@ -17,6 +17,9 @@ class ApiContext:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> "ApiContext":
-        return cls(settings=settings, clock=clock,
-                   urls=PublicUrls(settings.checkout_url, settings.api_url),
-                   cipher=Cipher(settings.secret_key))
+        return cls(
+            settings=settings,
+            clock=clock,
+            urls=PublicUrls(settings.checkout_url, settings.api_url),
+            cipher=Cipher(settings.secret_key),
+        )

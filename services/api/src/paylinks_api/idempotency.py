@@ -7,7 +7,6 @@ the handler failed with a 5xx so that the client may retry.
 """
 
 import hashlib
-from typing import Any
 
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,16 +21,28 @@ REPLAYED = b"idempotent-replayed"
 
 
 def _problem(status: int, code: str, detail: str) -> bytes:
-    return msgspec.json.encode(Problem(type=f"urn:paylinks:problem:{code}", title="Conflict"
-                                       if status == 409 else "Bad request", status=status,
-                                       code=code, detail=detail))
+    return msgspec.json.encode(
+        Problem(
+            type=f"urn:paylinks:problem:{code}",
+            title="Conflict" if status == 409 else "Bad request",
+            status=status,
+            code=code,
+            detail=detail,
+        )
+    )
 
 
-async def _send_body(send: Send, status: int, content_type: bytes, body: bytes,
-                     extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _send_body(
+    send: Send,
+    status: int,
+    content_type: bytes,
+    body: bytes,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status,
-                "headers": headers + (extra or [])})
+    await send(
+        {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -53,8 +64,14 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
             return
         key = raw_key.decode("latin-1").strip()
         if not 1 <= len(key) <= KEY_MAX:
-            await _send_body(send, 400, b"application/problem+json", _problem(
-                400, "invalid_idempotency_key", f"Idempotency-Key is 1 to {KEY_MAX} characters."))
+            await _send_body(
+                send,
+                400,
+                b"application/problem+json",
+                _problem(
+                    400, "invalid_idempotency_key", f"Idempotency-Key is 1 to {KEY_MAX} characters."
+                ),
+            )
             return
 
         body = bytearray()
@@ -69,19 +86,38 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         fingerprint = request_hash("POST", scope["path"], bytes(body))
         claim, stored = await service.claim(rid, fingerprint, ctx.clock())
         if claim is Claim.MISMATCH:
-            await _send_body(send, 409, b"application/problem+json", _problem(
-                409, "idempotency_key_reused",
-                "This Idempotency-Key was used with another request."))
+            await _send_body(
+                send,
+                409,
+                b"application/problem+json",
+                _problem(
+                    409,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used with another request.",
+                ),
+            )
             return
         if claim is Claim.IN_PROGRESS:
-            await _send_body(send, 409, b"application/problem+json", _problem(
-                409, "idempotency_key_in_use",
-                "A request with this Idempotency-Key is still running: retry shortly."),
-                [(b"retry-after", b"1")])
+            await _send_body(
+                send,
+                409,
+                b"application/problem+json",
+                _problem(
+                    409,
+                    "idempotency_key_in_use",
+                    "A request with this Idempotency-Key is still running: retry shortly.",
+                ),
+                [(b"retry-after", b"1")],
+            )
             return
         if claim is Claim.REPLAY and stored is not None:
-            await _send_body(send, stored.status_code, stored.content_type.encode(),
-                             stored.body.encode(), [(REPLAYED, b"true")])
+            await _send_body(
+                send,
+                stored.status_code,
+                stored.content_type.encode(),
+                stored.body.encode(),
+                [(REPLAYED, b"true")],
+            )
             return
 
         replayed = False
@@ -116,7 +152,8 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         if status >= 500:
             await service.release(rid)
             return
-        await service.save(rid, StoredResponse(status, content_type,
-                                               b"".join(chunks).decode("utf-8", "replace")))
+        await service.save(
+            rid, StoredResponse(status, content_type, b"".join(chunks).decode("utf-8", "replace"))
+        )
 
     return middleware

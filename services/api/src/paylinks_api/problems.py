@@ -17,7 +17,6 @@ from paylinks.errors import (
     Unauthorized,
     ValidationFailed,
 )
-
 from paylinks_api.ratelimit import RateLimited
 
 log = logging.getLogger("paylinks.api")
@@ -33,10 +32,18 @@ _STATUS_OF: list[tuple[type[DomainError], int]] = [
 ]
 
 _CODE_OF_STATUS = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
-    500: "internal_error", 503: "unavailable",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -50,22 +57,42 @@ class Problem(msgspec.Struct, omit_defaults=True):
     retry_after: int | None = None
 
 
-def problem_response(status: int, code: str, detail: str | None = None,
-                     errors: list[FieldError] | None = None,
-                     headers: dict[str, str] | None = None,
-                     retry_after: int | None = None) -> Response[bytes]:
+def problem_response(
+    status: int,
+    code: str,
+    detail: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    retry_after: int | None = None,
+) -> Response[bytes]:
     title = _TITLES.get(status, "Error")
-    body = Problem(type=f"urn:paylinks:problem:{code}", title=title, status=status, code=code,
-                   detail=detail, errors=errors, retry_after=retry_after)
-    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON,
-                    headers=headers)
+    body = Problem(
+        type=f"urn:paylinks:problem:{code}",
+        title=title,
+        status=status,
+        code=code,
+        detail=detail,
+        errors=errors,
+        retry_after=retry_after,
+    )
+    return Response(
+        msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
 
 
 _TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-    415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
-    500: "Internal server error", 503: "Service unavailable",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -124,21 +151,23 @@ def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[byte
     status = error.status_code
     if status >= 500:
         log.error("HTTP %s: %s", status, error.detail)
-        return problem_response(status, _CODE_OF_STATUS.get(status, "error"),
-                                "Something went wrong on our side.")
+        return problem_response(
+            status, _CODE_OF_STATUS.get(status, "error"), "Something went wrong on our side."
+        )
     detail = str(error.detail) if error.detail else None
     if status == 400 and detail and "JSON is malformed" in detail:
         return problem_response(400, "invalid_json", "The body is not valid JSON.")
-    return problem_response(status, _CODE_OF_STATUS.get(status, "error"), detail,
-                            headers=dict(error.headers or {}))
+    return problem_response(
+        status, _CODE_OF_STATUS.get(status, "error"), detail, headers=dict(error.headers or {})
+    )
 
 
 def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     # Logged with the traceback for operators; the client gets no internals.
-    log.exception("Unhandled error on %s %s", request.method, request.url.path,
-                  exc_info=error)
-    return problem_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error",
-                            "Something went wrong on our side.")
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem_response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side."
+    )
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {

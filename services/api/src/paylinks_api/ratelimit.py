@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Request
+from litestar.di import NamedDependency
 
 from paylinks.errors import DomainError
 
@@ -25,8 +26,12 @@ class RateLimited(DomainError):
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window: float = WINDOW_SECONDS,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float = WINDOW_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.window = window
         self._monotonic = monotonic
@@ -56,7 +61,9 @@ def client_address(request: Request[Any, Any, Any]) -> str:
 def limit(scope: str) -> Callable[..., Any]:
     """A dependency that counts the request against ``scope``'s limit."""
 
-    async def guard(request: Request[Any, Any, Any], rate_limiter: RateLimiter) -> None:
+    async def guard(
+        request: Request[Any, Any, Any], rate_limiter: NamedDependency[RateLimiter]
+    ) -> None:
         rate_limiter.hit(scope, client_address(request))
 
     return guard

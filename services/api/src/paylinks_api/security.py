@@ -3,6 +3,7 @@
 from typing import Any
 
 from litestar import Request
+from litestar.di import NamedDependency
 
 from paylinks.errors import Unauthorized
 from paylinks.stores import service as stores
@@ -18,7 +19,9 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip()
 
 
-async def provide_principal(request: Request[Any, Any, Any], ctx: ApiContext) -> Principal:
+async def provide_principal(
+    request: Request[Any, Any, Any], ctx: NamedDependency[ApiContext]
+) -> Principal:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("Send your API key as 'Authorization: Bearer sk_…'.")

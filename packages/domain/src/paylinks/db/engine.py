@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -43,7 +44,8 @@ def bind(engine: Engine[Any]) -> None:
     from paylinks.db import piccolo_conf
 
     piccolo_conf.DB = engine
-    for table in TABLES:
+    # Piccolo's own table of applied migrations caches its engine too.
+    for table in [*TABLES, Migration]:
         table._meta.db = engine
 
 

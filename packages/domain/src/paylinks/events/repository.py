@@ -7,31 +7,55 @@ import msgspec
 from paylinks.events.model import Event, EventType
 from paylinks.events.tables import EventTable
 
-_COLUMNS = (EventTable.id, EventTable.type, EventTable.created_at, EventTable.store_id,
-            EventTable.data)
+_COLUMNS = (
+    EventTable.id,
+    EventTable.type,
+    EventTable.created_at,
+    EventTable.store_id,
+    EventTable.data,
+)
 
 
 def _event(row: dict[str, Any]) -> Event:
-    return Event(id=row["id"], type=EventType(row["type"]), created_at=row["created_at"],
-                 store_id=row["store_id"], data=msgspec.json.decode(row["data"]))
+    return Event(
+        id=row["id"],
+        type=EventType(row["type"]),
+        created_at=row["created_at"],
+        store_id=row["store_id"],
+        data=msgspec.json.decode(row["data"]),
+    )
 
 
 async def insert(event: Event, payment_link_id: str | None) -> None:
-    await EventTable.insert(EventTable(
-        id=event.id, store_id=event.store_id, type=event.type.value,
-        payment_link_id=payment_link_id, data=msgspec.json.encode(event.data).decode(),
-        created_at=event.created_at, relayed_at=None,
-    ))
+    await EventTable.insert(
+        EventTable(
+            id=event.id,
+            store_id=event.store_id,
+            type=event.type.value,
+            payment_link_id=payment_link_id,
+            data=msgspec.json.encode(event.data).decode(),
+            created_at=event.created_at,
+            relayed_at=None,
+        )
+    )
 
 
 async def get(store_id: str, event_id: str) -> Event | None:
-    row = await EventTable.select(*_COLUMNS).where(
-        (EventTable.store_id == store_id) & (EventTable.id == event_id)).first()
+    row = (
+        await EventTable.select(*_COLUMNS)
+        .where((EventTable.store_id == store_id) & (EventTable.id == event_id))
+        .first()
+    )
     return _event(row) if row else None
 
 
-async def list_events(store_id: str, limit: int, starting_after: str | None,
-                      event_type: EventType | None, payment_link_id: str | None) -> list[Event]:
+async def list_events(
+    store_id: str,
+    limit: int,
+    starting_after: str | None,
+    event_type: EventType | None,
+    payment_link_id: str | None,
+) -> list[Event]:
     query = EventTable.select(*_COLUMNS).where(EventTable.store_id == store_id)
     if event_type is not None:
         query = query.where(EventTable.type == event_type.value)

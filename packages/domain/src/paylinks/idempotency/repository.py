@@ -7,8 +7,9 @@ from paylinks.idempotency.tables import IdempotencyTable as T
 class Record:
     __slots__ = ("created_at", "request_hash", "response")
 
-    def __init__(self, request_hash: str, created_at: datetime,
-                 response: StoredResponse | None) -> None:
+    def __init__(
+        self, request_hash: str, created_at: datetime, response: StoredResponse | None
+    ) -> None:
         self.request_hash = request_hash
         self.created_at = created_at
         self.response = response
@@ -25,8 +26,16 @@ async def get(record_id: str) -> Record | None:
 
 
 async def insert(record_id: str, request_hash: str, now: datetime) -> None:
-    await T.insert(T(id=record_id, request_hash=request_hash, status_code=None,
-                     content_type=None, body=None, created_at=now))
+    await T.insert(
+        T(
+            id=record_id,
+            request_hash=request_hash,
+            status_code=None,
+            content_type=None,
+            body=None,
+            created_at=now,
+        )
+    )
 
 
 async def delete(record_id: str) -> None:
@@ -34,8 +43,13 @@ async def delete(record_id: str) -> None:
 
 
 async def complete(record_id: str, response: StoredResponse) -> None:
-    await T.update({T.status_code: response.status_code, T.content_type: response.content_type,
-                    T.body: response.body}).where(T.id == record_id)
+    await T.update(
+        {
+            T.status_code: response.status_code,
+            T.content_type: response.content_type,
+            T.body: response.body,
+        }
+    ).where(T.id == record_id)
 
 
 async def delete_expired(before: datetime) -> None:

@@ -8,8 +8,9 @@ from paylinks.idempotency import repository
 from paylinks.idempotency.model import Claim, StoredResponse, is_expired
 
 
-async def claim(record_id: str, request_hash: str,
-                now: datetime) -> tuple[Claim, StoredResponse | None]:
+async def claim(
+    record_id: str, request_hash: str, now: datetime
+) -> tuple[Claim, StoredResponse | None]:
     """Take the key for this request, or say why it cannot run."""
     try:
         async with transaction():

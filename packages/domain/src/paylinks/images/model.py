@@ -61,8 +61,14 @@ def reencode(upload: bytes) -> EncodedImage:
             image.load()
     except ValidationFailed:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         raise _reject("The file is not a readable PNG, JPEG or WebP image.") from None
 
     image.thumbnail((MAX_SIDE, MAX_SIDE))
@@ -71,7 +77,10 @@ def reencode(upload: bytes) -> EncodedImage:
     elif kind != "JPEG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
     out = io.BytesIO()
-    options = {"JPEG": {"quality": 88, "optimize": True}, "PNG": {"optimize": True},
-               "WEBP": {"quality": 88}}[kind]
+    options = {
+        "JPEG": {"quality": 88, "optimize": True},
+        "PNG": {"optimize": True},
+        "WEBP": {"quality": 88},
+    }[kind]
     image.save(out, format=kind, **options)
     return EncodedImage(_FORMATS[kind], image.width, image.height, out.getvalue())

@@ -11,9 +11,14 @@ async def upload_image(principal: Principal, upload: bytes, now: datetime) -> St
     image = reencode(upload)
     image_id = new_id(Prefix.IMAGE)
     await repository.insert(image_id, principal.store_id, image, now)
-    return StoredImage(id=image_id, store_id=principal.store_id,
-                       content_type=image.content_type, width=image.width,
-                       height=image.height, created_at=now)
+    return StoredImage(
+        id=image_id,
+        store_id=principal.store_id,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        created_at=now,
+    )
 
 
 async def get_image(principal: Principal, image_id: str) -> StoredImage:

@@ -6,7 +6,7 @@ Status is derived, never stored: ``inactive`` when an inactive reason holds, oth
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import msgspec
@@ -59,13 +59,15 @@ class CustomerFields(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     phone: FieldMode = FieldMode.DISABLED
 
 
-class ThankYou(msgspec.Struct, frozen=True, tag_field="type", tag="thank_you",
-               forbid_unknown_fields=True):
+class ThankYou(
+    msgspec.Struct, frozen=True, tag_field="type", tag="thank_you", forbid_unknown_fields=True
+):
     message: str | None = None
 
 
-class Redirect(msgspec.Struct, frozen=True, tag_field="type", tag="redirect",
-               forbid_unknown_fields=True):
+class Redirect(
+    msgspec.Struct, frozen=True, tag_field="type", tag="redirect", forbid_unknown_fields=True
+):
     url: str
 
 
@@ -180,8 +182,9 @@ def _strip(text: str | None) -> str | None:
 
 def _check_amount(errors: list[FieldError], field: str, value: int | None) -> None:
     if value is not None and not 0 < value <= MAX_AMOUNT:
-        errors.append(FieldError(field, f"Must be a whole number of minor units from 1 to "
-                                        f"{MAX_AMOUNT}."))
+        errors.append(
+            FieldError(field, f"Must be a whole number of minor units from 1 to {MAX_AMOUNT}.")
+        )
 
 
 def validate_link(draft: LinkDraft, now: datetime) -> LinkDraft:
@@ -215,12 +218,16 @@ def validate_link(draft: LinkDraft, now: datetime) -> LinkDraft:
     if isinstance(after, ThankYou):
         message = _strip(after.message)
         if message is not None and len(message) > THANK_YOU_MAX:
-            errors.append(FieldError("after_payment.message",
-                                     f"At most {THANK_YOU_MAX} characters."))
+            errors.append(
+                FieldError("after_payment.message", f"At most {THANK_YOU_MAX} characters.")
+            )
         after = ThankYou(message=message)
     elif len(after.url) > URL_MAX or not is_allowed_redirect(after.url):
-        errors.append(FieldError("after_payment.url",
-                                 "Must be an absolute https URL (http only for localhost)."))
+        errors.append(
+            FieldError(
+                "after_payment.url", "Must be an absolute https URL (http only for localhost)."
+            )
+        )
 
     _validate_metadata(draft.metadata, errors)
 
@@ -241,12 +248,16 @@ def _validate_amounts(draft: LinkDraft, errors: list[FieldError]) -> None:
                 errors.append(FieldError(field, "Only a variable-amount link has bounds."))
         return
     if draft.amount is not None:
-        errors.append(FieldError("amount", "A variable-amount link has no amount: the "
-                                           "customer enters it."))
+        errors.append(
+            FieldError("amount", "A variable-amount link has no amount: the customer enters it.")
+        )
     _check_amount(errors, "min_amount", draft.min_amount)
     _check_amount(errors, "max_amount", draft.max_amount)
-    if (draft.min_amount is not None and draft.max_amount is not None
-            and draft.min_amount > draft.max_amount):
+    if (
+        draft.min_amount is not None
+        and draft.max_amount is not None
+        and draft.min_amount > draft.max_amount
+    ):
         errors.append(FieldError("min_amount", "Must not be more than max_amount."))
 
 
@@ -264,11 +275,19 @@ def _validate_metadata(metadata: dict[str, str], errors: list[FieldError]) -> No
         errors.append(FieldError("metadata", f"At most {METADATA_MAX_KEYS} keys."))
     for key, value in metadata.items():
         if not key or len(key) > METADATA_KEY_MAX:
-            errors.append(FieldError(f"metadata.{key[:METADATA_KEY_MAX]}",
-                                     f"Keys are 1 to {METADATA_KEY_MAX} characters."))
+            errors.append(
+                FieldError(
+                    f"metadata.{key[:METADATA_KEY_MAX]}",
+                    f"Keys are 1 to {METADATA_KEY_MAX} characters.",
+                )
+            )
         if len(value) > METADATA_VALUE_MAX:
-            errors.append(FieldError(f"metadata.{key[:METADATA_KEY_MAX]}",
-                                     f"Values are at most {METADATA_VALUE_MAX} characters."))
+            errors.append(
+                FieldError(
+                    f"metadata.{key[:METADATA_KEY_MAX]}",
+                    f"Values are at most {METADATA_VALUE_MAX} characters.",
+                )
+            )
 
 
 class LinkView(msgspec.Struct, frozen=True, kw_only=True):
@@ -317,15 +336,30 @@ class PublicUrls(msgspec.Struct, frozen=True):
 
 def to_view(link: PaymentLink, urls: PublicUrls, now: datetime) -> LinkView:
     return LinkView(
-        id=link.id, url=urls.link_url(link.id), title=link.title,
-        description=link.description, reference=link.reference, type=link.type,
-        amount_type=link.amount_type, currency=link.currency, amount=link.amount,
-        min_amount=link.min_amount, max_amount=link.max_amount,
-        max_payments=link.max_payments, expires_at=link.expires_at, image_id=link.image_id,
+        id=link.id,
+        url=urls.link_url(link.id),
+        title=link.title,
+        description=link.description,
+        reference=link.reference,
+        type=link.type,
+        amount_type=link.amount_type,
+        currency=link.currency,
+        amount=link.amount,
+        min_amount=link.min_amount,
+        max_amount=link.max_amount,
+        max_payments=link.max_payments,
+        expires_at=link.expires_at,
+        image_id=link.image_id,
         image_url=urls.image_url(link.image_id) if link.image_id else None,
-        customer_fields=link.customer_fields, after_payment=link.after_payment,
-        venue_id=link.venue_id, metadata=link.metadata, status=link.status(now),
-        inactive_reason=link.inactive_reason, payments_count=link.payments_count,
-        amount_collected=link.amount_collected, amount_refunded=link.amount_refunded,
-        created_at=link.created_at, deactivated_at=link.deactivated_at,
+        customer_fields=link.customer_fields,
+        after_payment=link.after_payment,
+        venue_id=link.venue_id,
+        metadata=link.metadata,
+        status=link.status(now),
+        inactive_reason=link.inactive_reason,
+        payments_count=link.payments_count,
+        amount_collected=link.amount_collected,
+        amount_refunded=link.amount_refunded,
+        created_at=link.created_at,
+        deactivated_at=link.deactivated_at,
     )

@@ -28,35 +28,62 @@ _COLUMNS = [column for column in T._meta.columns]
 def _link(row: dict[str, Any]) -> PaymentLink:
     reason = row["inactive_reason"]
     return PaymentLink(
-        id=row["id"], store_id=row["store_id"], title=row["title"],
-        type=LinkType(row["type"]), amount_type=AmountType(row["amount_type"]),
-        currency=row["currency"], description=row["description"],
-        reference=row["reference"], amount=row["amount"], min_amount=row["min_amount"],
-        max_amount=row["max_amount"], max_payments=row["max_payments"],
-        expires_at=row["expires_at"], image_id=row["image_id"],
+        id=row["id"],
+        store_id=row["store_id"],
+        title=row["title"],
+        type=LinkType(row["type"]),
+        amount_type=AmountType(row["amount_type"]),
+        currency=row["currency"],
+        description=row["description"],
+        reference=row["reference"],
+        amount=row["amount"],
+        min_amount=row["min_amount"],
+        max_amount=row["max_amount"],
+        max_payments=row["max_payments"],
+        expires_at=row["expires_at"],
+        image_id=row["image_id"],
         customer_fields=_customer_fields.decode(row["customer_fields"]),
         after_payment=_after_payment.decode(row["after_payment"]),
-        venue_id=row["venue_id"], metadata=_metadata.decode(row["metadata"]),
+        venue_id=row["venue_id"],
+        metadata=_metadata.decode(row["metadata"]),
         inactive_reason=InactiveReason(reason) if reason else None,
-        payments_count=row["payments_count"], amount_collected=row["amount_collected"],
-        amount_refunded=row["amount_refunded"], created_at=row["created_at"],
+        payments_count=row["payments_count"],
+        amount_collected=row["amount_collected"],
+        amount_refunded=row["amount_refunded"],
+        created_at=row["created_at"],
         deactivated_at=row["deactivated_at"],
     )
 
 
 async def insert(link: PaymentLink) -> None:
-    await T.insert(T(
-        id=link.id, store_id=link.store_id, venue_id=link.venue_id, title=link.title,
-        description=link.description, reference=link.reference, type=link.type.value,
-        amount_type=link.amount_type.value, currency=link.currency, amount=link.amount,
-        min_amount=link.min_amount, max_amount=link.max_amount,
-        max_payments=link.max_payments, expires_at=link.expires_at, image_id=link.image_id,
-        customer_fields=_encode(link.customer_fields).decode(),
-        after_payment=_encode(link.after_payment).decode(),
-        metadata=_encode(link.metadata).decode(), inactive_reason=None, payments_count=0,
-        amount_collected=0, amount_refunded=0, created_at=link.created_at,
-        deactivated_at=None,
-    ))
+    await T.insert(
+        T(
+            id=link.id,
+            store_id=link.store_id,
+            venue_id=link.venue_id,
+            title=link.title,
+            description=link.description,
+            reference=link.reference,
+            type=link.type.value,
+            amount_type=link.amount_type.value,
+            currency=link.currency,
+            amount=link.amount,
+            min_amount=link.min_amount,
+            max_amount=link.max_amount,
+            max_payments=link.max_payments,
+            expires_at=link.expires_at,
+            image_id=link.image_id,
+            customer_fields=_encode(link.customer_fields).decode(),
+            after_payment=_encode(link.after_payment).decode(),
+            metadata=_encode(link.metadata).decode(),
+            inactive_reason=None,
+            payments_count=0,
+            amount_collected=0,
+            amount_refunded=0,
+            created_at=link.created_at,
+            deactivated_at=None,
+        )
+    )
 
 
 async def get(store_id: str, link_id: str) -> PaymentLink | None:
@@ -84,8 +111,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def list_links(store_id: str, filters: LinkFilter, now: datetime, limit: int,
-                     starting_after: str | None) -> list[PaymentLink]:
+async def list_links(
+    store_id: str, filters: LinkFilter, now: datetime, limit: int, starting_after: str | None
+) -> list[PaymentLink]:
     """Newest first, ``limit + 1`` rows (the extra one tells the caller there is more)."""
     query = T.select(*_COLUMNS).where(T.store_id == store_id)
     if filters.status is not None:
@@ -97,9 +125,13 @@ async def list_links(store_id: str, filters: LinkFilter, now: datetime, limit: i
     if filters.q:
         pattern = _like_pattern(filters.q.lower())
         # Portable case-insensitive substring search; the escape makes % and _ literal.
-        query = query.where(WhereRaw(
-            "(lower(title) LIKE {} ESCAPE '\\' OR lower(reference) LIKE {} ESCAPE '\\')",
-            pattern, pattern))
+        query = query.where(
+            WhereRaw(
+                "(lower(title) LIKE {} ESCAPE '\\' OR lower(reference) LIKE {} ESCAPE '\\')",
+                pattern,
+                pattern,
+            )
+        )
     if starting_after:
         query = query.where(T.id < starting_after)
     rows = await query.order_by(T.id, ascending=False).limit(limit + 1)
@@ -112,8 +144,9 @@ async def deactivate(store_id: str, link_id: str, now: datetime) -> bool:
     A conditional update, so that a link paid to completion at the same moment keeps the
     reason that came first.
     """
-    rows = await T.update({T.inactive_reason: InactiveReason.DEACTIVATED.value,
-                           T.deactivated_at: now}).where(
-        (T.id == link_id) & (T.store_id == store_id) & T.inactive_reason.is_null()
-    ).returning(T.id)
+    rows = (
+        await T.update({T.inactive_reason: InactiveReason.DEACTIVATED.value, T.deactivated_at: now})
+        .where((T.id == link_id) & (T.store_id == store_id) & T.inactive_reason.is_null())
+        .returning(T.id)
+    )
     return bool(rows)

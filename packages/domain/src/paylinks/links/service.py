@@ -24,8 +24,9 @@ def _event_data(link: PaymentLink, urls: PublicUrls, now: datetime) -> dict[str,
     return {"payment_link": msgspec.to_builtins(view)}
 
 
-async def create_link(principal: Principal, draft: LinkDraft, urls: PublicUrls,
-                      now: datetime) -> PaymentLink:
+async def create_link(
+    principal: Principal, draft: LinkDraft, urls: PublicUrls, now: datetime
+) -> PaymentLink:
     require_payments(principal)
     store = await get_store(principal.store_id)
     draft = validate_link(draft, now)
@@ -38,20 +39,36 @@ async def create_link(principal: Principal, draft: LinkDraft, urls: PublicUrls,
         raise ValidationFailed(errors)
 
     link = PaymentLink(
-        id=new_id(Prefix.LINK), store_id=store.id, currency=store.currency,
-        title=draft.title, type=draft.type, amount_type=draft.amount_type,
-        description=draft.description, reference=draft.reference, amount=draft.amount,
-        min_amount=draft.min_amount, max_amount=draft.max_amount,
-        max_payments=draft.max_payments, expires_at=draft.expires_at,
-        image_id=draft.image_id, customer_fields=draft.customer_fields,
-        after_payment=draft.after_payment, venue_id=draft.venue_id,
-        metadata=draft.metadata, inactive_reason=None, payments_count=0,
-        amount_collected=0, amount_refunded=0, created_at=now, deactivated_at=None,
+        id=new_id(Prefix.LINK),
+        store_id=store.id,
+        currency=store.currency,
+        title=draft.title,
+        type=draft.type,
+        amount_type=draft.amount_type,
+        description=draft.description,
+        reference=draft.reference,
+        amount=draft.amount,
+        min_amount=draft.min_amount,
+        max_amount=draft.max_amount,
+        max_payments=draft.max_payments,
+        expires_at=draft.expires_at,
+        image_id=draft.image_id,
+        customer_fields=draft.customer_fields,
+        after_payment=draft.after_payment,
+        venue_id=draft.venue_id,
+        metadata=draft.metadata,
+        inactive_reason=None,
+        payments_count=0,
+        amount_collected=0,
+        amount_refunded=0,
+        created_at=now,
+        deactivated_at=None,
     )
     async with transaction():
         await repository.insert(link)
-        await events.record(store.id, EventType.LINK_CREATED, _event_data(link, urls, now),
-                            now, link.id)
+        await events.record(
+            store.id, EventType.LINK_CREATED, _event_data(link, urls, now), now, link.id
+        )
     return link
 
 
@@ -67,15 +84,17 @@ async def _load(store_id: str, link_id: str) -> PaymentLink:
     return link
 
 
-async def list_links(principal: Principal, filters: LinkFilter, now: datetime, limit: int,
-                     starting_after: str | None) -> Page[PaymentLink]:
+async def list_links(
+    principal: Principal, filters: LinkFilter, now: datetime, limit: int, starting_after: str | None
+) -> Page[PaymentLink]:
     require_payments(principal)
     rows = await repository.list_links(principal.store_id, filters, now, limit, starting_after)
     return page_of(rows, limit)
 
 
-async def deactivate_link(principal: Principal, link_id: str, urls: PublicUrls,
-                          now: datetime) -> PaymentLink:
+async def deactivate_link(
+    principal: Principal, link_id: str, urls: PublicUrls, now: datetime
+) -> PaymentLink:
     """Deactivate an active or expired link. Deactivating an inactive link changes nothing
     and sends no event, so that a retried request is harmless."""
     require_payments(principal)
@@ -83,7 +102,12 @@ async def deactivate_link(principal: Principal, link_id: str, urls: PublicUrls,
         await _load(principal.store_id, link_id)
         if await repository.deactivate(principal.store_id, link_id, now):
             link = await _load(principal.store_id, link_id)
-            await events.record(principal.store_id, EventType.LINK_DEACTIVATED,
-                                _event_data(link, urls, now), now, link.id)
+            await events.record(
+                principal.store_id,
+                EventType.LINK_DEACTIVATED,
+                _event_data(link, urls, now),
+                now,
+                link.id,
+            )
             return link
     return await _load(principal.store_id, link_id)

@@ -95,8 +95,7 @@ def validate_new_store(name: str, currency: str, email: str, password: str) -> t
     except ValidationFailed as failed:
         errors.extend(failed.errors)
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        errors.append(FieldError("password",
-                                 f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."))
+        errors.append(FieldError("password", f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."))
     if errors:
         raise ValidationFailed(errors)
     return clean_name, clean_currency, clean_email
@@ -109,16 +108,22 @@ def validate_name(field: str, name: str) -> str:
     return clean
 
 
-def validate_stripe_credentials(secret_key: str | None, webhook_secret: str | None) -> StripeCredentials:
+def validate_stripe_credentials(
+    secret_key: str | None, webhook_secret: str | None
+) -> StripeCredentials:
     errors: list[FieldError] = []
     key = (secret_key or "").strip()
     hook = (webhook_secret or "").strip()
     if not key.startswith(("sk_test_", "sk_live_", "rk_test_", "rk_live_")):
-        errors.append(FieldError("stripe_secret_key",
-                                 "A Stripe secret key starts with sk_test_ or sk_live_."))
+        errors.append(
+            FieldError("stripe_secret_key", "A Stripe secret key starts with sk_test_ or sk_live_.")
+        )
     if not hook.startswith("whsec_"):
-        errors.append(FieldError("stripe_webhook_secret",
-                                 "A Stripe webhook signing secret starts with whsec_."))
+        errors.append(
+            FieldError(
+                "stripe_webhook_secret", "A Stripe webhook signing secret starts with whsec_."
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     return StripeCredentials(key, hook)

@@ -6,22 +6,38 @@ from typing import Any
 from paylinks.stores.model import ApiKey, Gateway, Principal, Store, User, Venue
 from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
 
-_STORE_COLUMNS = (StoreTable.id, StoreTable.name, StoreTable.currency, StoreTable.gateway,
-                  StoreTable.payments_activated_at, StoreTable.created_at)
+_STORE_COLUMNS = (
+    StoreTable.id,
+    StoreTable.name,
+    StoreTable.currency,
+    StoreTable.gateway,
+    StoreTable.payments_activated_at,
+    StoreTable.created_at,
+)
 
 
 def _store(row: dict[str, Any]) -> Store:
     gateway = row["gateway"]
-    return Store(id=row["id"], name=row["name"], currency=row["currency"],
-                 gateway=Gateway(gateway) if gateway else None,
-                 payments_activated_at=row["payments_activated_at"], created_at=row["created_at"])
+    return Store(
+        id=row["id"],
+        name=row["name"],
+        currency=row["currency"],
+        gateway=Gateway(gateway) if gateway else None,
+        payments_activated_at=row["payments_activated_at"],
+        created_at=row["created_at"],
+    )
 
 
 async def insert_store(store: Store) -> None:
-    await StoreTable.insert(StoreTable(
-        id=store.id, name=store.name, currency=store.currency, gateway=None,
-        created_at=store.created_at,
-    ))
+    await StoreTable.insert(
+        StoreTable(
+            id=store.id,
+            name=store.name,
+            currency=store.currency,
+            gateway=None,
+            created_at=store.created_at,
+        )
+    )
 
 
 async def get_store(store_id: str) -> Store | None:
@@ -29,20 +45,33 @@ async def get_store(store_id: str) -> Store | None:
     return _store(row) if row else None
 
 
-async def set_gateway(store_id: str, gateway: Gateway, now: datetime,
-                      stripe_secret_key_enc: str | None,
-                      stripe_webhook_secret_enc: str | None) -> None:
-    await StoreTable.update({
-        StoreTable.gateway: gateway.value,
-        StoreTable.payments_activated_at: now,
-        StoreTable.stripe_secret_key_enc: stripe_secret_key_enc,
-        StoreTable.stripe_webhook_secret_enc: stripe_webhook_secret_enc,
-    }).where(StoreTable.id == store_id)
+async def set_gateway(
+    store_id: str,
+    gateway: Gateway,
+    now: datetime,
+    stripe_secret_key_enc: str | None,
+    stripe_webhook_secret_enc: str | None,
+) -> None:
+    await StoreTable.update(
+        {
+            StoreTable.gateway: gateway.value,
+            StoreTable.payments_activated_at: now,
+            StoreTable.stripe_secret_key_enc: stripe_secret_key_enc,
+            StoreTable.stripe_webhook_secret_enc: stripe_webhook_secret_enc,
+        }
+    ).where(StoreTable.id == store_id)
 
 
 async def insert_user(user: User, password_hash: str) -> None:
-    await UserTable.insert(UserTable(id=user.id, store_id=user.store_id, email=user.email,
-                                     password_hash=password_hash, created_at=user.created_at))
+    await UserTable.insert(
+        UserTable(
+            id=user.id,
+            store_id=user.store_id,
+            email=user.email,
+            password_hash=password_hash,
+            created_at=user.created_at,
+        )
+    )
 
 
 async def email_taken(email: str) -> bool:
@@ -53,23 +82,37 @@ async def find_user_by_email(email: str) -> tuple[User, str] | None:
     row = await UserTable.select().where(UserTable.email == email).first()
     if row is None:
         return None
-    user = User(id=row["id"], store_id=row["store_id"], email=row["email"],
-                created_at=row["created_at"])
+    user = User(
+        id=row["id"], store_id=row["store_id"], email=row["email"], created_at=row["created_at"]
+    )
     return user, row["password_hash"]
 
 
 async def get_user(user_id: str) -> User | None:
-    row = await UserTable.select(UserTable.id, UserTable.store_id, UserTable.email,
-                                 UserTable.created_at).where(UserTable.id == user_id).first()
+    row = (
+        await UserTable.select(
+            UserTable.id, UserTable.store_id, UserTable.email, UserTable.created_at
+        )
+        .where(UserTable.id == user_id)
+        .first()
+    )
     return User(**row) if row else None
 
 
-async def insert_session(session_id: str, user: User, token_hash: str, now: datetime,
-                         expires_at: datetime) -> None:
-    await SessionTable.insert(SessionTable(
-        id=session_id, user_id=user.id, store_id=user.store_id, token_hash=token_hash,
-        created_at=now, expires_at=expires_at, revoked=False,
-    ))
+async def insert_session(
+    session_id: str, user: User, token_hash: str, now: datetime, expires_at: datetime
+) -> None:
+    await SessionTable.insert(
+        SessionTable(
+            id=session_id,
+            user_id=user.id,
+            store_id=user.store_id,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=expires_at,
+            revoked=False,
+        )
+    )
 
 
 async def revoke_session(session_id: str) -> None:
@@ -81,13 +124,19 @@ async def principal_for_session(token_hash: str, now: datetime) -> Principal | N
         "SELECT s.id, s.store_id, s.user_id, st.gateway FROM user_session s "
         "JOIN store st ON st.id = s.store_id "
         "WHERE s.token_hash = {} AND s.revoked = {} AND s.expires_at > {}",
-        token_hash, False, now,
+        token_hash,
+        False,
+        now,
     )
     if not rows:
         return None
     row = rows[0]
-    return Principal(store_id=row["store_id"], payments_active=row["gateway"] is not None,
-                     user_id=row["user_id"], session_id=row["id"])
+    return Principal(
+        store_id=row["store_id"],
+        payments_active=row["gateway"] is not None,
+        user_id=row["user_id"],
+        session_id=row["id"],
+    )
 
 
 async def principal_for_api_key(token_hash: str) -> Principal | None:
@@ -102,37 +151,63 @@ async def principal_for_api_key(token_hash: str) -> Principal | None:
     return Principal(store_id=rows[0]["store_id"], payments_active=rows[0]["gateway"] is not None)
 
 
-_KEY_COLUMNS = (ApiKeyTable.id, ApiKeyTable.store_id, ApiKeyTable.name, ApiKeyTable.last4,
-                ApiKeyTable.created_at, ApiKeyTable.revoked_at)
+_KEY_COLUMNS = (
+    ApiKeyTable.id,
+    ApiKeyTable.store_id,
+    ApiKeyTable.name,
+    ApiKeyTable.last4,
+    ApiKeyTable.created_at,
+    ApiKeyTable.revoked_at,
+)
 
 
 async def insert_api_key(key: ApiKey, token_hash: str) -> None:
-    await ApiKeyTable.insert(ApiKeyTable(
-        id=key.id, store_id=key.store_id, name=key.name, token_hash=token_hash,
-        last4=key.last4, created_at=key.created_at, revoked_at=None,
-    ))
+    await ApiKeyTable.insert(
+        ApiKeyTable(
+            id=key.id,
+            store_id=key.store_id,
+            name=key.name,
+            token_hash=token_hash,
+            last4=key.last4,
+            created_at=key.created_at,
+            revoked_at=None,
+        )
+    )
 
 
 async def list_api_keys(store_id: str) -> list[ApiKey]:
-    rows = await ApiKeyTable.select(*_KEY_COLUMNS).where(
-        ApiKeyTable.store_id == store_id).order_by(ApiKeyTable.id, ascending=False)
+    rows = (
+        await ApiKeyTable.select(*_KEY_COLUMNS)
+        .where(ApiKeyTable.store_id == store_id)
+        .order_by(ApiKeyTable.id, ascending=False)
+    )
     return [ApiKey(**row) for row in rows]
 
 
 async def get_api_key(store_id: str, key_id: str) -> ApiKey | None:
-    row = await ApiKeyTable.select(*_KEY_COLUMNS).where(
-        (ApiKeyTable.store_id == store_id) & (ApiKeyTable.id == key_id)).first()
+    row = (
+        await ApiKeyTable.select(*_KEY_COLUMNS)
+        .where((ApiKeyTable.store_id == store_id) & (ApiKeyTable.id == key_id))
+        .first()
+    )
     return ApiKey(**row) if row else None
 
 
 async def revoke_api_key(store_id: str, key_id: str, now: datetime) -> None:
     await ApiKeyTable.update({ApiKeyTable.revoked_at: now}).where(
-        (ApiKeyTable.store_id == store_id) & (ApiKeyTable.id == key_id)
-        & ApiKeyTable.revoked_at.is_null())
+        (ApiKeyTable.store_id == store_id)
+        & (ApiKeyTable.id == key_id)
+        & ApiKeyTable.revoked_at.is_null()
+    )
 
 
-_VENUE_COLUMNS = (VenueTable.id, VenueTable.store_id, VenueTable.name, VenueTable.address,
-                  VenueTable.created_at)
+_VENUE_COLUMNS = (
+    VenueTable.id,
+    VenueTable.store_id,
+    VenueTable.name,
+    VenueTable.address,
+    VenueTable.created_at,
+)
 
 
 async def insert_venue(venue: Venue) -> None:
@@ -140,8 +215,11 @@ async def insert_venue(venue: Venue) -> None:
 
 
 async def get_venue(store_id: str, venue_id: str) -> Venue | None:
-    row = await VenueTable.select(*_VENUE_COLUMNS).where(
-        (VenueTable.store_id == store_id) & (VenueTable.id == venue_id)).first()
+    row = (
+        await VenueTable.select(*_VENUE_COLUMNS)
+        .where((VenueTable.store_id == store_id) & (VenueTable.id == venue_id))
+        .first()
+    )
     return Venue(**row) if row else None
 
 

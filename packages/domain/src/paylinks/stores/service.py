@@ -41,13 +41,20 @@ class NewApiKey(msgspec.Struct, frozen=True):
     secret: str
 
 
-async def create_store(name: str, currency: str, email: str, password: str,
-                       now: datetime) -> NewStore:
+async def create_store(
+    name: str, currency: str, email: str, password: str, now: datetime
+) -> NewStore:
     """A store with its first user and a first API key (whose secret is returned once)."""
     name, currency, email = validate_new_store(name, currency, email, password)
     password_hash = secrets.hash_password(password)
-    store = Store(id=new_id(Prefix.STORE), name=name, currency=currency, gateway=None,
-                  payments_activated_at=None, created_at=now)
+    store = Store(
+        id=new_id(Prefix.STORE),
+        name=name,
+        currency=currency,
+        gateway=None,
+        payments_activated_at=None,
+        created_at=now,
+    )
     user = User(id=new_id(Prefix.USER), store_id=store.id, email=email, created_at=now)
     taken = ValidationFailed([FieldError("email", "An account with this email exists.")])
     try:
@@ -74,13 +81,20 @@ async def get_store(store_id: str) -> Store:
 def require_payments(principal: Principal) -> None:
     """409 ``payments_not_activated`` until the caller's store has activated payments."""
     if not principal.payments_active:
-        raise Conflict("Activate payments for this store first (Store Settings > Payments).",
-                       code="payments_not_activated")
+        raise Conflict(
+            "Activate payments for this store first (Store Settings > Payments).",
+            code="payments_not_activated",
+        )
 
 
-async def activate_payments(store_id: str, gateway: Gateway, cipher: secrets.Cipher,
-                            now: datetime, stripe_secret_key: str | None = None,
-                            stripe_webhook_secret: str | None = None) -> Store:
+async def activate_payments(
+    store_id: str,
+    gateway: Gateway,
+    cipher: secrets.Cipher,
+    now: datetime,
+    stripe_secret_key: str | None = None,
+    stripe_webhook_secret: str | None = None,
+) -> Store:
     key_enc = hook_enc = None
     if gateway is Gateway.STRIPE:
         credentials = validate_stripe_credentials(stripe_secret_key, stripe_webhook_secret)
@@ -106,8 +120,9 @@ async def login(email: str, password: str, now: datetime) -> tuple[User, str]:
         raise Unauthorized("The email or password is wrong.", code="invalid_credentials")
     user = found[0]
     token = secrets.new_token(SESSION_PREFIX)
-    await repository.insert_session(new_id(Prefix.SESSION), user, secrets.token_hash(token),
-                                    now, now + SESSION_LIFETIME)
+    await repository.insert_session(
+        new_id(Prefix.SESSION), user, secrets.token_hash(token), now, now + SESSION_LIFETIME
+    )
     return user, token
 
 
@@ -138,8 +153,14 @@ async def get_user(user_id: str) -> User:
 
 async def _insert_api_key(store_id: str, name: str, now: datetime) -> NewApiKey:
     secret = secrets.new_token(API_KEY_PREFIX)
-    key = ApiKey(id=new_id(Prefix.API_KEY), store_id=store_id, name=name, last4=secret[-4:],
-                 created_at=now, revoked_at=None)
+    key = ApiKey(
+        id=new_id(Prefix.API_KEY),
+        store_id=store_id,
+        name=name,
+        last4=secret[-4:],
+        created_at=now,
+        revoked_at=None,
+    )
     await repository.insert_api_key(key, secrets.token_hash(secret))
     return NewApiKey(key=key, secret=secret)
 
@@ -165,13 +186,19 @@ async def get_api_key(principal: Principal, key_id: str) -> ApiKey:
     return key
 
 
-async def create_venue(principal: Principal, name: str, address: str | None,
-                       now: datetime) -> Venue:
+async def create_venue(
+    principal: Principal, name: str, address: str | None, now: datetime
+) -> Venue:
     clean_address = (address or "").strip() or None
     if clean_address is not None and len(clean_address) > 300:
         raise ValidationFailed([FieldError("address", "At most 300 characters.")])
-    venue = Venue(id=new_id(Prefix.VENUE), store_id=principal.store_id,
-                  name=validate_name("name", name), address=clean_address, created_at=now)
+    venue = Venue(
+        id=new_id(Prefix.VENUE),
+        store_id=principal.store_id,
+        name=validate_name("name", name),
+        address=clean_address,
+        created_at=now,
+    )
     await repository.insert_venue(venue)
     return venue
 
@@ -183,7 +210,5 @@ async def get_venue(principal: Principal, venue_id: str) -> Venue:
     return venue
 
 
-async def list_venues(principal: Principal, limit: int,
-                      starting_after: str | None) -> Page[Venue]:
-    return page_of(await repository.list_venues(principal.store_id, limit, starting_after),
-                   limit)
+async def list_venues(principal: Principal, limit: int, starting_after: str | None) -> Page[Venue]:
+    return page_of(await repository.list_venues(principal.store_id, limit, starting_after), limit)

@@ -2,11 +2,10 @@
 
 from litestar import Controller, post
 from litestar.di import Provide
-from litestar.params import Body
+from litestar.params import JSONBody
 
 from paylinks.stores import service as stores
-from paylinks.stores.model import Principal
-from paylinks_api.context import ApiContext
+from paylinks_api.deps import Caller, Ctx, RateLimit
 from paylinks_api.ratelimit import limit
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
 
@@ -16,22 +15,27 @@ class AuthController(Controller):
     tags = ["Auth"]
 
     @post("/signup", dependencies={"rate_limit": Provide(limit("auth"))}, security=[])
-    async def signup(self, data: SignUp, ctx: ApiContext, rate_limit: None) -> SignUpOut:
+    async def signup(self, data: JSONBody[SignUp], ctx: Ctx, rate_limit: RateLimit) -> SignUpOut:
         """Create a store and its first user; returns a session and the first API key."""
         now = ctx.clock()
-        created = await stores.create_store(data.store_name, data.currency, data.email,
-                                            data.password, now)
+        created = await stores.create_store(
+            data.store_name, data.currency, data.email, data.password, now
+        )
         _, token = await stores.login(data.email, data.password, now)
-        return SignUpOut(store_id=created.store.id, user_id=created.user.id, token=token,
-                         api_key=created.api_key_secret)
+        return SignUpOut(
+            store_id=created.store.id,
+            user_id=created.user.id,
+            token=token,
+            api_key=created.api_key_secret,
+        )
 
     @post("/login", dependencies={"rate_limit": Provide(limit("auth"))}, security=[])
-    async def login(self, data: Login, ctx: ApiContext, rate_limit: None) -> SessionOut:
+    async def login(self, data: JSONBody[Login], ctx: Ctx, rate_limit: RateLimit) -> SessionOut:
         """Exchange an email and password for a session token (``sess_…``)."""
         user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
 
     @post("/logout", status_code=204)
-    async def logout(self, principal: Principal, data: None = Body(default=None)) -> None:
+    async def logout(self, principal: Caller) -> None:
         """End the current session (an API key is not affected)."""
         await stores.logout(principal)

@@ -6,15 +6,15 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body
 
 from paylinks.errors import FieldError, ValidationFailed
 from paylinks.images import service as images
 from paylinks.images.model import MAX_BYTES, StoredImage
-from paylinks.stores.model import Principal
-from paylinks_api.context import ApiContext
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Caller, Ctx
 
-ImageId = Annotated[str, Parameter(description="An image id (img_…)", max_length=64)]
+ImageId = Annotated[str, object_id("An image id (img_…)")]
 
 
 class ImageUpload(msgspec.Struct):
@@ -36,7 +36,9 @@ class ImageController(Controller):
 
     @post("/", request_max_body_size=MAX_BYTES + 64 * 1024)
     async def upload(
-        self, principal: Principal, ctx: ApiContext,
+        self,
+        principal: Caller,
+        ctx: Ctx,
         data: Annotated[ImageUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> ImageOut:
         """Upload a PNG, JPEG or WebP image (field ``file``, up to 5 MB)."""
@@ -50,12 +52,22 @@ class ImageController(Controller):
     async def content(self, image_id: ImageId) -> Response[bytes]:
         """The image itself; public, since checkout pages show it to customers."""
         content_type, data = await images.image_content(image_id)
-        return Response(data, media_type=content_type,
-                        headers={"Cache-Control": "public, max-age=31536000, immutable",
-                                 "X-Content-Type-Options": "nosniff"})
+        return Response(
+            data,
+            media_type=content_type,
+            headers={
+                "Cache-Control": "public, max-age=31536000, immutable",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
 
-def _out(image: StoredImage, ctx: ApiContext) -> ImageOut:
-    return ImageOut(id=image.id, url=ctx.urls.image_url(image.id),
-                    content_type=image.content_type, width=image.width, height=image.height,
-                    created_at=image.created_at.isoformat())
+def _out(image: StoredImage, ctx: Ctx) -> ImageOut:
+    return ImageOut(
+        id=image.id,
+        url=ctx.urls.image_url(image.id),
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        created_at=image.created_at.isoformat(),
+    )

@@ -3,21 +3,24 @@
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Body, Parameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from paylinks import qr
 from paylinks.links import service as links
 from paylinks.links.model import LinkStatus, LinkType, LinkView, to_view
 from paylinks.links.repository import LinkFilter
 from paylinks.pagination import Page
-from paylinks.stores.model import Principal
-from paylinks_api.context import ApiContext
-from paylinks_api.controllers.params import Limit, StartingAfter
+from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
+from paylinks_api.deps import Caller, Ctx
 from paylinks_api.schemas.links import LinkCreate
 
-LinkId = Annotated[str, Parameter(description="A payment link id (plink_…)", max_length=64)]
-QrSize = Annotated[int, Parameter(ge=qr.MIN_SIZE, le=qr.MAX_SIZE, default=qr.DEFAULT_SIZE,
-                                  description="Width of the PNG in pixels, at most")]
+LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
+QrSize = Annotated[
+    int,
+    QueryParameter(
+        ge=qr.MIN_SIZE, le=qr.MAX_SIZE, description="Width of the PNG in pixels, at most"
+    ),
+]
 CACHE_CONTROL = "private, max-age=86400"
 
 
@@ -26,57 +29,68 @@ class PaymentLinkController(Controller):
     tags = ["Payment links"]
 
     @post("/")
-    async def create(self, principal: Principal, data: LinkCreate, ctx: ApiContext) -> LinkView:
+    async def create(self, principal: Caller, data: JSONBody[LinkCreate], ctx: Ctx) -> LinkView:
         now = ctx.clock()
         link = await links.create_link(principal, data.to_draft(), ctx.urls, now)
         return to_view(link, ctx.urls, now)
 
     @get("/")
     async def list_links(
-        self, principal: Principal, ctx: ApiContext, limit: Limit = 20,
-        starting_after: StartingAfter = None, status: LinkStatus | None = None,
-        link_type: Annotated[LinkType | None, Parameter(query="type")] = None,
-        venue_id: Annotated[str | None, Parameter(max_length=64)] = None,
-        q: Annotated[str | None, Parameter(max_length=120,
-                                           description="Search title and reference")] = None,
+        self,
+        principal: Caller,
+        ctx: Ctx,
+        limit: Limit = DEFAULT_LIMIT,
+        starting_after: StartingAfter = None,
+        status: FromQuery[LinkStatus | None] = None,
+        link_type: Annotated[LinkType | None, QueryParameter(name="type")] = None,
+        venue_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        q: Annotated[
+            str | None, QueryParameter(max_length=120, description="Search title and reference")
+        ] = None,
     ) -> Page[LinkView]:
         """Newest first. ``status`` is exact at request time, ``expired`` included."""
         now = ctx.clock()
         filters = LinkFilter(status=status, type=link_type, venue_id=venue_id, q=q)
         page = await links.list_links(principal, filters, now, limit, starting_after)
-        return Page(data=[to_view(link, ctx.urls, now) for link in page.data],
-                    has_more=page.has_more)
+        return Page(
+            data=[to_view(link, ctx.urls, now) for link in page.data], has_more=page.has_more
+        )
 
     @get("/{link_id:str}")
-    async def get_link(self, principal: Principal, link_id: LinkId, ctx: ApiContext) -> LinkView:
+    async def get_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         return to_view(await links.get_link(principal, link_id), ctx.urls, ctx.clock())
 
     @post("/{link_id:str}/deactivate", status_code=200)
-    async def deactivate(self, principal: Principal, link_id: LinkId, ctx: ApiContext,
-                         data: None = Body(default=None)) -> LinkView:
+    async def deactivate(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         """Deactivate the link: its checkout says it is no longer active."""
         now = ctx.clock()
         link = await links.deactivate_link(principal, link_id, ctx.urls, now)
         return to_view(link, ctx.urls, now)
 
     @get("/{link_id:str}/qr.png", media_type="image/png")
-    async def qr_png(self, request: Request[Any, Any, Any], principal: Principal,
-                     link_id: LinkId, ctx: ApiContext, size: QrSize = qr.DEFAULT_SIZE,
-                     ) -> Response[bytes]:
+    async def qr_png(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Caller,
+        link_id: LinkId,
+        ctx: Ctx,
+        size: QrSize = qr.DEFAULT_SIZE,
+    ) -> Response[bytes]:
         """A QR code of exactly the link's ``url``."""
         url = ctx.urls.link_url((await links.get_link(principal, link_id)).id)
-        return _cached(request, qr.etag(url, "png", size), lambda: qr.png(url, size),
-                       "image/png")
+        return _cached(request, qr.etag(url, "png", size), lambda: qr.png(url, size), "image/png")
 
     @get("/{link_id:str}/qr.svg", media_type="image/svg+xml")
-    async def qr_svg(self, request: Request[Any, Any, Any], principal: Principal,
-                     link_id: LinkId, ctx: ApiContext) -> Response[bytes]:
+    async def qr_svg(
+        self, request: Request[Any, Any, Any], principal: Caller, link_id: LinkId, ctx: Ctx
+    ) -> Response[bytes]:
         url = ctx.urls.link_url((await links.get_link(principal, link_id)).id)
         return _cached(request, qr.etag(url, "svg", 0), lambda: qr.svg(url), "image/svg+xml")
 
 
-def _cached(request: Request[Any, Any, Any], etag: str, render: Any,
-            media_type: str) -> Response[bytes]:
+def _cached(
+    request: Request[Any, Any, Any], etag: str, render: Any, media_type: str
+) -> Response[bytes]:
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
         return Response(b"", status_code=304, headers=headers, media_type=media_type)

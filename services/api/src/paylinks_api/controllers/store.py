@@ -3,13 +3,12 @@
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody
 
 from paylinks.pagination import Page
 from paylinks.stores import service as stores
-from paylinks.stores.model import Principal
-from paylinks_api.context import ApiContext
-from paylinks_api.controllers.params import Limit, StartingAfter
+from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
+from paylinks_api.deps import Caller, Ctx
 from paylinks_api.schemas.stores import (
     Activate,
     ApiKeyCreate,
@@ -20,8 +19,8 @@ from paylinks_api.schemas.stores import (
     VenueOut,
 )
 
-KeyId = Annotated[str, Parameter(description="An API key id (key_…)", max_length=64)]
-VenueId = Annotated[str, Parameter(description="A venue id (venue_…)", max_length=64)]
+KeyId = Annotated[str, object_id("An API key id (key_…)")]
+VenueId = Annotated[str, object_id("A venue id (venue_…)")]
 
 
 class StoreController(Controller):
@@ -29,21 +28,26 @@ class StoreController(Controller):
     tags = ["Store"]
 
     @get("/store")
-    async def get_store(self, principal: Principal) -> StoreOut:
+    async def get_store(self, principal: Caller) -> StoreOut:
         return StoreOut.of(await stores.get_store(principal.store_id))
 
     @get("/me")
-    async def me(self, principal: Principal) -> MeOut:
+    async def me(self, principal: Caller) -> MeOut:
         """The signed-in user (null for an API key) and their store."""
         user = await stores.get_user(principal.user_id) if principal.user_id else None
         return MeOut(user=user, store=StoreOut.of(await stores.get_store(principal.store_id)))
 
     @post("/store/payments/activate", status_code=200)
-    async def activate(self, principal: Principal, data: Activate, ctx: ApiContext) -> StoreOut:
+    async def activate(self, principal: Caller, data: JSONBody[Activate], ctx: Ctx) -> StoreOut:
         """Choose the gateway: ``sandbox``, or ``stripe`` with its keys (kept encrypted)."""
         store = await stores.activate_payments(
-            principal.store_id, data.gateway, ctx.cipher, ctx.clock(),
-            data.stripe_secret_key, data.stripe_webhook_secret)
+            principal.store_id,
+            data.gateway,
+            ctx.cipher,
+            ctx.clock(),
+            data.stripe_secret_key,
+            data.stripe_webhook_secret,
+        )
         return StoreOut.of(store)
 
 
@@ -52,22 +56,21 @@ class ApiKeyController(Controller):
     tags = ["API keys"]
 
     @post("/")
-    async def create(self, principal: Principal, data: ApiKeyCreate,
-                     ctx: ApiContext) -> ApiKeyOut:
+    async def create(self, principal: Caller, data: JSONBody[ApiKeyCreate], ctx: Ctx) -> ApiKeyOut:
         """A new key; its secret is in this response only."""
         created = await stores.create_api_key(principal, data.name, ctx.clock())
         return ApiKeyOut.of(created.key, created.secret)
 
     @get("/")
-    async def list_keys(self, principal: Principal) -> list[ApiKeyOut]:
+    async def list_keys(self, principal: Caller) -> list[ApiKeyOut]:
         return [ApiKeyOut.of(key) for key in await stores.list_api_keys(principal)]
 
     @get("/{key_id:str}")
-    async def get_key(self, principal: Principal, key_id: KeyId) -> ApiKeyOut:
+    async def get_key(self, principal: Caller, key_id: KeyId) -> ApiKeyOut:
         return ApiKeyOut.of(await stores.get_api_key(principal, key_id))
 
     @delete("/{key_id:str}", status_code=200)
-    async def revoke(self, principal: Principal, key_id: KeyId, ctx: ApiContext) -> ApiKeyOut:
+    async def revoke(self, principal: Caller, key_id: KeyId, ctx: Ctx) -> ApiKeyOut:
         """Revoke the key: requests with it answer 401 from now on."""
         return ApiKeyOut.of(await stores.revoke_api_key(principal, key_id, ctx.clock()))
 
@@ -77,16 +80,18 @@ class VenueController(Controller):
     tags = ["Venues"]
 
     @post("/")
-    async def create(self, principal: Principal, data: VenueCreate, ctx: ApiContext) -> VenueOut:
-        return VenueOut.of(await stores.create_venue(principal, data.name, data.address,
-                                                     ctx.clock()))
+    async def create(self, principal: Caller, data: JSONBody[VenueCreate], ctx: Ctx) -> VenueOut:
+        return VenueOut.of(
+            await stores.create_venue(principal, data.name, data.address, ctx.clock())
+        )
 
     @get("/")
-    async def list_venues(self, principal: Principal, limit: Limit = 20,
-                          starting_after: StartingAfter = None) -> Page[VenueOut]:
+    async def list_venues(
+        self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
+    ) -> Page[VenueOut]:
         page = await stores.list_venues(principal, limit, starting_after)
         return Page(data=[VenueOut.of(v) for v in page.data], has_more=page.has_more)
 
     @get("/{venue_id:str}")
-    async def get_venue(self, principal: Principal, venue_id: VenueId) -> VenueOut:
+    async def get_venue(self, principal: Caller, venue_id: VenueId) -> VenueOut:
         return VenueOut.of(await stores.get_venue(principal, venue_id))

@@ -43,10 +43,15 @@ class StoreOut(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(cls, store: Store) -> "StoreOut":
-        return cls(id=store.id, name=store.name, currency=store.currency,
-                   payments_activated=store.payments_active, gateway=store.gateway,
-                   payments_activated_at=store.payments_activated_at,
-                   created_at=store.created_at)
+        return cls(
+            id=store.id,
+            name=store.name,
+            currency=store.currency,
+            payments_activated=store.payments_active,
+            gateway=store.gateway,
+            payments_activated_at=store.payments_activated_at,
+            created_at=store.created_at,
+        )
 
 
 class MeOut(msgspec.Struct, kw_only=True):
@@ -74,8 +79,14 @@ class ApiKeyOut(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(cls, key: ApiKey, secret: str | None = None) -> "ApiKeyOut":
-        return cls(id=key.id, name=key.name, last4=key.last4, created_at=key.created_at,
-                   revoked_at=key.revoked_at, secret=secret)
+        return cls(
+            id=key.id,
+            name=key.name,
+            last4=key.last4,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+            secret=secret,
+        )
 
 
 class VenueCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -91,5 +102,4 @@ class VenueOut(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(cls, venue: Venue) -> "VenueOut":
-        return cls(id=venue.id, name=venue.name, address=venue.address,
-                   created_at=venue.created_at)
+        return cls(id=venue.id, name=venue.name, address=venue.address, created_at=venue.created_at)

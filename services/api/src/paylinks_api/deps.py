@@ -1,0 +1,12 @@
+"""Names of the dependencies every handler may ask for (see ``app.create_app``)."""
+
+from litestar.di import NamedDependency
+
+from paylinks.stores.model import Principal
+from paylinks_api.context import ApiContext
+from paylinks_api.ratelimit import RateLimiter
+
+Caller = NamedDependency[Principal]
+Ctx = NamedDependency[ApiContext]
+Limiter = NamedDependency[RateLimiter]
+RateLimit = NamedDependency[None]

@@ -1,0 +1,70 @@
+"""Factories for API tests: stores with their keys, and links with sensible defaults."""
+
+import itertools
+from typing import Any
+
+import httpx
+from litestar.testing import AsyncTestClient
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+class StoreClient:
+    """A store as its integrator sees it: requests carry the store's API key."""
+
+    def __init__(
+        self, client: AsyncTestClient[Any], store_id: str, api_key: str, email: str
+    ) -> None:
+        self.client = client
+        self.store_id = store_id
+        self.api_key = api_key
+        self.email = email
+        self.headers = {"Authorization": f"Bearer {api_key}"}
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.get(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.post(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.delete(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def create_link(self, **fields: Any) -> dict[str, Any]:
+        body = {"title": "Espresso beans", "amount": 1450, **fields}
+        response = await self.post("/v1/payment-links", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def create_venue(self, name: str = "Market Street") -> dict[str, Any]:
+        response = await self.post("/v1/venues", json={"name": name})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+
+class ApiClient:
+    def __init__(self, client: AsyncTestClient[Any]) -> None:
+        self.client = client
+
+    async def create_store(
+        self, *, activate: bool = True, currency: str = "GBP", name: str = "Acme Coffee"
+    ) -> StoreClient:
+        email = f"owner{next(_counter)}@example.com"
+        response = await self.client.post(
+            "/v1/auth/signup",
+            json={"store_name": name, "email": email, "password": PASSWORD, "currency": currency},
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        store = StoreClient(self.client, body["store_id"], body["api_key"], email)
+        if activate:
+            activated = await store.post("/v1/store/payments/activate", json={"gateway": "sandbox"})
+            assert activated.status_code == 200, activated.text
+        return store
