@@ -1,5 +1,6 @@
 """Factories for API tests: stores with their keys, and links with sensible defaults."""
 
+import io
 import itertools
 from typing import Any
 
@@ -68,3 +69,36 @@ class ApiClient:
             activated = await store.post("/v1/store/payments/activate", json={"gateway": "sandbox"})
             assert activated.status_code == 200, activated.text
         return store
+
+
+def image_bytes(
+    fmt: str = "PNG", size: tuple[int, int] = (40, 30), color: str = "teal", **options: Any
+) -> bytes:
+    """A real, small image in ``fmt`` (PNG, JPEG or WEBP), made by Pillow."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+async def upload_image(
+    store: StoreClient,
+    content: bytes,
+    filename: str = "logo.png",
+    content_type: str = "image/png",
+    **kwargs: Any,
+) -> httpx.Response:
+    """POST /v1/images with ``content`` as the multipart field ``file``."""
+    return await store.post(
+        "/v1/images", files={"file": (filename, content, content_type)}, **kwargs
+    )
+
+
+async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWORD) -> httpx.Response:
+    return await client.post("/v1/auth/login", json={"email": email, "password": password})
+
+
+def as_bearer(store: StoreClient, token: str) -> StoreClient:
+    """The same store, calling with another bearer token (a session, another key)."""
+    return StoreClient(store.client, store.store_id, token, store.email)

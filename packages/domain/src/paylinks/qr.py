@@ -23,7 +23,7 @@ def etag(url: str, kind: str, size: int) -> str:
     return f'"{digest}"'
 
 
-def _code(url: str) -> qrcode.QRCode:  # type: ignore[type-arg]
+def _code(url: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=_BORDER)
     code.add_data(url)
     code.make(fit=True)
@@ -45,4 +45,4 @@ def png(url: str, size: int = DEFAULT_SIZE) -> bytes:
 @lru_cache(maxsize=1024)
 def svg(url: str) -> bytes:
     image = _code(url).make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return image.to_string(encoding="unicode").encode()
+    return str(image.to_string(encoding="unicode")).encode()

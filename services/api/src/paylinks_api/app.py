@@ -30,7 +30,7 @@ from paylinks_api.security import provide_principal
 API_VERSION = "1.0.0"
 
 
-@get("/health", tags=["Health"], security=[], sync_to_thread=False)
+@get("/health", tags=["Health"], sync_to_thread=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -101,7 +101,6 @@ def create_app(
                     )
                 }
             ),
-            security=[{"BearerAuth": []}],
         ),
         debug=False,
     )

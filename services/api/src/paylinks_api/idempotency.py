@@ -7,8 +7,10 @@ the handler failed with a 5xx so that the client may retry.
 """
 
 import hashlib
+from typing import Any, cast
 
 import msgspec
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from paylinks.idempotency import service
@@ -40,10 +42,13 @@ async def _send_body(
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-    await send(
-        {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
-    )
-    await send({"type": "http.response.body", "body": body})
+    start: Any = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": headers + (extra or []),
+    }
+    await send(start)
+    await send(cast(Message, {"type": "http.response.body", "body": body}))
 
 
 def _scope_of(headers: dict[bytes, bytes]) -> str:
@@ -54,7 +59,7 @@ def _scope_of(headers: dict[bytes, bytes]) -> str:
 
 def idempotency_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "POST":
             await app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -76,7 +81,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
 
         body = bytearray()
         while True:
-            message = await receive()
+            message: Any = await receive()
             body.extend(message.get("body", b""))
             if not message.get("more_body", False):
                 break
@@ -122,7 +127,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
 
         replayed = False
 
-        async def replay_receive() -> Message:
+        async def replay_receive() -> Any:
             nonlocal replayed
             if not replayed:
                 replayed = True

@@ -13,6 +13,7 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from paylinks.db.registry import TABLES
 
@@ -45,7 +46,8 @@ def bind(engine: Engine[Any]) -> None:
 
     piccolo_conf.DB = engine
     # Piccolo's own table of applied migrations caches its engine too.
-    for table in [*TABLES, Migration]:
+    tables: list[type[Table]] = [*TABLES, Migration]
+    for table in tables:
         table._meta.db = engine
 
 

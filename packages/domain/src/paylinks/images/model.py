@@ -7,6 +7,7 @@ a polyglot payload); the decompression-bomb guard bounds the pixels we agree to 
 import io
 import warnings
 from datetime import datetime
+from typing import Any
 
 import msgspec
 from PIL import Image, UnidentifiedImageError
@@ -18,6 +19,11 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 2000
 
 _FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "JPEG": {"quality": 88, "optimize": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 88},
+}
 
 
 class StoredImage(msgspec.Struct, frozen=True, kw_only=True):
@@ -52,7 +58,7 @@ def reencode(upload: bytes) -> EncodedImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(upload)) as probe:
                 probe.verify()
-            image = Image.open(io.BytesIO(upload))
+            image: Image.Image = Image.open(io.BytesIO(upload))
             kind = image.format or ""
             if kind not in _FORMATS:
                 raise _reject("Upload a PNG, JPEG or WebP image.")
@@ -77,10 +83,5 @@ def reencode(upload: bytes) -> EncodedImage:
     elif kind != "JPEG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
     out = io.BytesIO()
-    options = {
-        "JPEG": {"quality": 88, "optimize": True},
-        "PNG": {"optimize": True},
-        "WEBP": {"quality": 88},
-    }[kind]
-    image.save(out, format=kind, **options)
+    image.save(out, format=kind, **_SAVE_OPTIONS[kind])
     return EncodedImage(_FORMATS[kind], image.width, image.height, out.getvalue())

@@ -6,6 +6,7 @@ from litestar.params import JSONBody
 
 from paylinks.stores import service as stores
 from paylinks_api.deps import Caller, Ctx, RateLimit
+from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.ratelimit import limit
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
 
@@ -14,7 +15,11 @@ class AuthController(Controller):
     path = "/v1/auth"
     tags = ["Auth"]
 
-    @post("/signup", dependencies={"rate_limit": Provide(limit("auth"))}, security=[])
+    @post(
+        "/signup",
+        dependencies={"rate_limit": Provide(limit("auth"))},
+        responses=ERRORS,
+    )
     async def signup(self, data: JSONBody[SignUp], ctx: Ctx, rate_limit: RateLimit) -> SignUpOut:
         """Create a store and its first user; returns a session and the first API key."""
         now = ctx.clock()
@@ -29,13 +34,13 @@ class AuthController(Controller):
             api_key=created.api_key_secret,
         )
 
-    @post("/login", dependencies={"rate_limit": Provide(limit("auth"))}, security=[])
+    @post("/login", dependencies={"rate_limit": Provide(limit("auth"))}, responses=ERRORS)
     async def login(self, data: JSONBody[Login], ctx: Ctx, rate_limit: RateLimit) -> SessionOut:
         """Exchange an email and password for a session token (``sess_…``)."""
         user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
 
-    @post("/logout", status_code=204)
+    @post("/logout", status_code=204, responses=ERRORS, security=BEARER)
     async def logout(self, principal: Caller) -> None:
         """End the current session (an API key is not affected)."""
         await stores.logout(principal)

@@ -12,6 +12,7 @@ from paylinks.links.repository import LinkFilter
 from paylinks.pagination import Page
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.links import LinkCreate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -27,14 +28,15 @@ CACHE_CONTROL = "private, max-age=86400"
 class PaymentLinkController(Controller):
     path = "/v1/payment-links"
     tags = ["Payment links"]
+    security = BEARER
 
-    @post("/")
+    @post("/", responses=ERRORS)
     async def create(self, principal: Caller, data: JSONBody[LinkCreate], ctx: Ctx) -> LinkView:
         now = ctx.clock()
         link = await links.create_link(principal, data.to_draft(), ctx.urls, now)
         return to_view(link, ctx.urls, now)
 
-    @get("/")
+    @get("/", responses=ERRORS)
     async def list_links(
         self,
         principal: Caller,
@@ -56,18 +58,18 @@ class PaymentLinkController(Controller):
             data=[to_view(link, ctx.urls, now) for link in page.data], has_more=page.has_more
         )
 
-    @get("/{link_id:str}")
+    @get("/{link_id:str}", responses=ERRORS)
     async def get_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         return to_view(await links.get_link(principal, link_id), ctx.urls, ctx.clock())
 
-    @post("/{link_id:str}/deactivate", status_code=200)
+    @post("/{link_id:str}/deactivate", status_code=200, responses=ERRORS)
     async def deactivate(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         """Deactivate the link: its checkout says it is no longer active."""
         now = ctx.clock()
         link = await links.deactivate_link(principal, link_id, ctx.urls, now)
         return to_view(link, ctx.urls, now)
 
-    @get("/{link_id:str}/qr.png", media_type="image/png")
+    @get("/{link_id:str}/qr.png", media_type="image/png", responses=ERRORS)
     async def qr_png(
         self,
         request: Request[Any, Any, Any],
@@ -80,7 +82,7 @@ class PaymentLinkController(Controller):
         url = ctx.urls.link_url((await links.get_link(principal, link_id)).id)
         return _cached(request, qr.etag(url, "png", size), lambda: qr.png(url, size), "image/png")
 
-    @get("/{link_id:str}/qr.svg", media_type="image/svg+xml")
+    @get("/{link_id:str}/qr.svg", media_type="image/svg+xml", responses=ERRORS)
     async def qr_svg(
         self, request: Request[Any, Any, Any], principal: Caller, link_id: LinkId, ctx: Ctx
     ) -> Response[bytes]:

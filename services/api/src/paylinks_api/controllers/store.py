@@ -9,6 +9,7 @@ from paylinks.pagination import Page
 from paylinks.stores import service as stores
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.stores import (
     Activate,
     ApiKeyCreate,
@@ -26,18 +27,19 @@ VenueId = Annotated[str, object_id("A venue id (venue_…)")]
 class StoreController(Controller):
     path = "/v1"
     tags = ["Store"]
+    security = BEARER
 
-    @get("/store")
+    @get("/store", responses=ERRORS)
     async def get_store(self, principal: Caller) -> StoreOut:
         return StoreOut.of(await stores.get_store(principal.store_id))
 
-    @get("/me")
+    @get("/me", responses=ERRORS)
     async def me(self, principal: Caller) -> MeOut:
         """The signed-in user (null for an API key) and their store."""
         user = await stores.get_user(principal.user_id) if principal.user_id else None
         return MeOut(user=user, store=StoreOut.of(await stores.get_store(principal.store_id)))
 
-    @post("/store/payments/activate", status_code=200)
+    @post("/store/payments/activate", status_code=200, responses=ERRORS)
     async def activate(self, principal: Caller, data: JSONBody[Activate], ctx: Ctx) -> StoreOut:
         """Choose the gateway: ``sandbox``, or ``stripe`` with its keys (kept encrypted)."""
         store = await stores.activate_payments(
@@ -54,22 +56,23 @@ class StoreController(Controller):
 class ApiKeyController(Controller):
     path = "/v1/api-keys"
     tags = ["API keys"]
+    security = BEARER
 
-    @post("/")
+    @post("/", responses=ERRORS)
     async def create(self, principal: Caller, data: JSONBody[ApiKeyCreate], ctx: Ctx) -> ApiKeyOut:
         """A new key; its secret is in this response only."""
         created = await stores.create_api_key(principal, data.name, ctx.clock())
         return ApiKeyOut.of(created.key, created.secret)
 
-    @get("/")
+    @get("/", responses=ERRORS)
     async def list_keys(self, principal: Caller) -> list[ApiKeyOut]:
         return [ApiKeyOut.of(key) for key in await stores.list_api_keys(principal)]
 
-    @get("/{key_id:str}")
+    @get("/{key_id:str}", responses=ERRORS)
     async def get_key(self, principal: Caller, key_id: KeyId) -> ApiKeyOut:
         return ApiKeyOut.of(await stores.get_api_key(principal, key_id))
 
-    @delete("/{key_id:str}", status_code=200)
+    @delete("/{key_id:str}", status_code=200, responses=ERRORS)
     async def revoke(self, principal: Caller, key_id: KeyId, ctx: Ctx) -> ApiKeyOut:
         """Revoke the key: requests with it answer 401 from now on."""
         return ApiKeyOut.of(await stores.revoke_api_key(principal, key_id, ctx.clock()))
@@ -78,20 +81,21 @@ class ApiKeyController(Controller):
 class VenueController(Controller):
     path = "/v1/venues"
     tags = ["Venues"]
+    security = BEARER
 
-    @post("/")
+    @post("/", responses=ERRORS)
     async def create(self, principal: Caller, data: JSONBody[VenueCreate], ctx: Ctx) -> VenueOut:
         return VenueOut.of(
             await stores.create_venue(principal, data.name, data.address, ctx.clock())
         )
 
-    @get("/")
+    @get("/", responses=ERRORS)
     async def list_venues(
         self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
     ) -> Page[VenueOut]:
         page = await stores.list_venues(principal, limit, starting_after)
         return Page(data=[VenueOut.of(v) for v in page.data], has_more=page.has_more)
 
-    @get("/{venue_id:str}")
+    @get("/{venue_id:str}", responses=ERRORS)
     async def get_venue(self, principal: Caller, venue_id: VenueId) -> VenueOut:
         return VenueOut.of(await stores.get_venue(principal, venue_id))

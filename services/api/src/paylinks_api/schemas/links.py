@@ -29,10 +29,17 @@ class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_payments: int | None = None
     expires_at: datetime | None = None
     image_id: str | None = None
-    customer_fields: CustomerFields = CustomerFields()
-    after_payment: AfterPayment = ThankYou()
+    customer_fields: Annotated[
+        CustomerFields | None, msgspec.Meta(description="Each field disabled by default")
+    ] = None
+    after_payment: Annotated[
+        AfterPayment | None, msgspec.Meta(description="A thank-you page by default")
+    ] = None
     venue_id: str | None = None
     metadata: dict[str, str] = {}
 
     def to_draft(self) -> LinkDraft:
-        return LinkDraft(**msgspec.structs.asdict(self))
+        fields = msgspec.structs.asdict(self)
+        fields["customer_fields"] = self.customer_fields or CustomerFields()
+        fields["after_payment"] = self.after_payment or ThankYou()
+        return LinkDraft(**fields)
