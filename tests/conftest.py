@@ -6,13 +6,15 @@ import concurrent.futures
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
-from litestar.testing import AsyncTestClient
+from litestar import Litestar
 
 from paylinks.settings import Settings, load_settings
 from paylinks_api.app import create_app
@@ -130,6 +132,36 @@ async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest)
 
 @pytest.fixture
 async def api(settings: Settings, clock: FrozenClock) -> AsyncIterator[ApiClient]:
+    # The app runs on the test's own event loop (Litestar's AsyncTestClient would run it on
+    # another thread's loop, and a database pool must never be shared between loops).
     app = create_app(settings, clock=clock, auto_migrate=settings.is_sqlite)
-    async with AsyncTestClient(app, base_url="http://api.test") as client:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+    ):
         yield ApiClient(client)
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[None]:
+    """The app's lifespan, entered and left in one task of its own (anyio's cancel scopes
+    must be, and pytest-asyncio may tear a fixture down in another task)."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(lifespan())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()
+    try:
+        yield
+    finally:
+        stop.set()
+        await task

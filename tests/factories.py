@@ -5,7 +5,6 @@ import itertools
 from typing import Any
 
 import httpx
-from litestar.testing import AsyncTestClient
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -14,9 +13,7 @@ PASSWORD = "correct horse battery staple"
 class StoreClient:
     """A store as its integrator sees it: requests carry the store's API key."""
 
-    def __init__(
-        self, client: AsyncTestClient[Any], store_id: str, api_key: str, email: str
-    ) -> None:
+    def __init__(self, client: httpx.AsyncClient, store_id: str, api_key: str, email: str) -> None:
         self.client = client
         self.store_id = store_id
         self.api_key = api_key
@@ -51,7 +48,7 @@ class StoreClient:
 
 
 class ApiClient:
-    def __init__(self, client: AsyncTestClient[Any]) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
     async def create_store(
@@ -95,7 +92,7 @@ async def upload_image(
     )
 
 
-async def login(client: AsyncTestClient[Any], email: str, password: str = PASSWORD) -> httpx.Response:
+async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
     return await client.post("/v1/auth/login", json={"email": email, "password": password})
 
 

@@ -140,7 +140,7 @@ class TestBadSettings:
 
     @pytest.mark.parametrize("value", ["http:api.example.com", "https:///pay", "http:/"])
     def test_refuses_a_web_url_without_a_host(self, tmp_path: Path, value: str) -> None:
-        with pytest.raises(SettingsError, match="^PAYLINKS_CHECKOUT_URL: "):
+        with pytest.raises(SettingsError, match=r"^PAYLINKS_CHECKOUT_URL: "):
             load(tmp_path, CHECKOUT_URL=value)
 
     def test_settings_error_is_a_value_error(self, tmp_path: Path) -> None:

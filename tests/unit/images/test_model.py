@@ -58,10 +58,7 @@ def blank_png(width: int, height: int) -> bytes:
     idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", ihdr)
-        + _chunk(b"IDAT", idat)
-        + _chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
     )
 
 
@@ -101,6 +98,13 @@ class TestAccepted:
     def test_drops_jpeg_comments(self) -> None:
         result = reencode(encode("JPEG", comment=b"private note"))
         assert b"private note" not in result.data
+
+    @pytest.mark.parametrize("fmt", ["JPEG", "WEBP"])
+    def test_drops_xmp(self, fmt: str) -> None:
+        xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><gps>51.5N 0.1W</gps></x:xmpmeta>'
+        upload = encode(fmt, xmp=xmp)
+        assert b"51.5N" in upload
+        assert b"51.5N" not in reencode(upload).data
 
     def test_drops_data_after_the_image(self) -> None:
         upload = encode("PNG") + b"<script>alert(1)</script>"

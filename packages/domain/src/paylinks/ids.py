@@ -25,7 +25,7 @@ class Prefix(StrEnum):
     MESSAGE = "msg"
 
 
-_ID = re.compile(r"^(?P<prefix>[a-z]+)_(?P<hex>[0-9a-f]{32})$")
+_ID = re.compile(r"(?P<prefix>[a-z]+)_(?P<hex>[0-9a-f]{32})")
 
 
 def new_id(prefix: Prefix) -> str:
@@ -33,5 +33,5 @@ def new_id(prefix: Prefix) -> str:
 
 
 def is_id(value: str, prefix: Prefix) -> bool:
-    match = _ID.match(value)
+    match = _ID.fullmatch(value)
     return match is not None and match["prefix"] == prefix.value

@@ -4,13 +4,18 @@ Amounts are never floats: they are parsed from decimal strings and formatted onl
 edges, with babel's currency data (JPY has 0 decimals, GBP 2, KWD 3).
 """
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from functools import cache
 
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 #: The largest amount accepted anywhere: fits a signed 64-bit column with room for totals.
 MAX_AMOUNT = 10**15
+
+
+#: ASCII digits only (``Decimal`` would also take "1_000", "1e3" and other scripts' digits).
+_PLAIN_DECIMAL = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<fraction>[0-9]+))?")
 
 
 class MoneyError(ValueError):
@@ -41,20 +46,19 @@ def parse_amount(text: str, currency: str) -> int:
 
     ``"12.5"`` GBP is 1250; ``"100"`` JPY is 100; ``"1.001"`` GBP is an error.
     """
-    cleaned = text.strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise MoneyError(f"'{text}' is not a number.") from None
-    if not value.is_finite() or not cleaned or cleaned[0] in "+" or "e" in cleaned.lower():
-        raise MoneyError(f"'{text}' is not a plain decimal amount.")
+    match = _PLAIN_DECIMAL.fullmatch(text.strip())
+    if match is None:
+        if text.strip().startswith("-"):
+            raise MoneyError("The amount cannot be negative.")
+        raise MoneyError(f"'{text}' is not a plain decimal amount such as 12.50.")
     places = exponent(currency)
-    minor = value.scaleb(places)
-    if minor != minor.to_integral_value():
+    whole, fraction = match["whole"].lstrip("0"), match["fraction"] or ""
+    if len(whole) > len(str(MAX_AMOUNT)):
+        raise MoneyError("The amount is too large.")
+    if len(fraction.rstrip("0")) > places:
         raise MoneyError(f"{currency} amounts have at most {places} decimal places.")
-    amount = int(minor)
-    if amount < 0:
-        raise MoneyError("The amount cannot be negative.")
+    # Whole digits and fraction digits put together: exact, no rounding anywhere.
+    amount = int(whole or "0") * 10**places + int(fraction[:places].ljust(places, "0") or "0")
     if amount > MAX_AMOUNT:
         raise MoneyError("The amount is too large.")
     return amount

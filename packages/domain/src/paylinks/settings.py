@@ -84,7 +84,9 @@ def _coerce(name: str, raw: str, kind: type) -> object:
 
 def _check_url(name: str, value: str, schemes: tuple[str, ...]) -> None:
     parts = urlsplit(value)
-    if parts.scheme not in schemes or not (parts.netloc or parts.path):
+    # A file database names a path; everything else names a host.
+    located = parts.path.strip("/") if parts.scheme == "sqlite" else parts.hostname
+    if parts.scheme not in schemes or not located:
         raise SettingsError(name.upper(), f"expected a {' or '.join(schemes)} URL, got {value!r}")
 
 

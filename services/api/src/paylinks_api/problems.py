@@ -107,21 +107,22 @@ def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[byte
     return problem_response(status, error.code, error.message, errors, headers, retry_after)
 
 
-# msgspec says where a value is wrong as "at `$.customer_fields.email`" or "`$[0]`".
+# msgspec says where a value is wrong as "at `$.customer_fields.email`"; Litestar moves that
+# path into the error's key ("customer_fields", or "data" for the body itself).
 _PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
-_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
-_MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
+_NAMED = re.compile(r"(?:unknown|missing required) field `(?P<name>[^`]*)`")
 
 
-def field_of(message: str, default: str) -> str:
-    """The dotted field name a msgspec error message points at."""
-    path = ""
-    if match := _PATH.search(message):
-        path = match["path"].replace("[", ".").replace("]", "").lstrip(".")
-    for pattern in (_UNKNOWN, _MISSING):
-        if match := pattern.search(message):
-            return f"{path}.{match['name']}" if path else match["name"]
-    return path or default
+def field_of(message: str, key: str = "") -> str:
+    """The dotted field name an error points at, from its key and its message."""
+    base = "" if key in ("", "data") else key.removeprefix("data.")
+    if not base and (match := _PATH.search(message)):
+        base = match["path"]
+    # "metadata[...]" is a map's value, "items[1]" a list's element.
+    base = base.replace("[...]", "").replace("[", ".").replace("]", "").strip(".")
+    if match := _NAMED.search(message):
+        return f"{base}.{match['name']}" if base else match["name"]
+    return base or "body"
 
 
 def _clean(message: str) -> str:
@@ -137,8 +138,7 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
         message = str(item.get("message", "Invalid value."))
         key = str(item.get("key") or "")
         source = item.get("source")
-        default = key or ("body" if source in (None, "body") else str(source))
-        field = field_of(message, default) if source in (None, "body") else default
+        field = field_of(message, key) if source in (None, "body") else key or str(source)
         errors.append(FieldError(field, _clean(message) or "Invalid value."))
     detail = str(error.detail)
     if not errors and "JSON is malformed" in detail:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from paylinks.errors import FieldError, ValidationFailed
 
@@ -77,11 +77,16 @@ def reencode(upload: bytes) -> EncodedImage:
     ):
         raise _reject("The file is not a readable PNG, JPEG or WebP image.") from None
 
+    # Turn the pixels the way the camera meant, since the EXIF tag is not kept.
+    image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if kind == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     elif kind != "JPEG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
+    # Nothing of the upload's metadata (comments, EXIF, XMP, text chunks) is written out;
+    # only a palette's transparency, which is part of the pixels.
+    image.info = {k: v for k, v in image.info.items() if k == "transparency"}
     out = io.BytesIO()
     image.save(out, format=kind, **_SAVE_OPTIONS[kind])
     return EncodedImage(_FORMATS[kind], image.width, image.height, out.getvalue())

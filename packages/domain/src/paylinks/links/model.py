@@ -161,6 +161,10 @@ def can_become_inactive(current: InactiveReason | None, reason: InactiveReason) 
 
 def is_allowed_redirect(url: str) -> bool:
     """Absolute https URLs, or http for localhost only."""
+    # urlsplit silently drops tabs and newlines: refuse them rather than check another URL
+    # than the one stored (and later sent in a Location header).
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return False
     try:
         parts = urlsplit(url)
     except ValueError:
