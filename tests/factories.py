@@ -99,3 +99,32 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
 def as_bearer(store: StoreClient, token: str) -> StoreClient:
     """The same store, calling with another bearer token (a session, another key)."""
     return StoreClient(store.client, store.store_id, token, store.email)
+
+
+CARD_OK = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}
+CARD_DECLINED = {**CARD_OK, "number": "4000000000000002"}
+CARD_REFUND_FAILS = {**CARD_OK, "number": "4000000000005126"}
+
+
+class Customer:
+    """A customer on the public checkout: no key."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def start(self, link_id: str, **body: Any) -> httpx.Response:
+        return await self.client.post(f"/v1/checkout/links/{link_id}/payments", json=body)
+
+    async def confirm(self, payment_id: str, card: dict[str, Any] | None = None
+                      ) -> httpx.Response:
+        return await self.client.post(f"/v1/checkout/payments/{payment_id}/confirm",
+                                      json={"card": card or CARD_OK})
+
+    async def pay(self, link_id: str, card: dict[str, Any] | None = None,
+                  **body: Any) -> dict[str, Any]:
+        """Start and confirm; returns the confirmed payment (succeeded or failed)."""
+        started = await self.start(link_id, **body)
+        assert started.status_code == 201, started.text
+        confirmed = await self.confirm(started.json()["id"], card)
+        assert confirmed.status_code == 200, confirmed.text
+        return dict(confirmed.json())

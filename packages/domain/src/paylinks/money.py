@@ -58,7 +58,7 @@ def parse_amount(text: str, currency: str) -> int:
     if len(fraction.rstrip("0")) > places:
         raise MoneyError(f"{currency} amounts have at most {places} decimal places.")
     # Whole digits and fraction digits put together: exact, no rounding anywhere.
-    amount = int(whole or "0") * 10**places + int(fraction[:places].ljust(places, "0") or "0")
+    amount = int(whole or "0") * int(10**places) + int(fraction[:places].ljust(places, "0") or "0")
     if amount > MAX_AMOUNT:
         raise MoneyError("The amount is too large.")
     return amount

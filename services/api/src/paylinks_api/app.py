@@ -19,8 +19,10 @@ from paylinks.db.migrate import migrate
 from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
 from paylinks_api.controllers.auth import AuthController
+from paylinks_api.controllers.checkout import CheckoutController
 from paylinks_api.controllers.images import ImageController
 from paylinks_api.controllers.links import PaymentLinkController
+from paylinks_api.controllers.payments import LinkPaymentsController, PaymentController
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
 from paylinks_api.idempotency import idempotency_middleware
 from paylinks_api.problems import EXCEPTION_HANDLERS
@@ -75,6 +77,9 @@ def create_app(
             VenueController,
             PaymentLinkController,
             ImageController,
+            CheckoutController,
+            LinkPaymentsController,
+            PaymentController,
             *(route_handlers or []),
         ],
         dependencies={

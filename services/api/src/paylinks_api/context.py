@@ -1,8 +1,10 @@
 """What every request handler needs besides the database: settings, clock, URLs, cipher."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from paylinks.clock import Clock, utc_now
+from paylinks.gateways.registry import Gateways
 from paylinks.links.model import PublicUrls
 from paylinks.secrets import Cipher
 from paylinks.settings import Settings
@@ -14,12 +16,17 @@ class ApiContext:
     clock: Clock
     urls: PublicUrls
     cipher: Cipher
+    gateways: Gateways
+    hold: timedelta
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> "ApiContext":
+        cipher = Cipher(settings.secret_key)
         return cls(
             settings=settings,
             clock=clock,
             urls=PublicUrls(settings.checkout_url, settings.api_url),
-            cipher=Cipher(settings.secret_key),
+            cipher=cipher,
+            gateways=Gateways(cipher, settings.stripe_api_base),
+            hold=timedelta(seconds=settings.reservation_seconds),
         )

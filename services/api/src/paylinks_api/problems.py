@@ -18,6 +18,7 @@ from paylinks.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from paylinks.payments.service import LinkUnavailable
 from paylinks_api.ratelimit import RateLimited
 
 log = logging.getLogger("paylinks.api")
@@ -26,6 +27,7 @@ PROBLEM_JSON = "application/problem+json"
 
 _STATUS_OF: list[tuple[type[DomainError], int]] = [
     (RateLimited, 429),
+    (LinkUnavailable, 409),
     (ValidationFailed, 422),
     (NotFound, 404),
     (Conflict, 409),

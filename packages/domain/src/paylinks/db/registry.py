@@ -6,6 +6,8 @@ from paylinks.events.tables import EventTable
 from paylinks.idempotency.tables import IdempotencyTable
 from paylinks.images.tables import ImageTable
 from paylinks.links.tables import PaymentLinkTable
+from paylinks.payments.tables import PaymentTable
+from paylinks.refunds.tables import RefundTable
 from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
 
 TABLES: list[type[Table]] = [
@@ -18,4 +20,6 @@ TABLES: list[type[Table]] = [
     ImageTable,
     EventTable,
     IdempotencyTable,
+    PaymentTable,
+    RefundTable,
 ]

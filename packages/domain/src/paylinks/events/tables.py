@@ -13,3 +13,5 @@ class EventTable(Table, tablename="event"):
     created_at = Timestamptz()
     # Set by the relay once the event's jobs are enqueued; null rows are still to relay.
     relayed_at = Timestamptz(null=True, default=None)
+    # A relay's claim on the row, so that two relays rarely enqueue it twice.
+    relay_lease_until = Timestamptz(null=True, default=None)

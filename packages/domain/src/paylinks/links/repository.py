@@ -77,6 +77,8 @@ async def insert(link: PaymentLink) -> None:
             after_payment=_encode(link.after_payment).decode(),
             metadata=_encode(link.metadata).decode(),
             inactive_reason=None,
+            capacity=link.capacity,
+            slots_held=0,
             payments_count=0,
             amount_collected=0,
             amount_refunded=0,
@@ -150,3 +152,9 @@ async def deactivate(store_id: str, link_id: str, now: datetime) -> bool:
         .returning(T.id)
     )
     return bool(rows)
+
+
+async def get_public(link_id: str) -> PaymentLink | None:
+    """A link by id alone, for the public checkout (which knows no store)."""
+    row = await T.select(*_COLUMNS).where(T.id == link_id).first()
+    return _link(row) if row else None

@@ -25,6 +25,10 @@ class PaymentLinkTable(Table, tablename="payment_link"):
     after_payment = Text()
     metadata = Text()
     inactive_reason = Varchar(length=32, null=True, default=None)
+    # The cap on successful payments (1 for one-off links), and how many slots are held
+    # by payments under way: together they enforce the capacity invariant in SQL.
+    capacity = Integer(null=True, default=None)
+    slots_held = Integer(default=0)
     payments_count = Integer(default=0)
     amount_collected = BigInt(default=0)
     amount_refunded = BigInt(default=0)

@@ -68,6 +68,7 @@ class Principal(msgspec.Struct, frozen=True):
 class StripeCredentials(msgspec.Struct, frozen=True):
     secret_key: str
     webhook_secret: str
+    publishable_key: str | None = None
 
 
 def normalize_email(field: str, email: str) -> str:
@@ -109,7 +110,7 @@ def validate_name(field: str, name: str) -> str:
 
 
 def validate_stripe_credentials(
-    secret_key: str | None, webhook_secret: str | None
+    secret_key: str | None, webhook_secret: str | None, publishable_key: str | None = None
 ) -> StripeCredentials:
     errors: list[FieldError] = []
     key = (secret_key or "").strip()
@@ -124,6 +125,14 @@ def validate_stripe_credentials(
                 "stripe_webhook_secret", "A Stripe webhook signing secret starts with whsec_."
             )
         )
+    public = (publishable_key or "").strip() or None
+    if public is not None and not public.startswith(("pk_test_", "pk_live_")):
+        errors.append(
+            FieldError(
+                "stripe_publishable_key",
+                "A Stripe publishable key starts with pk_test_ or pk_live_.",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
-    return StripeCredentials(key, hook)
+    return StripeCredentials(key, hook, public)

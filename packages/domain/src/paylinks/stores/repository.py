@@ -51,9 +51,11 @@ async def set_gateway(
     now: datetime,
     stripe_secret_key_enc: str | None,
     stripe_webhook_secret_enc: str | None,
+    stripe_publishable_key: str | None = None,
 ) -> None:
     await StoreTable.update(
         {
+            StoreTable.stripe_publishable_key: stripe_publishable_key,
             StoreTable.gateway: gateway.value,
             StoreTable.payments_activated_at: now,
             StoreTable.stripe_secret_key_enc: stripe_secret_key_enc,
@@ -229,3 +231,40 @@ async def list_venues(store_id: str, limit: int, starting_after: str | None) -> 
         query = query.where(VenueTable.id < starting_after)
     rows = await query.order_by(VenueTable.id, ascending=False).limit(limit + 1)
     return [Venue(**row) for row in rows]
+
+
+class StoreGateway:
+    __slots__ = ("name", "publishable_key", "secret_key_enc", "webhook_secret_enc")
+
+    def __init__(
+        self,
+        name: str,
+        secret_key_enc: str | None,
+        webhook_secret_enc: str | None,
+        publishable_key: str | None,
+    ) -> None:
+        self.name = name
+        self.secret_key_enc = secret_key_enc
+        self.webhook_secret_enc = webhook_secret_enc
+        self.publishable_key = publishable_key
+
+
+async def get_gateway(store_id: str) -> StoreGateway | None:
+    row = (
+        await StoreTable.select(
+            StoreTable.gateway,
+            StoreTable.stripe_secret_key_enc,
+            StoreTable.stripe_webhook_secret_enc,
+            StoreTable.stripe_publishable_key,
+        )
+        .where(StoreTable.id == store_id)
+        .first()
+    )
+    if row is None or row["gateway"] is None:
+        return None
+    return StoreGateway(
+        row["gateway"],
+        row["stripe_secret_key_enc"],
+        row["stripe_webhook_secret_enc"],
+        row["stripe_publishable_key"],
+    )

@@ -94,17 +94,21 @@ async def activate_payments(
     now: datetime,
     stripe_secret_key: str | None = None,
     stripe_webhook_secret: str | None = None,
+    stripe_publishable_key: str | None = None,
 ) -> Store:
-    key_enc = hook_enc = None
+    key_enc = hook_enc = public_key = None
     if gateway is Gateway.STRIPE:
-        credentials = validate_stripe_credentials(stripe_secret_key, stripe_webhook_secret)
+        credentials = validate_stripe_credentials(
+            stripe_secret_key, stripe_webhook_secret, stripe_publishable_key
+        )
         key_enc = cipher.encrypt(credentials.secret_key)
         hook_enc = cipher.encrypt(credentials.webhook_secret)
-    elif stripe_secret_key or stripe_webhook_secret:
+        public_key = credentials.publishable_key
+    elif stripe_secret_key or stripe_webhook_secret or stripe_publishable_key:
         raise ValidationFailed([FieldError("gateway", "Stripe keys go with the stripe gateway.")])
     async with transaction():
         await get_store(store_id)
-        await repository.set_gateway(store_id, gateway, now, key_enc, hook_enc)
+        await repository.set_gateway(store_id, gateway, now, key_enc, hook_enc, public_key)
     return await get_store(store_id)
 
 

@@ -12,6 +12,8 @@ class StoreTable(Table, tablename="store"):
     # Stripe credentials, encrypted at rest with the deployment's secret key.
     stripe_secret_key_enc = Text(null=True, default=None)
     stripe_webhook_secret_enc = Text(null=True, default=None)
+    # Public by design: Stripe.js needs it in the customer's browser.
+    stripe_publishable_key = Varchar(length=255, null=True, default=None)
     payments_activated_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 

@@ -49,6 +49,7 @@ class StoreController(Controller):
             ctx.clock(),
             data.stripe_secret_key,
             data.stripe_webhook_secret,
+            data.stripe_publishable_key,
         )
         return StoreOut.of(store)
 

@@ -63,6 +63,7 @@ class Activate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     gateway: Gateway
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
+    stripe_publishable_key: str | None = None
 
 
 class ApiKeyCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -1,11 +1,9 @@
 """Composite indexes that keep a store's lists index-backed, newest first, at any size.
 
 Ids are UUIDv7, so ``ORDER BY id DESC`` is newest first and the cursor is the id itself.
-The SQL is portable to SQLite and PostgreSQL.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from paylinks.db.indexes import index_migration
 
 ID = "2026-11-26T04:20:00:000000"
 VERSION = "1.38.0"
@@ -26,18 +24,4 @@ INDEXES = {
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="paylinks", description=DESCRIPTION)
-
-    async def create_indexes():
-        engine = engine_finder()
-        for name, target in INDEXES.items():
-            await engine.run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-
-    async def drop_indexes():
-        engine = engine_finder()
-        for name in INDEXES:
-            await engine.run_ddl(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
-    return manager
+    return index_migration(ID, DESCRIPTION, INDEXES)

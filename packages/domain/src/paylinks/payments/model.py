@@ -1,0 +1,251 @@
+"""Payments: the customer's details, the amount rules of a link, the payment lifecycle.
+
+A payment holds a slot of its link from the moment it starts until it succeeds, fails, is
+canceled or its hold times out; the capacity invariant lives in the repositories'
+conditional updates, the rules here are pure.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+import msgspec
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from paylinks.errors import FieldError, ValidationFailed
+from paylinks.links.model import AmountType, FieldMode, PaymentLink
+from paylinks.money import MAX_AMOUNT
+
+NAME_MAX = 120
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    FULLY_REFUNDED = "fully_refunded"
+
+
+#: The payment lifecycle, as data: where each status may go next.
+TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    PaymentStatus.PENDING: frozenset(
+        {PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.CANCELED}
+    ),
+    PaymentStatus.SUCCEEDED: frozenset(
+        {PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.FULLY_REFUNDED}
+    ),
+    PaymentStatus.PARTIALLY_REFUNDED: frozenset(
+        {PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.FULLY_REFUNDED}
+    ),
+    PaymentStatus.FULLY_REFUNDED: frozenset(),
+    PaymentStatus.FAILED: frozenset(),
+    PaymentStatus.CANCELED: frozenset(),
+}
+
+REFUNDABLE = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED})
+
+
+def can_move(current: PaymentStatus, target: PaymentStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def status_after_refunds(amount: int, refunded: int) -> PaymentStatus:
+    """A paid payment's status once ``refunded`` of its ``amount`` has been refunded."""
+    if refunded <= 0:
+        return PaymentStatus.SUCCEEDED
+    if refunded >= amount:
+        return PaymentStatus.FULLY_REFUNDED
+    return PaymentStatus.PARTIALLY_REFUNDED
+
+
+class Customer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The same four keys wherever a payment's customer appears."""
+
+    business_name: str | None = None
+    customer_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Payment(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    store_id: str
+    payment_link_id: str
+    amount: int
+    currency: str
+    status: PaymentStatus
+    gateway: str
+    reference: str | None
+    customer: Customer
+    card_last4: str | None
+    failure_reason: str | None
+    hold_expires_at: datetime
+    created_at: datetime
+    paid_at: datetime | None
+    amount_refunded: int
+    amount_refund_pending: int
+
+    @property
+    def refundable(self) -> int:
+        return refundable(self.amount, self.amount_refunded, self.amount_refund_pending)
+
+
+def refundable(amount: int, refunded: int, pending: int) -> int:
+    """What may still be refunded: the amount less succeeded and pending refunds."""
+    return max(0, amount - refunded - pending)
+
+
+def checkout_amount(link: PaymentLink, amount: int | None) -> int:
+    """The amount to charge: the link's own, or the customer's within the link's bounds."""
+    if link.amount_type is AmountType.FIXED:
+        if amount is not None and amount != link.amount:
+            raise ValidationFailed([FieldError("amount", "This link has a fixed amount.")])
+        assert link.amount is not None
+        return link.amount
+    if amount is None:
+        raise ValidationFailed([FieldError("amount", "Enter an amount.")])
+    low = link.min_amount or 1
+    high = link.max_amount or MAX_AMOUNT
+    if not low <= amount <= high:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "amount",
+                    f"Enter an amount from {low} to {high}.",
+                )
+            ]
+        )
+    return amount
+
+
+def _clean_text(value: str | None) -> str | None:
+    text = (value or "").strip()
+    return text or None
+
+
+def validate_customer(link: PaymentLink, customer: Customer) -> Customer:
+    """Apply the link's field modes: required present, disabled dropped, values checked.
+
+    Email is normalised by email-validator and phone numbers are stored as E.164.
+    """
+    errors: list[FieldError] = []
+    modes = link.customer_fields
+    values: dict[str, str | None] = {}
+    for field in ("business_name", "customer_name", "email", "phone"):
+        mode: FieldMode = getattr(modes, field)
+        value = _clean_text(getattr(customer, field))
+        if mode is FieldMode.DISABLED:
+            values[field] = None
+            continue
+        if value is None:
+            if mode is FieldMode.REQUIRED:
+                errors.append(FieldError(f"customer.{field}", "This field is required."))
+            values[field] = None
+            continue
+        try:
+            values[field] = _check(field, value)
+        except ValueError as error:
+            errors.append(FieldError(f"customer.{field}", str(error)))
+    if errors:
+        raise ValidationFailed(errors)
+    return Customer(**values)
+
+
+def _check(field: str, value: str) -> str:
+    if field == "email":
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValueError(str(error)) from None
+    if field == "phone":
+        return normalize_phone(value)
+    if len(value) > NAME_MAX:
+        raise ValueError(f"At most {NAME_MAX} characters.")
+    return value
+
+
+def normalize_phone(value: str) -> str:
+    """The number in E.164, or ValueError with what to fix."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("Enter the number with its country code, e.g. +1 650 253 0000.") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("This is not a valid phone number.")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+class Card(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    number: str
+    exp_month: int
+    exp_year: int
+    cvc: str
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def validate_card(card: Card, now: datetime) -> str:
+    """The card number's digits, or ValidationFailed naming the fields at fault."""
+    errors: list[FieldError] = []
+    digits = card.number.replace(" ", "").replace("-", "")
+    if not (digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 19 and _luhn_ok(digits)):
+        errors.append(FieldError("card.number", "This card number is not valid."))
+    if not 1 <= card.exp_month <= 12:
+        errors.append(FieldError("card.exp_month", "Enter a month from 1 to 12."))
+    elif (card.exp_year, card.exp_month) < (now.year, now.month):
+        errors.append(FieldError("card.exp_year", "This card has expired."))
+    elif card.exp_year > now.year + 30:
+        errors.append(FieldError("card.exp_year", "Enter the expiry year printed on the card."))
+    if not (card.cvc.isascii() and card.cvc.isdigit() and len(card.cvc) in (3, 4)):
+        errors.append(FieldError("card.cvc", "Enter the 3-digit security code."))
+    if errors:
+        raise ValidationFailed(errors)
+    return digits
+
+
+class PaymentView(msgspec.Struct, frozen=True, kw_only=True):
+    """A payment as its merchant sees it (API, events, exports)."""
+
+    id: str
+    payment_link_id: str
+    amount: int
+    currency: str
+    status: PaymentStatus
+    gateway: str
+    reference: str | None
+    customer: Customer
+    card_last4: str | None
+    failure_reason: str | None
+    created_at: datetime
+    paid_at: datetime | None
+    amount_refunded: int
+    amount_refundable: int
+
+
+def to_payment_view(payment: Payment) -> PaymentView:
+    return PaymentView(
+        id=payment.id,
+        payment_link_id=payment.payment_link_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        status=payment.status,
+        gateway=payment.gateway,
+        reference=payment.reference,
+        customer=payment.customer,
+        card_last4=payment.card_last4,
+        failure_reason=payment.failure_reason,
+        created_at=payment.created_at,
+        paid_at=payment.paid_at,
+        amount_refunded=payment.amount_refunded,
+        amount_refundable=payment.refundable,
+    )

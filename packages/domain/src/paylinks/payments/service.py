@@ -1,0 +1,318 @@
+"""Use cases of payments: start (reserve a slot), confirm (authorise, then capture only while
+the hold is valid), read, list, export, and sweep timed-out holds."""
+
+import csv
+import io
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from paylinks.db.engine import transaction
+from paylinks.errors import Conflict, DomainError, NotFound
+from paylinks.events import service as events
+from paylinks.events.model import EventType
+from paylinks.gateways.model import Authorization, GatewayError, PaymentGateway
+from paylinks.gateways.registry import Gateways
+from paylinks.ids import Prefix, new_id
+from paylinks.links import repository as links
+from paylinks.links.model import LinkStatus, PaymentLink, PublicUrls, to_view
+from paylinks.pagination import Page, page_of
+from paylinks.payments import repository
+from paylinks.payments.model import (
+    Card,
+    Customer,
+    Payment,
+    PaymentStatus,
+    checkout_amount,
+    to_payment_view,
+    validate_card,
+    validate_customer,
+)
+from paylinks.stores.model import Principal
+from paylinks.stores.service import require_payments
+
+log = logging.getLogger(__name__)
+
+
+class LinkUnavailable(DomainError):
+    """Every slot of the link is held by customers paying right now."""
+
+    code = "link_unavailable"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Someone else is paying for the last place: try again in {retry_after} s."
+        )
+        self.retry_after = retry_after
+
+
+def link_closed(link: PaymentLink, now: datetime) -> Conflict | None:
+    status = link.status(now)
+    if status is LinkStatus.INACTIVE:
+        return Conflict("This payment link is no longer active.", code="link_inactive")
+    if status is LinkStatus.EXPIRED:
+        return Conflict("This payment link has expired.", code="link_expired")
+    return None
+
+
+async def public_link(link_id: str) -> PaymentLink:
+    """A link for the public checkout, by id alone."""
+    link = await links.get_public(link_id)
+    if link is None:
+        raise NotFound("No such payment link.")
+    return link
+
+
+async def start_payment(
+    link_id: str,
+    amount: int | None,
+    customer: Customer,
+    gateways: Gateways,
+    hold: timedelta,
+    now: datetime,
+) -> tuple[Payment, str | None]:
+    """Validate the customer's input, reserve a slot of the link and open the payment at
+    the gateway. Returns the payment and the gateway's client secret (Stripe)."""
+    link = await public_link(link_id)
+    if (closed := link_closed(link, now)) is not None:
+        raise closed
+    charge = checkout_amount(link, amount)
+    clean_customer = validate_customer(link, customer)
+    gateway = await gateways.for_store(link.store_id)
+    payment = Payment(
+        id=new_id(Prefix.PAYMENT),
+        store_id=link.store_id,
+        payment_link_id=link.id,
+        amount=charge,
+        currency=link.currency,
+        status=PaymentStatus.PENDING,
+        gateway=gateway.name.value,
+        reference=None,
+        customer=clean_customer,
+        card_last4=None,
+        failure_reason=None,
+        hold_expires_at=now + hold,
+        created_at=now,
+        paid_at=None,
+        amount_refunded=0,
+        amount_refund_pending=0,
+    )
+    async with transaction():
+        await repository.cancel_expired_holds(now, link.id)
+        if not await repository.reserve_slot(link.id, now):
+            fresh = await public_link(link_id)
+            if (closed := link_closed(fresh, now)) is not None:
+                raise closed
+            hold_end = await repository.earliest_hold_end(link.id)
+            wait = (hold_end - now).total_seconds() if hold_end else 1
+            raise LinkUnavailable(max(1, int(wait) + 1))
+        await repository.insert(payment)
+    try:
+        started = await gateway.start(payment)
+    except GatewayError as error:
+        async with transaction():
+            await repository.mark_failed(payment, str(error), None)
+        raise Conflict(
+            "The payment could not be started: try again.", code="gateway_unavailable"
+        ) from None
+    await repository.set_reference(payment.id, started.reference)
+    payment = msgspec.structs.replace(payment, reference=started.reference)
+    return payment, started.client_secret
+
+
+async def get_public_payment(payment_id: str) -> Payment:
+    payment = await repository.get(payment_id)
+    if payment is None:
+        raise NotFound("No such payment.")
+    return payment
+
+
+async def confirm_payment(
+    payment_id: str, card: Card | None, gateways: Gateways, urls: PublicUrls, now: datetime
+) -> Payment:
+    """Authorise with the gateway, then capture only while the slot is still held.
+
+    Exactly one confirmation of a payment reaches the gateway; a decline frees the slot at
+    once; an authorisation that comes back after the hold ran out is cancelled, never
+    captured, so no customer is charged for a payment that cannot be honoured.
+    """
+    payment = await get_public_payment(payment_id)
+    if card is not None:
+        validate_card(card, now)
+    if payment.status is not PaymentStatus.PENDING:
+        raise Conflict(
+            f"This payment is already {payment.status.value}.", code="payment_not_pending"
+        )
+    if payment.hold_expires_at <= now:
+        await _expire(payment, now)
+    link = await public_link(payment.payment_link_id)
+    if link.inactive_reason is not None and link.inactive_reason.value == "deactivated":
+        async with transaction():
+            await repository.mark_failed(
+                payment, "The payment link was deactivated.", None, PaymentStatus.CANCELED
+            )
+        raise Conflict("This payment link is no longer active.", code="link_inactive")
+    if not await repository.claim_confirmation(payment.id, now):
+        raise Conflict("This payment is already being confirmed.", code="payment_processing")
+
+    gateway = await gateways.for_store(payment.store_id)
+    try:
+        authorization = await gateway.authorize(payment, card)
+    except GatewayError as error:
+        async with transaction():
+            await repository.mark_failed(payment, f"The gateway failed: {error}", None)
+        return await get_public_payment(payment.id)
+    return await apply_authorization(payment, authorization, gateway, urls, now)
+
+
+async def apply_authorization(
+    payment: Payment,
+    authorization: Authorization,
+    gateway: PaymentGateway,
+    urls: PublicUrls,
+    now: datetime,
+) -> Payment:
+    """Act on the gateway's answer: fail and free the slot, or record the success while
+    the hold is valid and capture; an authorisation that outlived its hold is cancelled.
+    Also called for gateway webhooks; the conditional updates make it happen once."""
+    if authorization.pending:
+        return await get_public_payment(payment.id)
+    if not authorization.approved:
+        async with transaction():
+            await repository.mark_failed(
+                payment, authorization.decline_reason or "Declined.", authorization.card_last4
+            )
+        return await get_public_payment(payment.id)
+
+    async with transaction():
+        succeeded = await repository.mark_succeeded(payment, now, authorization.card_last4)
+        if succeeded:
+            paid = await get_public_payment(payment.id)
+            fresh_link = await public_link(payment.payment_link_id)
+            await events.record(
+                payment.store_id,
+                EventType.LINK_PAID,
+                {
+                    "payment_link": _builtins(to_view(fresh_link, urls, now)),
+                    "payment": _builtins(to_payment_view(paid)),
+                },
+                now,
+                payment.payment_link_id,
+            )
+    if not succeeded:
+        current = await get_public_payment(payment.id)
+        if current.status is PaymentStatus.SUCCEEDED:
+            return current
+        await gateway.cancel(payment)
+        await _expire(payment, now)
+    try:
+        await gateway.capture(payment)
+    except GatewayError:
+        # Authorised and recorded as paid: the authorisation stands for days, and the
+        # gateway's webhook or an operator captures it; the slot stays taken.
+        log.exception("Capture of %s failed; it stays authorised", payment.id)
+    return await get_public_payment(payment.id)
+
+
+async def _expire(payment: Payment, now: datetime) -> None:
+    async with transaction():
+        await repository.cancel_expired_holds(now, payment.payment_link_id)
+        await repository.mark_failed(
+            payment, "The payment was not completed in time.", None, PaymentStatus.CANCELED
+        )
+    raise Conflict("This payment timed out: start again.", code="payment_expired")
+
+
+async def release_expired_holds(now: datetime) -> int:
+    """The sweeper: cancel every timed-out pending payment and free its slot."""
+    async with transaction():
+        freed = await repository.cancel_expired_holds(now)
+    return sum(freed.values())
+
+
+async def get_payment(principal: Principal, payment_id: str) -> Payment:
+    require_payments(principal)
+    payment = await repository.get(payment_id, principal.store_id)
+    if payment is None:
+        raise NotFound("No such payment.")
+    return payment
+
+
+async def list_payments(
+    principal: Principal,
+    link_id: str,
+    status: PaymentStatus | None,
+    limit: int,
+    starting_after: str | None,
+) -> Page[Payment]:
+    require_payments(principal)
+    if await links.get(principal.store_id, link_id) is None:
+        raise NotFound("No such payment link.")
+    rows = await repository.list_for_link(
+        link_id, principal.store_id, status, limit, starting_after
+    )
+    return page_of(rows, limit)
+
+
+CSV_COLUMNS = [
+    "id",
+    "created_at",
+    "paid_at",
+    "status",
+    "amount",
+    "currency",
+    "amount_refunded",
+    "reference",
+    "business_name",
+    "customer_name",
+    "email",
+    "phone",
+    "failure_reason",
+]
+
+
+async def export_csv(principal: Principal, link_id: str) -> str:
+    """Every payment of the link, newest first, as CSV with amounts in minor units."""
+    require_payments(principal)
+    if await links.get(principal.store_id, link_id) is None:
+        raise NotFound("No such payment link.")
+    rows = await repository.list_for_link(link_id, principal.store_id, None, None, None)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for p in rows:
+        writer.writerow(
+            [
+                p.id,
+                p.created_at.isoformat(),
+                p.paid_at.isoformat() if p.paid_at else "",
+                p.status.value,
+                p.amount,
+                p.currency,
+                p.amount_refunded,
+                p.reference or "",
+                *(
+                    _csv_safe(v)
+                    for v in (
+                        p.customer.business_name,
+                        p.customer.customer_name,
+                        p.customer.email,
+                        p.customer.phone,
+                    )
+                ),
+                p.failure_reason or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _csv_safe(value: str | None) -> str:
+    """Customer text cannot become a spreadsheet formula."""
+    text = value or ""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _builtins(value: Any) -> Any:
+    return msgspec.to_builtins(value)

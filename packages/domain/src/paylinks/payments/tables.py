@@ -1,0 +1,27 @@
+from piccolo.columns import BigInt, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class PaymentTable(Table, tablename="payment"):
+    id = Varchar(length=40, primary_key=True)
+    store_id = Varchar(length=40)
+    payment_link_id = Varchar(length=40)
+    amount = BigInt()
+    currency = Varchar(length=3)
+    status = Varchar(length=24)
+    gateway = Varchar(length=16)
+    # The gateway's reference: a Stripe PaymentIntent id, or the sandbox's own.
+    reference = Varchar(length=120, null=True, default=None, unique=True)
+    customer_business_name = Varchar(length=120, null=True, default=None)
+    customer_name = Varchar(length=120, null=True, default=None)
+    customer_email = Varchar(length=320, null=True, default=None)
+    customer_phone = Varchar(length=20, null=True, default=None)
+    card_last4 = Varchar(length=4, null=True, default=None)
+    failure_reason = Varchar(length=300, null=True, default=None)
+    hold_expires_at = Timestamptz()
+    # Set once by the single confirmation that may talk to the gateway.
+    confirm_started_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)
+    amount_refunded = BigInt(default=0)
+    amount_refund_pending = BigInt(default=0)

@@ -1,0 +1,156 @@
+"""Use cases of refunds: ask for one (its amount set aside at once), settle it when the
+gateway answers, read them. Gateway calls happen in worker jobs, never in the request."""
+
+from datetime import datetime
+
+import msgspec
+
+from paylinks.db.engine import transaction
+from paylinks.errors import Conflict, NotFound
+from paylinks.events import service as events
+from paylinks.events.model import EventType
+from paylinks.gateways.model import GatewayError, RefundOutcome, RefundState
+from paylinks.gateways.registry import Gateways
+from paylinks.ids import Prefix, new_id
+from paylinks.links import repository as links
+from paylinks.links.model import PublicUrls, to_view
+from paylinks.payments import repository as payments
+from paylinks.payments.model import REFUNDABLE, Payment, to_payment_view
+from paylinks.refunds import repository
+from paylinks.refunds.model import Refund, RefundStatus, clean_reason, refund_amount
+from paylinks.stores.model import Principal
+from paylinks.stores.service import require_payments
+
+
+async def _event_data(
+    payment_id: str, refund: Refund, urls: PublicUrls, now: datetime
+) -> dict[str, object]:
+    payment = await payments.get(payment_id)
+    assert payment is not None
+    link = await links.get(payment.store_id, payment.payment_link_id)
+    assert link is not None
+    return {
+        "payment_link": msgspec.to_builtins(to_view(link, urls, now)),
+        "payment": msgspec.to_builtins(to_payment_view(payment)),
+        "refund": msgspec.to_builtins(refund),
+    }
+
+
+async def create_refund(
+    principal: Principal,
+    payment_id: str,
+    amount: int | None,
+    reason: str | None,
+    urls: PublicUrls,
+    now: datetime,
+) -> Refund:
+    require_payments(principal)
+    clean = clean_reason(reason)
+    async with transaction():
+        payment = await payments.get(payment_id, principal.store_id)
+        if payment is None:
+            raise NotFound("No such payment.")
+        if payment.status not in REFUNDABLE:
+            raise Conflict(
+                f"A {payment.status.value} payment cannot be refunded.",
+                code="payment_not_refundable",
+            )
+        value = refund_amount(amount, payment.refundable)
+        if not await payments.hold_refund(payment.id, value):
+            # Another refund took the amount since we read it.
+            raise Conflict(
+                "Less is left to refund now: reload and try again.",
+                code="refund_exceeds_refundable",
+            )
+        refund = Refund(
+            id=new_id(Prefix.REFUND),
+            store_id=payment.store_id,
+            payment_id=payment.id,
+            payment_link_id=payment.payment_link_id,
+            amount=value,
+            currency=payment.currency,
+            reason=clean,
+            status=RefundStatus.PENDING,
+            reference=None,
+            failure_reason=None,
+            created_at=now,
+            settled_at=None,
+        )
+        await repository.insert(refund)
+        await events.record(
+            payment.store_id,
+            EventType.REFUND_CREATED,
+            await _event_data(payment.id, refund, urls, now),
+            now,
+            payment.payment_link_id,
+        )
+    return refund
+
+
+async def process_refund(
+    refund_id: str, gateways: Gateways, urls: PublicUrls, now: datetime
+) -> RefundStatus:
+    """The worker's job: submit the refund to the gateway if not yet done, then settle it
+    when the gateway has an outcome. Safe to run any number of times."""
+    refund = await repository.get(refund_id)
+    if refund is None or refund.status is not RefundStatus.PENDING:
+        return refund.status if refund else RefundStatus.FAILED
+    payment = await payments.get(refund.payment_id)
+    assert payment is not None
+    gateway = await gateways.for_store(refund.store_id)
+    try:
+        if refund.reference is None:
+            state = await gateway.refund(payment, refund.id, refund.amount)
+            await repository.set_reference(refund.id, state.reference)
+            if state.outcome is RefundOutcome.PENDING:
+                state = await gateway.refund_state(payment, state.reference)
+        else:
+            state = await gateway.refund_state(payment, refund.reference)
+    except GatewayError as error:
+        state = RefundState(
+            reference=refund.reference or "",
+            outcome=RefundOutcome.FAILED,
+            failure_reason=str(error),
+        )
+    if state.outcome is RefundOutcome.PENDING:
+        return RefundStatus.PENDING
+    return await settle_refund(refund, payment, state, urls, now)
+
+
+async def settle_refund(
+    refund: Refund, payment: Payment, state: RefundState, urls: PublicUrls, now: datetime
+) -> RefundStatus:
+    """Apply the gateway's outcome once: the refunded total moves only on success, and a
+    failed refund frees its amount again."""
+    succeeded = state.outcome is RefundOutcome.SUCCEEDED
+    status = RefundStatus.SUCCEEDED if succeeded else RefundStatus.FAILED
+    async with transaction():
+        if not await repository.settle(refund.id, status, state.failure_reason, now):
+            fresh = await repository.get(refund.id)
+            return fresh.status if fresh else status
+        await payments.settle_refund(payment, refund.amount, succeeded)
+        settled = await repository.get(refund.id)
+        assert settled is not None
+        await events.record(
+            refund.store_id,
+            EventType.REFUND_SUCCEEDED if succeeded else EventType.REFUND_FAILED,
+            await _event_data(payment.id, settled, urls, now),
+            now,
+            refund.payment_link_id,
+        )
+    return status
+
+
+async def get_refund(principal: Principal, refund_id: str) -> Refund:
+    require_payments(principal)
+    refund = await repository.get(refund_id, principal.store_id)
+    if refund is None:
+        raise NotFound("No such refund.")
+    return refund
+
+
+async def list_refunds(principal: Principal, payment_id: str) -> list[Refund]:
+    require_payments(principal)
+    if await payments.get(payment_id, principal.store_id) is None:
+        raise NotFound("No such payment.")
+    return await repository.list_for_payment(payment_id)

@@ -1,0 +1,72 @@
+"""The public checkout API: no key, rate-limited per client address."""
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import JSONBody
+
+from paylinks.payments import service as payments
+from paylinks.payments.model import Customer
+from paylinks.stores import repository as store_rows
+from paylinks.stores import service as stores
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Ctx, RateLimit
+from paylinks_api.openapi import ERRORS
+from paylinks_api.ratelimit import limit
+from paylinks_api.schemas.checkout import (
+    CheckoutLink,
+    CheckoutPayment,
+    PaymentConfirm,
+    PaymentStart,
+)
+
+LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
+PaymentId = Annotated[str, object_id("A payment id (pay_…)")]
+
+
+class CheckoutController(Controller):
+    path = "/v1/checkout"
+    tags = ["Checkout (public)"]
+    dependencies = {"rate_limit": Provide(limit("checkout"))}
+
+    @get("/links/{link_id:str}", responses=ERRORS)
+    async def get_link(self, link_id: LinkId, ctx: Ctx, rate_limit: RateLimit) -> CheckoutLink:
+        """What the customer sees: merchant, title, amount or bounds, fields, status."""
+        link = await payments.public_link(link_id)
+        store = await stores.get_store(link.store_id)
+        gateway = await store_rows.get_gateway(store.id)
+        return CheckoutLink.of(
+            link, store, ctx.urls, ctx.clock(), gateway.publishable_key if gateway else None
+        )
+
+    @post("/links/{link_id:str}/payments", responses=ERRORS)
+    async def start(
+        self, link_id: LinkId, data: JSONBody[PaymentStart], ctx: Ctx, rate_limit: RateLimit
+    ) -> CheckoutPayment:
+        """Start a payment: validates amount and details and holds a place on the link."""
+        payment, secret = await payments.start_payment(
+            link_id, data.amount, data.customer or Customer(), ctx.gateways, ctx.hold, ctx.clock()
+        )
+        link = await payments.public_link(link_id)
+        return CheckoutPayment.of(payment, link, secret)
+
+    @post("/payments/{payment_id:str}/confirm", status_code=200, responses=ERRORS)
+    async def confirm(
+        self, payment_id: PaymentId, data: JSONBody[PaymentConfirm], ctx: Ctx, rate_limit: RateLimit
+    ) -> CheckoutPayment:
+        """Pay: with a sandbox test card, or (Stripe) after the Payment Element confirmed."""
+        payment = await payments.confirm_payment(
+            payment_id, data.card, ctx.gateways, ctx.urls, ctx.clock()
+        )
+        link = await payments.public_link(payment.payment_link_id)
+        return CheckoutPayment.of(payment, link)
+
+    @get("/payments/{payment_id:str}", responses=ERRORS)
+    async def get_payment(
+        self, payment_id: PaymentId, ctx: Ctx, rate_limit: RateLimit
+    ) -> CheckoutPayment:
+        """The payment's status, and the thank-you page or redirect once it succeeded."""
+        payment = await payments.get_public_payment(payment_id)
+        link = await payments.public_link(payment.payment_link_id)
+        return CheckoutPayment.of(payment, link)

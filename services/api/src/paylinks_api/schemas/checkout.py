@@ -1,0 +1,138 @@
+"""What the public checkout sends and sees: nothing internal to the merchant."""
+
+from datetime import datetime
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import msgspec
+
+from paylinks.links.model import (
+    AmountType,
+    CustomerFields,
+    LinkStatus,
+    PaymentLink,
+    PublicUrls,
+    Redirect,
+    ThankYou,
+)
+from paylinks.payments.model import Card, Customer, Payment, PaymentStatus
+from paylinks.stores.model import Store
+
+DEFAULT_THANK_YOU = "Thank you! Your payment was received."
+
+
+class CheckoutLink(msgspec.Struct, kw_only=True):
+    id: str
+    merchant_name: str
+    title: str
+    description: str | None
+    image_url: str | None
+    currency: str
+    amount_type: AmountType
+    amount: int | None
+    min_amount: int | None
+    max_amount: int | None
+    customer_fields: CustomerFields
+    status: LinkStatus
+    message: str | None
+    gateway: str
+    stripe_publishable_key: str | None
+
+    @classmethod
+    def of(
+        cls,
+        link: PaymentLink,
+        store: Store,
+        urls: PublicUrls,
+        now: datetime,
+        publishable_key: str | None,
+    ) -> "CheckoutLink":
+        status = link.status(now)
+        message = {
+            LinkStatus.INACTIVE: "This payment link is no longer active.",
+            LinkStatus.EXPIRED: "This payment link has expired.",
+        }.get(status)
+        return cls(
+            id=link.id,
+            merchant_name=store.name,
+            title=link.title,
+            description=link.description,
+            image_url=urls.image_url(link.image_id) if link.image_id else None,
+            currency=link.currency,
+            amount_type=link.amount_type,
+            amount=link.amount,
+            min_amount=link.min_amount,
+            max_amount=link.max_amount,
+            customer_fields=link.customer_fields,
+            status=status,
+            message=message,
+            gateway=store.gateway.value if store.gateway else "sandbox",
+            stripe_publishable_key=publishable_key,
+        )
+
+
+class PaymentStart(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    amount: int | None = None
+    customer: Customer | None = None
+
+
+class PaymentConfirm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    card: Card | None = None
+
+
+class AfterPaymentOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    type: str
+    message: str | None = None
+    url: str | None = None
+
+
+class CheckoutPayment(msgspec.Struct, kw_only=True):
+    id: str
+    payment_link_id: str
+    status: PaymentStatus
+    amount: int
+    currency: str
+    reference: str | None
+    failure_reason: str | None
+    hold_expires_at: datetime
+    paid_at: datetime | None
+    client_secret: str | None = None
+    after_payment: AfterPaymentOut | None = None
+
+    @classmethod
+    def of(
+        cls, payment: Payment, link: PaymentLink, client_secret: str | None = None
+    ) -> "CheckoutPayment":
+        after = None
+        if payment.status is PaymentStatus.SUCCEEDED or payment.paid_at is not None:
+            after = after_payment(link, payment)
+        return cls(
+            id=payment.id,
+            payment_link_id=payment.payment_link_id,
+            status=payment.status,
+            amount=payment.amount,
+            currency=payment.currency,
+            reference=payment.reference if payment.paid_at else None,
+            failure_reason=payment.failure_reason,
+            hold_expires_at=payment.hold_expires_at,
+            paid_at=payment.paid_at,
+            client_secret=client_secret,
+            after_payment=after,
+        )
+
+
+def after_payment(link: PaymentLink, payment: Payment) -> AfterPaymentOut:
+    """The thank-you page to show, or where to send the customer (with the ids appended)."""
+    action = link.after_payment
+    if isinstance(action, Redirect):
+        return AfterPaymentOut(
+            type="redirect",
+            url=with_query(action.url, {"payment_id": payment.id, "payment_link_id": link.id}),
+        )
+    assert isinstance(action, ThankYou)
+    return AfterPaymentOut(type="thank_you", message=action.message or DEFAULT_THANK_YOU)
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit(parts._replace(query=query))
