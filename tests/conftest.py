@@ -134,7 +134,7 @@ async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest)
 async def api(settings: Settings, clock: FrozenClock) -> AsyncIterator[ApiClient]:
     # The app runs on the test's own event loop (Litestar's AsyncTestClient would run it on
     # another thread's loop, and a database pool must never be shared between loops).
-    app = create_app(settings, clock=clock, auto_migrate=settings.is_sqlite)
+    app = create_app(settings, clock=clock, auto_migrate=settings.is_sqlite, run_jobs=False)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     async with (
         running(app),

@@ -1,5 +1,6 @@
 """The app factory: one Litestar app per settings object."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +26,7 @@ from paylinks_api.controllers.links import PaymentLinkController
 from paylinks_api.controllers.payments import LinkPaymentsController, PaymentController
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
 from paylinks_api.idempotency import idempotency_middleware
+from paylinks_api.jobs import embedded_runtime
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter
 from paylinks_api.security import provide_principal
@@ -42,24 +44,38 @@ def create_app(
     *,
     clock: Clock = utc_now,
     auto_migrate: bool | None = None,
+    run_jobs: bool | None = None,
     route_handlers: list[Any] | None = None,
 ) -> Litestar:
     """The API. On the embedded default (SQLite) it migrates the database at start-up;
+    without a broker URL it runs the background jobs in this process (``run_jobs``);
     ``route_handlers`` adds routes (the benchmark's floor, for one)."""
     ctx = ApiContext.from_settings(settings, clock)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
+    jobs_here = not settings.broker_url if run_jobs is None else run_jobs
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         engine = db.make_engine(settings.database_url)
         db.bind(engine)
-        await db.start(engine)
+        # With the jobs' event loop in this process too, no pool: a pool belongs to one
+        # loop, while plain connections serve both.
+        if not jobs_here:
+            await db.start(engine)
+        else:
+            await db.prepare(engine)
+        runtime = None
         try:
             if migrate_on_start:
                 await migrate()
+            if jobs_here:
+                runtime = embedded_runtime(settings)
+                runtime.start()
             yield
         finally:
+            if runtime is not None:
+                await asyncio.to_thread(runtime.stop)
             await db.stop(engine)
 
     async def provide_ctx() -> ApiContext:

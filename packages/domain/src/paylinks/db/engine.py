@@ -51,15 +51,21 @@ def bind(engine: Engine[Any]) -> None:
         table._meta.db = engine
 
 
-async def start(engine: Engine[Any]) -> None:
+async def prepare(engine: Engine[Any]) -> None:
+    """Get the database ready for plain connections (no pool)."""
     if isinstance(engine, SQLiteEngine):
         _prepare_sqlite(Path(engine.path))
-    elif isinstance(engine, PostgresEngine):
+
+
+async def start(engine: Engine[Any]) -> None:
+    """Prepare the database and open a connection pool on the running event loop."""
+    await prepare(engine)
+    if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=2, max_size=10)
 
 
 async def stop(engine: Engine[Any]) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 
 

@@ -1,5 +1,6 @@
 """Outbox rows: written inside the caller's transaction, read by the API and the relay."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -65,3 +66,26 @@ async def list_events(
         query = query.where(EventTable.id < starting_after)
     rows = await query.order_by(EventTable.id, ascending=False).limit(limit + 1)
     return [_event(row) for row in rows]
+
+
+async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[Event]:
+    """Lease the oldest events not yet relayed, so that two relays rarely take the same
+    rows; a lease that ran out (its relay died) lets another relay take them."""
+    rows = await EventTable.raw(
+        "UPDATE event SET relay_lease_until = {} WHERE id IN ("
+        "SELECT id FROM event WHERE relayed_at IS NULL "
+        "AND (relay_lease_until IS NULL OR relay_lease_until < {}) ORDER BY id LIMIT {}) "
+        "AND relayed_at IS NULL AND (relay_lease_until IS NULL OR relay_lease_until < {}) "
+        "RETURNING id, type, created_at, store_id, data",
+        now + lease,
+        now,
+        limit,
+        now,
+    )
+    events = [_event(row) for row in rows]
+    return sorted(events, key=lambda event: event.id)
+
+
+async def mark_relayed(event_ids: list[str], now: datetime) -> None:
+    if event_ids:
+        await EventTable.update({EventTable.relayed_at: now}).where(EventTable.id.is_in(event_ids))

@@ -1,0 +1,1 @@
+"""Paylinks background jobs (Dramatiq): outbox relay, refunds, holds and deliveries."""

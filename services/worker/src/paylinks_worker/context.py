@@ -1,0 +1,23 @@
+"""What jobs need besides the database: settings, URLs and the gateways."""
+
+from dataclasses import dataclass
+
+from paylinks.gateways.registry import Gateways
+from paylinks.links.model import PublicUrls
+from paylinks.secrets import Cipher
+from paylinks.settings import Settings
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    settings: Settings
+    urls: PublicUrls
+    gateways: Gateways
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "WorkerContext":
+        return cls(
+            settings=settings,
+            urls=PublicUrls(settings.checkout_url, settings.api_url),
+            gateways=Gateways(Cipher(settings.secret_key), settings.stripe_api_base),
+        )

@@ -1,0 +1,99 @@
+"""Running the jobs: in the API process on the embedded default (a StubBroker and worker
+threads), or as ``paylinks worker`` processes against Redis.
+
+Dramatiq runs async actors on an event loop thread of its own; the database engine used
+there is opened on that loop (an asyncpg pool must never cross event loops).
+"""
+
+import asyncio
+import concurrent.futures
+import logging
+from typing import Any
+
+import dramatiq
+from dramatiq import Broker, Worker
+from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import AsyncIO, Middleware
+from piccolo.engine.base import Engine
+
+from paylinks.db import engine as db
+from paylinks.settings import Settings
+from paylinks_worker.actors import declare_actors
+from paylinks_worker.context import WorkerContext
+from paylinks_worker.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+
+class Database(Middleware):
+    """Opens the worker's own engine on Dramatiq's event loop (when this process has no
+    other runtime that already bound one)."""
+
+    def __init__(self, settings: Settings, own_engine: bool) -> None:
+        self.settings = settings
+        self.own_engine = own_engine
+        self.engine: Engine[Any] | None = None
+
+    def before_worker_boot(self, broker: Broker, worker: Worker) -> None:
+        if not self.own_engine:
+            return
+        self.engine = db.make_engine(self.settings.database_url)
+        db.bind(self.engine)
+        loop_thread = get_event_loop_thread()
+        assert loop_thread is not None
+        loop_thread.run_coroutine(db.start(self.engine))
+
+    def before_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
+        loop_thread = get_event_loop_thread()
+        if self.engine is not None and loop_thread is not None:
+            loop_thread.run_coroutine(db.stop(self.engine))
+
+
+def make_broker(settings: Settings, *, own_engine: bool) -> Broker:
+    broker: Broker
+    if settings.broker_url:
+        broker = RedisBroker(url=settings.broker_url)  # type: ignore[no-untyped-call]
+    else:
+        broker = StubBroker()
+        broker.emit_after("process_boot")
+    broker.add_middleware(AsyncIO())
+    broker.add_middleware(Database(settings, own_engine))
+    dramatiq.set_broker(broker)
+    return broker
+
+
+class WorkerRuntime:
+    """Dramatiq workers plus the scheduler, started and stopped as one."""
+
+    def __init__(self, settings: Settings, *, own_engine: bool, threads: int = 2) -> None:
+        self.broker = make_broker(settings, own_engine=own_engine)
+        declare_actors(self.broker, WorkerContext.from_settings(settings))
+        self.broker.declare_queue("default")
+        self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=200)
+        self.scheduler = Scheduler(self.broker)
+        self._scheduled: concurrent.futures.Future[Any] | None = None
+
+    def start(self) -> None:
+        self.worker.start()
+        loop_thread = get_event_loop_thread()
+        assert loop_thread is not None
+        self._scheduled = asyncio.run_coroutine_threadsafe(self.scheduler.run(), loop_thread.loop)
+
+    def stop(self) -> None:
+        loop_thread = get_event_loop_thread()
+        if loop_thread is not None:
+            loop_thread.loop.call_soon_threadsafe(self.scheduler.stop)
+        if self._scheduled is not None:
+            try:
+                self._scheduled.result(timeout=10)
+            except Exception:
+                log.exception("The scheduler did not stop cleanly")
+        self.worker.stop()
+        self.broker.close()
+
+    def join(self, timeout_ms: int = 30_000) -> None:
+        """Wait until every queued job has run (tests and the embedded default)."""
+        self.broker.join("default", timeout=timeout_ms)
+        self.worker.join()

@@ -1,0 +1,75 @@
+"""Periodic work on the worker's event loop: the outbox relay, the hold sweeper, and
+re-checking refunds that a gateway has not settled yet."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import dramatiq
+from dramatiq import Broker
+
+from paylinks.clock import utc_now
+from paylinks.idempotency.model import RETENTION
+from paylinks.idempotency.repository import delete_expired
+from paylinks.payments import service as payments
+from paylinks.refunds import repository as refunds
+from paylinks_worker.actors import PROCESS_REFUND
+from paylinks_worker.relay import QUEUE, relay_once
+
+log = logging.getLogger(__name__)
+
+RELAY_EVERY = 0.2
+SWEEP_EVERY = 5.0
+REFUNDS_EVERY = 30.0
+PURGE_EVERY = 3600.0
+
+
+class Scheduler:
+    def __init__(self, broker: Broker) -> None:
+        self.broker = broker
+        self._stop = asyncio.Event()
+
+    async def run(self) -> None:
+        await asyncio.gather(
+            self._every(RELAY_EVERY, self._relay),
+            self._every(SWEEP_EVERY, self._sweep),
+            self._every(REFUNDS_EVERY, self._recheck_refunds),
+            self._every(PURGE_EVERY, self._purge),
+        )
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def _every(self, seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+        while not self._stop.is_set():
+            try:
+                await work()
+            except Exception:
+                # A database or broker outage: log it and try again on the next tick.
+                log.exception("Periodic job %s failed", getattr(work, "__name__", work))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _relay(self) -> None:
+        while await relay_once(self.broker):
+            pass
+
+    async def _sweep(self) -> None:
+        await payments.release_expired_holds(utc_now())
+
+    async def _recheck_refunds(self) -> None:
+        for refund_id in await refunds.pending_ids(limit=100):
+            self.broker.enqueue(
+                dramatiq.Message(
+                    queue_name=QUEUE,
+                    actor_name=PROCESS_REFUND,
+                    args=(refund_id,),
+                    kwargs={},
+                    options={},
+                )
+            )
+
+    async def _purge(self) -> None:
+        await delete_expired(utc_now() - RETENTION - timedelta(minutes=1))
