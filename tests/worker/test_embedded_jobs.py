@@ -19,14 +19,16 @@ from tests.factories import CARD_REFUND_FAILS, ApiClient, Customer, StoreClient
 async def api_with_jobs(settings: Settings) -> AsyncIterator[ApiClient]:
     app = create_app(settings, run_jobs=True)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with running(app), httpx.AsyncClient(transport=transport,
-                                               base_url="http://api.test") as client:
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+    ):
         yield ApiClient(client)
 
 
-async def eventually(fetch: Any, done: Any, timeout: float = 15.0) -> Any:
+async def eventually(fetch: Any, done: Any, within: float = 15.0) -> Any:
     """Poll ``fetch`` until ``done(value)``; the jobs run on their own threads."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         value = await fetch()
         if done(value) or asyncio.get_running_loop().time() > deadline:
@@ -34,8 +36,9 @@ async def eventually(fetch: Any, done: Any, timeout: float = 15.0) -> Any:
         await asyncio.sleep(0.1)
 
 
-async def paid_payment(store: StoreClient, customer: Customer,
-                       card: dict[str, Any] | None = None) -> dict[str, Any]:
+async def paid_payment(
+    store: StoreClient, customer: Customer, card: dict[str, Any] | None = None
+) -> dict[str, Any]:
     link = await store.create_link(amount=5000)
     return await customer.pay(link["id"], card)
 
@@ -46,8 +49,9 @@ class TestRefundsSettle:
         customer = Customer(api_with_jobs.client)
         payment = await paid_payment(store, customer)
 
-        partial = await store.post(f"/v1/payments/{payment['id']}/refunds",
-                                   json={"amount": 1500, "reason": "Broken cup"})
+        partial = await store.post(
+            f"/v1/payments/{payment['id']}/refunds", json={"amount": 1500, "reason": "Broken cup"}
+        )
         assert partial.status_code == 201
         assert partial.json()["status"] == "pending"
 
@@ -58,7 +62,10 @@ class TestRefundsSettle:
         assert settled["status"] == "succeeded"
         after = (await store.get(f"/v1/payments/{payment['id']}")).json()
         assert (after["status"], after["amount_refunded"], after["amount_refundable"]) == (
-            "partially_refunded", 1500, 3500)
+            "partially_refunded",
+            1500,
+            3500,
+        )
 
         rest = await store.post(f"/v1/payments/{payment['id']}/refunds", json={})
         assert rest.json()["amount"] == 3500
@@ -84,11 +91,22 @@ class TestRefundsSettle:
         assert settled["failure_reason"]
         after = (await store.get(f"/v1/payments/{payment['id']}")).json()
         assert (after["status"], after["amount_refunded"], after["amount_refundable"]) == (
-            "succeeded", 0, 5000)
-        types = [row["type"] for row in await EventTable.select(EventTable.type).where(
-            EventTable.payment_link_id == payment["payment_link_id"]).order_by(EventTable.id)]
-        assert types == ["payment_link.created", "payment_link.paid",
-                         "payment_link.refund.created", "payment_link.refund.failed"]
+            "succeeded",
+            0,
+            5000,
+        )
+        types = [
+            row["type"]
+            for row in await EventTable.select(EventTable.type)
+            .where(EventTable.payment_link_id == payment["payment_link_id"])
+            .order_by(EventTable.id)
+        ]
+        assert types == [
+            "payment_link.created",
+            "payment_link.paid",
+            "payment_link.refund.created",
+            "payment_link.refund.failed",
+        ]
 
     async def test_the_outbox_drains(self, api_with_jobs: ApiClient) -> None:
         store = await api_with_jobs.create_store()

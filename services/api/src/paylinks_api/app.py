@@ -25,6 +25,7 @@ from paylinks_api.controllers.images import ImageController
 from paylinks_api.controllers.links import PaymentLinkController
 from paylinks_api.controllers.payments import LinkPaymentsController, PaymentController
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
+from paylinks_api.controllers.stripe_webhook import StripeWebhookController
 from paylinks_api.idempotency import idempotency_middleware
 from paylinks_api.jobs import embedded_runtime
 from paylinks_api.problems import EXCEPTION_HANDLERS
@@ -96,6 +97,7 @@ def create_app(
             CheckoutController,
             LinkPaymentsController,
             PaymentController,
+            StripeWebhookController,
             *(route_handlers or []),
         ],
         dependencies={

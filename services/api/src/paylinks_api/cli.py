@@ -16,6 +16,7 @@ from paylinks.settings import Settings
 from paylinks.stores import service as stores
 from paylinks_api.app import create_app
 from paylinks_api.demo import ensure_demo_store
+from paylinks_api.jobs import run_worker
 from paylinks_api.runtime import database, err, settings_or_exit
 
 app = typer.Typer(
@@ -44,6 +45,19 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 def api(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the REST API (on SQLite it migrates the database itself)."""
     _serve(settings_or_exit(), host, port)
+
+
+@app.command()
+def worker(threads: Annotated[int, typer.Option(help="Job threads", min=1, max=64)] = 4) -> None:
+    """Run background jobs against the Redis broker (PAYLINKS_BROKER_URL) until stopped."""
+    settings = settings_or_exit()
+    if not settings.broker_url:
+        err.print(
+            "[bold red]paylinks worker[/] needs PAYLINKS_BROKER_URL (redis://…); "
+            "without it, `paylinks api` runs the jobs itself."
+        )
+        raise typer.Exit(2)
+    run_worker(settings, threads)
 
 
 @app.command()

@@ -21,3 +21,10 @@ def embedded_runtime(settings: Settings) -> JobRuntime:
     runtime: Any = importlib.import_module("paylinks_worker.runtime")
     worker: JobRuntime = runtime.WorkerRuntime(settings, own_engine=False)
     return worker
+
+
+def run_worker(settings: Settings, threads: int) -> None:
+    """``paylinks worker``: Dramatiq workers with their own database engine, until SIGINT
+    or SIGTERM."""
+    runtime_module: Any = importlib.import_module("paylinks_worker.runtime")
+    runtime_module.serve(settings, threads)

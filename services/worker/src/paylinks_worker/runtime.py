@@ -8,6 +8,8 @@ there is opened on that loop (an asyncpg pool must never cross event loops).
 import asyncio
 import concurrent.futures
 import logging
+import signal
+import threading
 from typing import Any
 
 import dramatiq
@@ -97,3 +99,15 @@ class WorkerRuntime:
         """Wait until every queued job has run (tests and the embedded default)."""
         self.broker.join("default", timeout=timeout_ms)
         self.worker.join()
+
+
+def serve(settings: Settings, threads: int) -> None:
+    """Run until SIGINT or SIGTERM (``paylinks worker``)."""
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    runtime = WorkerRuntime(settings, own_engine=True, threads=threads)
+    runtime.start()
+    log.info("paylinks worker running with %d threads", threads)
+    stopping.wait()
+    runtime.stop()
