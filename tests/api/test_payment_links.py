@@ -32,7 +32,8 @@ class TestCreate:
             customer_fields={"email": "required", "phone": "optional"},
             after_payment={"type": "thank_you", "message": "Thanks!"},
         )
-        assert link["id"].startswith("plink_") and len(link["id"]) == 38
+        assert link["id"].startswith("plink_")
+        assert len(link["id"]) == 38
         assert link["url"] == f"http://checkout.test/pay/{link['id']}"
         assert link["title"] == "Espresso beans"
         assert link["currency"] == "GBP"
