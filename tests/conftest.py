@@ -143,6 +143,18 @@ async def api(settings: Settings, clock: FrozenClock) -> AsyncIterator[ApiClient
         yield ApiClient(client)
 
 
+@pytest.fixture
+async def api_with_jobs(settings: Settings) -> AsyncIterator[ApiClient]:
+    """The API with its background jobs running in-process, as on the embedded default."""
+    app = create_app(settings, run_jobs=True)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+    ):
+        yield ApiClient(client)
+
+
 @asynccontextmanager
 async def running(app: Litestar) -> AsyncIterator[None]:
     """The app's lifespan, entered and left in one task of its own (anyio's cancel scopes

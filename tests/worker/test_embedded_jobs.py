@@ -1,39 +1,10 @@
 """The embedded default: the API runs the jobs in its own process (StubBroker + threads),
 so refunds settle, holds are swept and the outbox drains without a separate worker."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-import pytest
-
 from paylinks.events.tables import EventTable
-from paylinks.settings import Settings
-from paylinks_api.app import create_app
-from tests.conftest import running
-from tests.factories import CARD_REFUND_FAILS, ApiClient, Customer, StoreClient
-
-
-@pytest.fixture
-async def api_with_jobs(settings: Settings) -> AsyncIterator[ApiClient]:
-    app = create_app(settings, run_jobs=True)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with (
-        running(app),
-        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
-    ):
-        yield ApiClient(client)
-
-
-async def eventually(fetch: Any, done: Any, within: float = 15.0) -> Any:
-    """Poll ``fetch`` until ``done(value)``; the jobs run on their own threads."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = await fetch()
-        if done(value) or asyncio.get_running_loop().time() > deadline:
-            return value
-        await asyncio.sleep(0.1)
+from tests.factories import CARD_REFUND_FAILS, ApiClient, Customer, StoreClient, eventually
 
 
 async def paid_payment(

@@ -23,6 +23,8 @@ class Prefix(StrEnum):
     EVENT = "evt"
     WEBHOOK_ENDPOINT = "we"
     MESSAGE = "msg"
+    DELIVERY = "whd"
+    ATTEMPT = "wha"
 
 
 _ID = re.compile(r"(?P<prefix>[a-z]+)_(?P<hex>[0-9a-f]{32})")

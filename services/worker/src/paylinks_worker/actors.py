@@ -8,24 +8,62 @@ from collections.abc import Callable
 from typing import Any
 
 import dramatiq
+import httpx
 from dramatiq import Broker
 
 from paylinks.clock import utc_now
 from paylinks.refunds import service as refunds
+from paylinks.webhooks import service as webhooks
 from paylinks_worker.context import WorkerContext
 
 PROCESS_REFUND = "process_refund"
+FAN_OUT_EVENT = "fan_out_event"
+DELIVER_WEBHOOK = "deliver_webhook"
+QUEUE = "default"
+
+
+def enqueue(broker: Broker, actor_name: str, *args: str) -> None:
+    """Send a job by actor name (the senders never import the actor functions)."""
+    broker.enqueue(
+        dramatiq.Message(queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={})
+    )
 
 
 def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Actor[Any, Any]]:
+    clients: dict[int, httpx.AsyncClient] = {}
+
+    def http_client() -> httpx.AsyncClient:
+        # One pooled client for the worker's event loop (actors all run on it).
+        if not clients:
+            clients[0] = httpx.AsyncClient(
+                http2=False, limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
+            )
+        return clients[0]
+
     async def process_refund(refund_id: str) -> None:
         """Submit a refund to its gateway and settle it once the gateway has an outcome."""
         await refunds.process_refund(refund_id, ctx.gateways, ctx.urls, utc_now())
 
-    jobs: dict[str, Callable[..., Any]] = {PROCESS_REFUND: process_refund}
+    async def fan_out_event(event_id: str) -> None:
+        """Make the event's deliveries, one per endpoint that wants it, and send them."""
+        for delivery_id in await webhooks.fan_out(event_id, utc_now()):
+            enqueue(broker, DELIVER_WEBHOOK, delivery_id)
+
+    async def deliver_webhook(delivery_id: str) -> None:
+        """One attempt; failures are rescheduled in the database, not by Dramatiq."""
+        await webhooks.deliver(
+            delivery_id, http_client(), ctx.cipher, ctx.settings.webhooks_allow_private, utc_now()
+        )
+
+    jobs: dict[str, Callable[..., Any]] = {
+        PROCESS_REFUND: process_refund,
+        FAN_OUT_EVENT: fan_out_event,
+        DELIVER_WEBHOOK: deliver_webhook,
+    }
     return {
         name: dramatiq.actor(
             actor_name=name,
+            queue_name=QUEUE,
             broker=broker,
             max_retries=8,
             min_backoff=1_000,

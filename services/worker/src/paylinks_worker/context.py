@@ -13,11 +13,14 @@ class WorkerContext:
     settings: Settings
     urls: PublicUrls
     gateways: Gateways
+    cipher: Cipher
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WorkerContext":
+        cipher = Cipher(settings.secret_key)
         return cls(
             settings=settings,
             urls=PublicUrls(settings.checkout_url, settings.api_url),
-            gateways=Gateways(Cipher(settings.secret_key), settings.stripe_api_base),
+            gateways=Gateways(cipher, settings.stripe_api_base),
+            cipher=cipher,
         )

@@ -1,30 +1,26 @@
 """The outbox relay: committed event rows become jobs, at least once.
 
 Rows are leased, their jobs enqueued by actor name, then marked relayed. If the broker is
-down, enqueueing fails, nothing is marked and the rows wait for the next pass.
+down, enqueueing fails, nothing more is marked and the rows wait for a later pass.
 """
 
-import logging
 from datetime import timedelta
 
-import dramatiq
 from dramatiq import Broker
 
 from paylinks.clock import utc_now
 from paylinks.events import repository
 from paylinks.events.model import Event, EventType
-from paylinks_worker.actors import PROCESS_REFUND
-
-log = logging.getLogger(__name__)
+from paylinks_worker.actors import FAN_OUT_EVENT, PROCESS_REFUND, enqueue
 
 LEASE = timedelta(seconds=30)
 BATCH = 100
-QUEUE = "default"
 
 
 def jobs_for(event: Event) -> list[tuple[str, tuple[str, ...]]]:
-    """The (actor name, arguments) that an event sets off."""
-    jobs: list[tuple[str, tuple[str, ...]]] = []
+    """The (actor name, arguments) that an event sets off: its webhooks, and for a new
+    refund, its submission to the gateway."""
+    jobs: list[tuple[str, tuple[str, ...]]] = [(FAN_OUT_EVENT, (event.id,))]
     if event.type is EventType.REFUND_CREATED:
         jobs.append((PROCESS_REFUND, (str(event.data["refund"]["id"]),)))
     return jobs
@@ -37,14 +33,10 @@ async def relay_once(broker: Broker) -> int:
     try:
         for event in events:
             for actor_name, args in jobs_for(event):
-                broker.enqueue(
-                    dramatiq.Message(
-                        queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}
-                    )
-                )
+                enqueue(broker, actor_name, *args)
             relayed.append(event.id)
     finally:
         # What was enqueued is marked even if a later enqueue failed; the rest keeps its
-        # lease and is retried once the lease runs out.
+        # lease and is taken again once the lease runs out.
         await repository.mark_relayed(relayed, utc_now())
     return len(relayed)

@@ -22,7 +22,7 @@ from piccolo.engine.base import Engine
 
 from paylinks.db import engine as db
 from paylinks.settings import Settings
-from paylinks_worker.actors import declare_actors
+from paylinks_worker.actors import QUEUE, declare_actors
 from paylinks_worker.context import WorkerContext
 from paylinks_worker.scheduler import Scheduler
 
@@ -72,7 +72,7 @@ class WorkerRuntime:
     def __init__(self, settings: Settings, *, own_engine: bool, threads: int = 2) -> None:
         self.broker = make_broker(settings, own_engine=own_engine)
         declare_actors(self.broker, WorkerContext.from_settings(settings))
-        self.broker.declare_queue("default")
+        self.broker.declare_queue(QUEUE)
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=200)
         self.scheduler = Scheduler(self.broker)
         self._scheduled: concurrent.futures.Future[Any] | None = None
@@ -97,7 +97,7 @@ class WorkerRuntime:
 
     def join(self, timeout_ms: int = 30_000) -> None:
         """Wait until every queued job has run (tests and the embedded default)."""
-        self.broker.join("default", timeout=timeout_ms)
+        self.broker.join(QUEUE, timeout=timeout_ms)
         self.worker.join()
 
 

@@ -1,5 +1,5 @@
-"""Periodic work on the worker's event loop: the outbox relay, the hold sweeper, and
-re-checking refunds that a gateway has not settled yet."""
+"""Periodic work on the worker's event loop: the outbox relay, due webhook retries, the hold
+sweeper, refunds a gateway has not settled yet, and purging old idempotency keys."""
 
 import asyncio
 import contextlib
@@ -7,7 +7,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import dramatiq
 from dramatiq import Broker
 
 from paylinks.clock import utc_now
@@ -15,12 +14,14 @@ from paylinks.idempotency.model import RETENTION
 from paylinks.idempotency.repository import delete_expired
 from paylinks.payments import service as payments
 from paylinks.refunds import repository as refunds
-from paylinks_worker.actors import PROCESS_REFUND
-from paylinks_worker.relay import QUEUE, relay_once
+from paylinks.webhooks import service as webhooks
+from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, enqueue
+from paylinks_worker.relay import relay_once
 
 log = logging.getLogger(__name__)
 
 RELAY_EVERY = 0.2
+DELIVERIES_EVERY = 0.5
 SWEEP_EVERY = 5.0
 REFUNDS_EVERY = 30.0
 PURGE_EVERY = 3600.0
@@ -34,6 +35,7 @@ class Scheduler:
     async def run(self) -> None:
         await asyncio.gather(
             self._every(RELAY_EVERY, self._relay),
+            self._every(DELIVERIES_EVERY, self._due_deliveries),
             self._every(SWEEP_EVERY, self._sweep),
             self._every(REFUNDS_EVERY, self._recheck_refunds),
             self._every(PURGE_EVERY, self._purge),
@@ -56,20 +58,19 @@ class Scheduler:
         while await relay_once(self.broker):
             pass
 
+    async def _due_deliveries(self) -> None:
+        """Webhook retries whose time has come (their schedule lives in the database, so
+        a restarted worker loses none)."""
+        while delivery_ids := await webhooks.claim_due(utc_now()):
+            for delivery_id in delivery_ids:
+                enqueue(self.broker, DELIVER_WEBHOOK, delivery_id)
+
     async def _sweep(self) -> None:
         await payments.release_expired_holds(utc_now())
 
     async def _recheck_refunds(self) -> None:
         for refund_id in await refunds.pending_ids(limit=100):
-            self.broker.enqueue(
-                dramatiq.Message(
-                    queue_name=QUEUE,
-                    actor_name=PROCESS_REFUND,
-                    args=(refund_id,),
-                    kwargs={},
-                    options={},
-                )
-            )
+            enqueue(self.broker, PROCESS_REFUND, refund_id)
 
     async def _purge(self) -> None:
         await delete_expired(utc_now() - RETENTION - timedelta(minutes=1))

@@ -89,3 +89,9 @@ async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[E
 async def mark_relayed(event_ids: list[str], now: datetime) -> None:
     if event_ids:
         await EventTable.update({EventTable.relayed_at: now}).where(EventTable.id.is_in(event_ids))
+
+
+async def get_any(event_id: str) -> Event | None:
+    """An event by id alone, for the worker."""
+    row = await EventTable.select(*_COLUMNS).where(EventTable.id == event_id).first()
+    return _event(row) if row else None

@@ -1,0 +1,141 @@
+"""Webhook endpoints and deliveries: URL rules, the SSRF guard, the retry schedule and
+Standard Webhooks signatures. Pure, apart from resolving a host name."""
+
+import base64
+import ipaddress
+import secrets
+import socket
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import msgspec
+from standardwebhooks.webhooks import Webhook
+
+from paylinks.errors import FieldError, ValidationFailed
+from paylinks.events.model import EventType
+
+URL_MAX = 2000
+SECRET_PREFIX = "whsec_"
+#: After a rotation, the old secret also signs for this long, so receivers can switch.
+ROTATION_OVERLAP = timedelta(hours=24)
+TIMEOUT_SECONDS = 10.0
+EXCERPT_MAX = 500
+
+#: Delay before each attempt: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (SPEC §6).
+RETRY_SCHEDULE: tuple[timedelta, ...] = tuple(
+    timedelta(seconds=s) for s in (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
+)
+
+
+class EndpointStatus(StrEnum):
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    FAILING = "failing"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class WebhookEndpoint(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    store_id: str
+    url: str
+    events: list[EventType] | None
+    status: EndpointStatus
+    created_at: datetime
+
+    def wants(self, event_type: EventType) -> bool:
+        return self.events is None or event_type in self.events
+
+
+class Attempt(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    attempted_at: datetime
+    status_code: int | None
+    duration_ms: int
+    response_excerpt: str | None
+    error: str | None
+
+
+class Delivery(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    event_id: str
+    endpoint_id: str
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    created_at: datetime
+    last_attempt_at: datetime | None
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def next_attempt_delay(attempts_made: int) -> timedelta | None:
+    """How long to wait before the next attempt, or None when the schedule is spent."""
+    if attempts_made >= len(RETRY_SCHEDULE):
+        return None
+    return RETRY_SCHEDULE[attempts_made]
+
+
+def is_success(status_code: int) -> bool:
+    return 200 <= status_code < 300
+
+
+def validate_endpoint(
+    url: str, events: list[EventType] | None
+) -> tuple[str, list[EventType] | None]:
+    errors: list[FieldError] = []
+    clean = url.strip()
+    parts = urlsplit(clean)
+    if (
+        len(clean) > URL_MAX
+        or parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or parts.username
+        or parts.password
+        or any(char.isspace() or not char.isprintable() for char in clean)
+    ):
+        errors.append(FieldError("url", "Enter an absolute http(s) URL."))
+    if events is not None and not events:
+        errors.append(FieldError("events", "Leave events out to receive every type."))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean, (sorted(set(events), key=list(EventType).index) if events else None)
+
+
+def is_public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class UnsafeUrl(ValueError):
+    pass
+
+
+def check_destination(url: str, allow_private: bool) -> None:
+    """Refuse URLs whose host resolves to a private, loopback or otherwise non-public
+    address (unless the deployment allows them): webhooks must not reach inside."""
+    if allow_private:
+        return
+    host = urlsplit(url).hostname or ""
+    port = urlsplit(url).port or 443
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise UnsafeUrl(f"The host {host!r} does not resolve.") from None
+    for info in infos:
+        if not is_public_address(str(info[4][0])):
+            raise UnsafeUrl(f"The host {host!r} resolves to a private or loopback address.")
+
+
+def signature_header(secrets_: list[str], message_id: str, timestamp: datetime, body: str) -> str:
+    """``v1,<base64>`` per secret, space-separated (two during a rotation)."""
+    return " ".join(Webhook(secret).sign(message_id, timestamp, body) for secret in secrets_)

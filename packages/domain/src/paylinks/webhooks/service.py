@@ -1,0 +1,243 @@
+"""Use cases of webhooks: endpoints, fan-out of events into deliveries, sending an
+attempt (Standard Webhooks), the retry schedule, and manual redelivery."""
+
+import asyncio
+import time
+from datetime import datetime, timedelta
+
+import httpx
+import msgspec
+
+from paylinks.db.errors import is_unique_violation
+from paylinks.errors import FieldError, NotFound, ValidationFailed
+from paylinks.events import repository as events
+from paylinks.events.model import Event, EventType
+from paylinks.ids import Prefix, new_id
+from paylinks.secrets import Cipher
+from paylinks.stores.model import Principal
+from paylinks.webhooks import repository
+from paylinks.webhooks.model import (
+    EXCERPT_MAX,
+    ROTATION_OVERLAP,
+    TIMEOUT_SECONDS,
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    EndpointStatus,
+    UnsafeUrl,
+    WebhookEndpoint,
+    check_destination,
+    is_success,
+    new_secret,
+    next_attempt_delay,
+    signature_header,
+    validate_endpoint,
+)
+
+#: How long a sender holds a delivery before another may take it (> the HTTP timeout).
+LEASE = timedelta(seconds=60)
+
+
+async def create_endpoint(
+    principal: Principal,
+    url: str,
+    events_: list[EventType] | None,
+    cipher: Cipher,
+    allow_private: bool,
+    now: datetime,
+) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint and its signing secret (shown to the caller only now)."""
+    clean_url, clean_events = validate_endpoint(url, events_)
+    await _check_url(clean_url, allow_private)
+    endpoint = WebhookEndpoint(
+        id=new_id(Prefix.WEBHOOK_ENDPOINT),
+        store_id=principal.store_id,
+        url=clean_url,
+        events=clean_events,
+        status=EndpointStatus.ENABLED,
+        created_at=now,
+    )
+    secret = new_secret()
+    await repository.insert_endpoint(endpoint, cipher.encrypt(secret))
+    return endpoint, secret
+
+
+async def _check_url(url: str, allow_private: bool) -> None:
+    try:
+        await asyncio.to_thread(check_destination, url, allow_private)
+    except UnsafeUrl as error:
+        raise ValidationFailed([FieldError("url", str(error))]) from None
+
+
+async def get_endpoint(principal: Principal, endpoint_id: str) -> WebhookEndpoint:
+    endpoint = await repository.get_endpoint(principal.store_id, endpoint_id)
+    if endpoint is None:
+        raise NotFound("No such webhook endpoint.")
+    return endpoint
+
+
+async def list_endpoints(principal: Principal) -> list[WebhookEndpoint]:
+    return await repository.list_endpoints(principal.store_id)
+
+
+async def delete_endpoint(principal: Principal, endpoint_id: str, now: datetime) -> None:
+    await get_endpoint(principal, endpoint_id)
+    await repository.delete_endpoint(endpoint_id, now)
+
+
+async def rotate_secret(
+    principal: Principal, endpoint_id: str, cipher: Cipher, now: datetime
+) -> tuple[WebhookEndpoint, str]:
+    """A new secret; the old one keeps signing (both signatures sent) for a day."""
+    endpoint = await get_endpoint(principal, endpoint_id)
+    secret = new_secret()
+    await repository.rotate_secret(endpoint_id, cipher.encrypt(secret), now, ROTATION_OVERLAP)
+    return endpoint, secret
+
+
+async def set_enabled(principal: Principal, endpoint_id: str, enabled: bool) -> WebhookEndpoint:
+    await get_endpoint(principal, endpoint_id)
+    await repository.set_status(
+        endpoint_id, EndpointStatus.ENABLED if enabled else EndpointStatus.DISABLED
+    )
+    return await get_endpoint(principal, endpoint_id)
+
+
+async def fan_out(event_id: str, now: datetime) -> list[str]:
+    """One delivery per endpoint that wants the event (once, however often it runs)."""
+    event = await events.get_any(event_id)
+    if event is None:
+        return []
+    created = []
+    for endpoint in await repository.endpoints_for(event.store_id):
+        if not endpoint.wants(event.type):
+            continue
+        if await repository.delivery_exists(event.id, endpoint.id):
+            continue
+        delivery_id = new_id(Prefix.DELIVERY)
+        try:
+            await repository.insert_delivery(
+                delivery_id, event.store_id, event.id, endpoint.id, now, LEASE
+            )
+        except Exception as error:
+            if is_unique_violation(error):  # another relay's fan-out made it first
+                continue
+            raise
+        created.append(delivery_id)
+    return created
+
+
+def envelope(event: Event) -> str:
+    return msgspec.json.encode(event).decode()
+
+
+async def deliver(
+    delivery_id: str, client: httpx.AsyncClient, cipher: Cipher, allow_private: bool, now: datetime
+) -> DeliveryStatus | None:
+    """Make one attempt of a pending delivery and record it, with what comes next."""
+    delivery = await repository.get_delivery(delivery_id)
+    if delivery is None or delivery.status is not DeliveryStatus.PENDING:
+        return delivery.status if delivery else None
+    store_id = await repository.store_of_delivery(delivery_id)
+    assert store_id is not None
+    endpoint = await repository.get_endpoint(store_id, delivery.endpoint_id)
+    event = await events.get_any(delivery.event_id)
+    if endpoint is None or event is None or endpoint.status is EndpointStatus.DISABLED:
+        attempt = _attempt(now, None, 0, None, "The endpoint was disabled or deleted.")
+        await repository.record_attempt(delivery, attempt, DeliveryStatus.FAILED, None)
+        return DeliveryStatus.FAILED
+
+    current_enc, previous_enc = await repository.secrets_of(endpoint.id, now)
+    keys = [cipher.decrypt(current_enc)] + ([cipher.decrypt(previous_enc)] if previous_enc else [])
+    body = envelope(event)
+    sent_at = datetime.fromtimestamp(int(time.time()), tz=now.tzinfo)
+    headers = {
+        "content-type": "application/json",
+        "user-agent": "Paylinks-Webhooks/1",
+        "webhook-id": event.id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": signature_header(keys, event.id, sent_at, body),
+    }
+    started = time.perf_counter()
+    status_code: int | None = None
+    excerpt: str | None = None
+    error: str | None = None
+    try:
+        await asyncio.to_thread(check_destination, endpoint.url, allow_private)
+        response = await client.post(
+            endpoint.url,
+            content=body,
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
+            follow_redirects=False,
+        )
+        status_code = response.status_code
+        excerpt = response.text[:EXCERPT_MAX]
+    except UnsafeUrl as unsafe:
+        error = str(unsafe)
+    except httpx.TimeoutException:
+        error = f"No answer within {TIMEOUT_SECONDS:.0f} s."
+    except httpx.HTTPError as failure:
+        error = f"{type(failure).__name__}: {failure}"[:500]
+    duration = int((time.perf_counter() - started) * 1000)
+    attempt = _attempt(now, status_code, duration, excerpt, error)
+
+    if status_code is not None and is_success(status_code):
+        await repository.record_attempt(delivery, attempt, DeliveryStatus.SUCCEEDED, None)
+        if endpoint.status is EndpointStatus.FAILING:
+            await repository.set_status(endpoint.id, EndpointStatus.ENABLED)
+        return DeliveryStatus.SUCCEEDED
+    delay = next_attempt_delay(delivery.attempts + 1)
+    if delay is None:
+        await repository.record_attempt(delivery, attempt, DeliveryStatus.FAILED, None)
+        await repository.set_status(endpoint.id, EndpointStatus.FAILING)
+        return DeliveryStatus.FAILED
+    await repository.record_attempt(delivery, attempt, DeliveryStatus.PENDING, now + delay)
+    return DeliveryStatus.PENDING
+
+
+def _attempt(
+    now: datetime, status_code: int | None, duration_ms: int, excerpt: str | None, error: str | None
+) -> Attempt:
+    return Attempt(
+        id=new_id(Prefix.ATTEMPT),
+        attempted_at=now,
+        status_code=status_code,
+        duration_ms=duration_ms,
+        response_excerpt=excerpt,
+        error=error,
+    )
+
+
+async def claim_due(now: datetime, limit: int = 100) -> list[str]:
+    return await repository.claim_due(now, LEASE, limit)
+
+
+async def redeliver(
+    principal: Principal, event_id: str, endpoint_id: str, now: datetime
+) -> Delivery:
+    """Send the event to the endpoint again now, whatever happened before."""
+    event = await events.get(principal.store_id, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    endpoint = await repository.get_endpoint(principal.store_id, endpoint_id)
+    if endpoint is None:
+        raise ValidationFailed([FieldError("endpoint_id", "No such webhook endpoint.")])
+    existing = await repository.find_delivery(event_id, endpoint_id)
+    if existing is None:
+        await repository.insert_delivery(
+            new_id(Prefix.DELIVERY), principal.store_id, event_id, endpoint_id, now, timedelta(0)
+        )
+    else:
+        await repository.requeue(existing.id, now)
+    found = await repository.find_delivery(event_id, endpoint_id)
+    assert found is not None
+    return found
+
+
+async def list_deliveries(
+    principal: Principal, event_id: str
+) -> list[tuple[Delivery, list[Attempt]]]:
+    if await events.get(principal.store_id, event_id) is None:
+        raise NotFound("No such event.")
+    return await repository.list_deliveries(event_id)

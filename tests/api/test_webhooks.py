@@ -1,0 +1,268 @@
+"""Webhook endpoints, events and signed deliveries (Standard Webhooks), with retries."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from paylinks.webhooks.tables import WebhookDeliveryTable
+from tests.factories import (
+    CARD_REFUND_FAILS,
+    ApiClient,
+    Customer,
+    StoreClient,
+    eventually,
+)
+from tests.fakes.receiver import Receiver
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver().running() as running:
+        yield running
+
+
+async def endpoint(store: StoreClient, url: str, **body: Any) -> dict[str, Any]:
+    response = await store.post("/v1/webhook-endpoints", json={"url": url, **body})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+class TestEndpoints:
+    async def test_the_secret_is_shown_once(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        created = await endpoint(
+            store, "https://hooks.example/paylinks", events=["payment_link.paid"]
+        )
+        assert created["id"].startswith("we_")
+        assert created["secret"].startswith("whsec_")
+        assert created["events"] == ["payment_link.paid"]
+        shown = (await store.get(f"/v1/webhook-endpoints/{created['id']}")).json()
+        assert "secret" not in shown
+        listed = (await store.get("/v1/webhook-endpoints")).json()
+        assert [e["id"] for e in listed] == [created["id"]]
+        assert all("secret" not in e for e in listed)
+
+    async def test_rotate_disable_enable_delete(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        created = await endpoint(store, "https://hooks.example/x")
+        rotated = (await store.post(f"/v1/webhook-endpoints/{created['id']}/rotate-secret")).json()
+        assert rotated["secret"].startswith("whsec_")
+        assert rotated["secret"] != created["secret"]
+        disabled = (await store.post(f"/v1/webhook-endpoints/{created['id']}/disable")).json()
+        assert disabled["status"] == "disabled"
+        enabled = (await store.post(f"/v1/webhook-endpoints/{created['id']}/enable")).json()
+        assert enabled["status"] == "enabled"
+        assert (await store.delete(f"/v1/webhook-endpoints/{created['id']}")).status_code == 204
+        assert (await store.get(f"/v1/webhook-endpoints/{created['id']}")).status_code == 404
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"url": "ftp://hooks.example/x"}, "url"),
+            ({"url": "not a url"}, "url"),
+            ({"url": "https://hooks.example/x", "events": []}, "events"),
+            ({"url": "https://hooks.example/x", "events": ["payment_link.exploded"]}, "events.0"),
+            ({"url": "https://hooks.example/x", "colour": "red"}, "colour"),
+        ],
+    )
+    async def test_bad_input_is_named(
+        self, api: ApiClient, body: dict[str, Any], field: str
+    ) -> None:
+        store = await api.create_store()
+        response = await store.post("/v1/webhook-endpoints", json=body)
+        assert response.status_code == 422
+        assert field in {e["field"] for e in response.json()["errors"]}
+
+    async def test_another_stores_endpoint_is_404(self, api: ApiClient) -> None:
+        owner = await api.create_store()
+        created = await endpoint(owner, "https://hooks.example/x")
+        other = await api.create_store()
+        for method, path in (
+            ("get", ""),
+            ("delete", ""),
+            ("post", "/rotate-secret"),
+            ("post", "/disable"),
+        ):
+            response = await getattr(other, method)(f"/v1/webhook-endpoints/{created['id']}{path}")
+            assert response.status_code == 404
+
+
+class TestSsrfGuard:
+    async def test_private_and_loopback_urls_are_refused_unless_allowed(
+        self, settings: Any, api: ApiClient
+    ) -> None:
+        from paylinks.webhooks.model import UnsafeUrl, check_destination
+
+        for url in (
+            "http://127.0.0.1:9/x",
+            "http://10.1.2.3/x",
+            "http://localhost/x",
+            "http://[::1]/x",
+            "http://169.254.169.254/latest",
+        ):
+            with pytest.raises(UnsafeUrl):
+                check_destination(url, allow_private=False)
+            check_destination(url, allow_private=True)
+
+    async def test_the_api_refuses_them(self, settings: Any) -> None:
+        import httpx
+
+        from paylinks_api.app import create_app
+        from tests.conftest import running
+
+        strict = msgspec.structs.replace(settings, webhooks_allow_private=False)
+        app = create_app(strict, run_jobs=False)
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        async with (
+            running(app),
+            httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+        ):
+            store = await ApiClient(client).create_store()
+            response = await store.post(
+                "/v1/webhook-endpoints", json={"url": "http://127.0.0.1:8080/hook"}
+            )
+            assert response.status_code == 422
+            assert response.json()["errors"][0]["field"] == "url"
+
+
+class TestDelivery:
+    async def test_every_event_of_a_payment_and_refund_arrives_signed(
+        self, api_with_jobs: ApiClient, receiver: Receiver
+    ) -> None:
+        store = await api_with_jobs.create_store()
+        hook = await endpoint(store, receiver.url)
+        customer = Customer(api_with_jobs.client)
+        good = await store.create_link(amount=3000)
+        paid = await customer.pay(good["id"])
+        await store.post(f"/v1/payments/{paid['id']}/refunds", json={"amount": 1000})
+        bad = await store.create_link(amount=2000)
+        failing = await customer.pay(bad["id"], CARD_REFUND_FAILS)
+        await store.post(f"/v1/payments/{failing['id']}/refunds", json={})
+
+        expected = {
+            "payment_link.created",
+            "payment_link.paid",
+            "payment_link.refund.created",
+            "payment_link.refund.succeeded",
+            "payment_link.refund.failed",
+        }
+        await eventually(lambda: _async(set(receiver.types())), lambda t: expected <= t)
+        assert expected <= set(receiver.types())
+
+        verifier = Webhook(hook["secret"])
+        for request in receiver.requests:
+            envelope = verifier.verify(request.body, request.headers)
+            assert request.headers["webhook-id"] == envelope["id"]
+            assert envelope["store_id"] == store.store_id
+            assert "payment_link" in envelope["data"]
+        paid_event = next(
+            msgspec.json.decode(r.body)
+            for r in receiver.requests
+            if msgspec.json.decode(r.body)["type"] == "payment_link.paid"
+        )
+        assert paid_event["data"]["payment"]["id"] == paid["id"]
+
+    async def test_only_the_chosen_types_are_sent(
+        self, api_with_jobs: ApiClient, receiver: Receiver
+    ) -> None:
+        store = await api_with_jobs.create_store()
+        await endpoint(store, receiver.url, events=["payment_link.paid"])
+        link = await store.create_link()
+        await Customer(api_with_jobs.client).pay(link["id"])
+        await eventually(lambda: _async(receiver.types()), lambda t: len(t) >= 1)
+        assert receiver.types() == ["payment_link.paid"]
+
+    async def test_a_failing_receiver_gets_the_same_id_until_it_answers(
+        self, api_with_jobs: ApiClient, receiver: Receiver
+    ) -> None:
+        receiver.statuses = [500, 503]
+        store = await api_with_jobs.create_store()
+        await endpoint(store, receiver.url)
+        await store.create_link()
+
+        async def due_now() -> int:
+            # Time passes: the next attempt of the schedule becomes due.
+            await WebhookDeliveryTable.raw(
+                "UPDATE webhook_delivery SET next_attempt_at = created_at "
+                "WHERE status = 'pending' AND attempts > 0"
+            )
+            return len(receiver.requests)
+
+        await eventually(due_now, lambda n: n >= 3, within=30)
+        ids = {r.headers["webhook-id"] for r in receiver.requests}
+        assert len(receiver.requests) == 3
+        assert len(ids) == 1
+        event_id = ids.pop()
+        log = (await store.get(f"/v1/events/{event_id}/deliveries")).json()
+        assert log[0]["status"] == "succeeded"
+        assert [a["status_code"] for a in log[0]["attempt_log"]] == [500, 503, 200]
+        assert all(a["duration_ms"] >= 0 for a in log[0]["attempt_log"])
+        assert log[0]["attempt_log"][0]["response_excerpt"] == "answered 500"
+
+    async def test_redeliver_sends_again(
+        self, api_with_jobs: ApiClient, receiver: Receiver
+    ) -> None:
+        store = await api_with_jobs.create_store()
+        hook = await endpoint(store, receiver.url)
+        await store.create_link()
+        await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 1)
+        event_id = receiver.requests[0].headers["webhook-id"]
+        response = await store.post(
+            f"/v1/events/{event_id}/redeliver", json={"endpoint_id": hook["id"]}
+        )
+        assert response.status_code == 202
+        await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 2)
+        assert [r.headers["webhook-id"] for r in receiver.requests] == [event_id, event_id]
+        unknown = await store.post(
+            f"/v1/events/{event_id}/redeliver",
+            json={"endpoint_id": "we_00000000000000000000000000000000"},
+        )
+        assert unknown.status_code == 422
+
+    async def test_rotation_sends_both_signatures(
+        self, api_with_jobs: ApiClient, receiver: Receiver
+    ) -> None:
+        store = await api_with_jobs.create_store()
+        hook = await endpoint(store, receiver.url)
+        rotated = (await store.post(f"/v1/webhook-endpoints/{hook['id']}/rotate-secret")).json()
+        await store.create_link()
+        await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 1)
+        request = receiver.requests[0]
+        assert len(request.headers["webhook-signature"].split(" ")) == 2
+        Webhook(hook["secret"]).verify(request.body, request.headers)
+        Webhook(rotated["secret"]).verify(request.body, request.headers)
+
+
+class TestEvents:
+    async def test_list_filter_and_get(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        first = await store.create_link()
+        await store.create_link()
+        await store.post(f"/v1/payment-links/{first['id']}/deactivate")
+        everything = (await store.get("/v1/events")).json()["data"]
+        assert [e["type"] for e in everything] == [
+            "payment_link.deactivated",
+            "payment_link.created",
+            "payment_link.created",
+        ]
+        of_link = (await store.get("/v1/events", params={"payment_link_id": first["id"]})).json()[
+            "data"
+        ]
+        assert len(of_link) == 2
+        created = (await store.get("/v1/events", params={"type": "payment_link.created"})).json()[
+            "data"
+        ]
+        assert len(created) == 2
+        one = (await store.get(f"/v1/events/{everything[0]['id']}")).json()
+        assert one["data"]["payment_link"]["id"] == first["id"]
+        other = await api.create_store()
+        assert (await other.get(f"/v1/events/{one['id']}")).status_code == 404
+        bad = await store.get("/v1/events", params={"type": "nope"})
+        assert bad.status_code == 422
+
+
+async def _async(value: Any) -> Any:
+    return value
