@@ -12,6 +12,7 @@ import httpx
 from dramatiq import Broker
 
 from paylinks.clock import utc_now
+from paylinks.messages import service as messages
 from paylinks.refunds import service as refunds
 from paylinks.webhooks import service as webhooks
 from paylinks_worker.context import WorkerContext
@@ -19,6 +20,7 @@ from paylinks_worker.context import WorkerContext
 PROCESS_REFUND = "process_refund"
 FAN_OUT_EVENT = "fan_out_event"
 DELIVER_WEBHOOK = "deliver_webhook"
+SEND_MESSAGE = "send_message"
 QUEUE = "default"
 
 
@@ -55,7 +57,12 @@ def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Act
             delivery_id, http_client(), ctx.cipher, ctx.settings.webhooks_allow_private, utc_now()
         )
 
+    async def send_message(message_id: str) -> None:
+        """Email or SMS a link; transient failures are retried from the database."""
+        await messages.deliver(message_id, ctx.settings, ctx.urls, utc_now())
+
     jobs: dict[str, Callable[..., Any]] = {
+        SEND_MESSAGE: send_message,
         PROCESS_REFUND: process_refund,
         FAN_OUT_EVENT: fan_out_event,
         DELIVER_WEBHOOK: deliver_webhook,

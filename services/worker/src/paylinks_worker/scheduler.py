@@ -12,10 +12,11 @@ from dramatiq import Broker
 from paylinks.clock import utc_now
 from paylinks.idempotency.model import RETENTION
 from paylinks.idempotency.repository import delete_expired
+from paylinks.messages import service as messages
 from paylinks.payments import service as payments
 from paylinks.refunds import repository as refunds
 from paylinks.webhooks import service as webhooks
-from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, enqueue
+from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, SEND_MESSAGE, enqueue
 from paylinks_worker.relay import relay_once
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Scheduler:
         await asyncio.gather(
             self._every(RELAY_EVERY, self._relay),
             self._every(DELIVERIES_EVERY, self._due_deliveries),
+            self._every(DELIVERIES_EVERY, self._queued_messages),
             self._every(SWEEP_EVERY, self._sweep),
             self._every(REFUNDS_EVERY, self._recheck_refunds),
             self._every(PURGE_EVERY, self._purge),
@@ -64,6 +66,11 @@ class Scheduler:
         while delivery_ids := await webhooks.claim_due(utc_now()):
             for delivery_id in delivery_ids:
                 enqueue(self.broker, DELIVER_WEBHOOK, delivery_id)
+
+    async def _queued_messages(self) -> None:
+        while message_ids := await messages.claim_queued(utc_now()):
+            for message_id in message_ids:
+                enqueue(self.broker, SEND_MESSAGE, message_id)
 
     async def _sweep(self) -> None:
         await payments.release_expired_holds(utc_now())

@@ -1,0 +1,124 @@
+"""Use cases of sending a link: queue a message (202), send it from a worker job with
+retries on transient failures, list a link's sends."""
+
+from datetime import datetime, timedelta
+
+from paylinks.errors import Conflict, NotFound
+from paylinks.ids import Prefix, new_id
+from paylinks.links import repository as links
+from paylinks.links.model import LinkStatus, PublicUrls
+from paylinks.messages import repository, sender
+from paylinks.messages.model import (
+    MAX_ATTEMPTS,
+    Channel,
+    Message,
+    MessageStatus,
+    recipient_of,
+    render,
+)
+from paylinks.settings import Settings
+from paylinks.stores import repository as stores
+from paylinks.stores.model import Principal
+from paylinks.stores.service import require_payments
+
+#: A sender's hold on a queued message; also the wait before a retry.
+LEASE = timedelta(seconds=60)
+RETRY_BACKOFF = (
+    timedelta(seconds=10),
+    timedelta(seconds=60),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+)
+
+
+async def queue_send(
+    principal: Principal, link_id: str, email: str | None, phone: str | None, now: datetime
+) -> Message:
+    require_payments(principal)
+    link = await links.get(principal.store_id, link_id)
+    if link is None:
+        raise NotFound("No such payment link.")
+    if link.status(now) is not LinkStatus.ACTIVE:
+        raise Conflict("Only an active link can be sent.", code="link_not_active")
+    channel, recipient = recipient_of(email, phone)
+    message = Message(
+        id=new_id(Prefix.MESSAGE),
+        payment_link_id=link.id,
+        channel=channel,
+        recipient=recipient,
+        status=MessageStatus.QUEUED,
+        transport=None,
+        subject=None,
+        body_text=None,
+        error=None,
+        attempts=0,
+        created_at=now,
+        sent_at=None,
+    )
+    # Leased until now: the next scheduler pass picks it up.
+    await repository.insert(message, principal.store_id, now)
+    return message
+
+
+async def list_messages(principal: Principal, link_id: str) -> list[Message]:
+    require_payments(principal)
+    if await links.get(principal.store_id, link_id) is None:
+        raise NotFound("No such payment link.")
+    return await repository.list_for_link(principal.store_id, link_id)
+
+
+async def claim_queued(now: datetime, limit: int = 50) -> list[str]:
+    return await repository.claim_queued(now, LEASE, limit)
+
+
+async def deliver(
+    message_id: str, settings: Settings, urls: PublicUrls, now: datetime
+) -> MessageStatus | None:
+    """One attempt at a queued message: sent, failed for good, or queued for a retry."""
+    found = await repository.get(message_id)
+    if found is None:
+        return None
+    message, store_id = found
+    if message.status is not MessageStatus.QUEUED:
+        return message.status
+    link = await links.get(store_id, message.payment_link_id)
+    store = await stores.get_store(store_id)
+    assert link is not None
+    assert store is not None
+    rendered = render(link, store.name, urls.link_url(link.id))
+    body = rendered.text if message.channel is Channel.EMAIL else rendered.sms
+    attempts = message.attempts + 1
+    try:
+        transport, provider_id = await sender.send(
+            message.channel, message.recipient, rendered, settings
+        )
+    except sender.SendFailed as failure:
+        final = failure.permanent or attempts >= MAX_ATTEMPTS
+        retry_at = None if final else now + RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
+        status = MessageStatus.FAILED if final else MessageStatus.QUEUED
+        await repository.finish(
+            message.id,
+            attempts,
+            status,
+            sender.transport_for(message.channel, settings),
+            rendered.subject,
+            body,
+            str(failure),
+            None,
+            None,
+            retry_at,
+        )
+        return status
+    await repository.finish(
+        message.id,
+        attempts,
+        MessageStatus.SENT,
+        transport,
+        rendered.subject,
+        body,
+        None,
+        provider_id,
+        now,
+        None,
+    )
+    return MessageStatus.SENT

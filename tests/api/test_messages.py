@@ -1,0 +1,217 @@
+"""Sending a link by email (SMTP) and SMS (Twilio), and the local outbox default."""
+
+import email
+from collections.abc import AsyncIterator, Iterator
+from email.message import Message as EmailMessage
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+from aiosmtpd.controller import Controller
+
+from paylinks.settings import Settings
+from paylinks_api.app import create_app
+from tests.conftest import running
+from tests.factories import ApiClient, StoreClient, eventually
+from tests.fakes.twilio_server import FakeTwilio
+from tests.live import free_port
+
+
+class Sink:
+    """An SMTP server on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Sink, int]]:
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield sink, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def twilio() -> Iterator[FakeTwilio]:
+    with FakeTwilio().running() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def sending_api(
+    settings: Settings, smtp: tuple[Sink, int], twilio: FakeTwilio
+) -> AsyncIterator[ApiClient]:
+    configured = msgspec.structs.replace(
+        settings,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp[1],
+        smtp_starttls=False,
+        email_from="Paylinks <pay@shop.example>",
+        twilio_account_sid=twilio.account_sid,
+        twilio_auth_token="tok",
+        twilio_from="+15005550006",
+        twilio_api_base=twilio.url,
+    )
+    app = create_app(configured, run_jobs=True)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+    ):
+        yield ApiClient(client)
+
+
+async def sends(store: StoreClient, link_id: str) -> list[dict[str, Any]]:
+    return list((await store.get(f"/v1/payment-links/{link_id}/messages")).json())
+
+
+def settled(messages: list[dict[str, Any]]) -> bool:
+    return bool(messages) and all(m["status"] != "queued" for m in messages)
+
+
+class TestEmail:
+    async def test_text_and_html_parts_carry_title_amount_and_link(
+        self, sending_api: ApiClient, smtp: tuple[Sink, int]
+    ) -> None:
+        store = await sending_api.create_store(name="Acme & Sons")
+        link = await store.create_link(title="Espresso <beans>", amount=1450)
+        queued = await store.post(
+            f"/v1/payment-links/{link['id']}/send", json={"email": "Ann@Example.com"}
+        )
+        assert queued.status_code == 202
+        body = queued.json()
+        assert body["id"].startswith("msg_")
+        assert (body["channel"], body["recipient"], body["status"]) == (
+            "email",
+            "Ann@example.com",
+            "queued",
+        )
+
+        messages = await eventually(lambda: sends(store, link["id"]), settled)
+        assert messages[0]["status"] == "sent"
+        assert messages[0]["transport"] == "smtp"
+        assert messages[0]["delivered"] is True
+        sink = smtp[0]
+        assert len(sink.messages) == 1
+        mail = sink.messages[0]
+        assert mail["To"] == "Ann@example.com"
+        assert mail["Subject"] == "Acme & Sons: Espresso <beans>"
+        parts = {
+            part.get_content_type(): part.get_payload(decode=True).decode()
+            for part in mail.walk()
+            if not part.is_multipart()
+        }
+        assert set(parts) == {"text/plain", "text/html"}
+        for text in parts.values():
+            assert "£14.50" in text
+            assert link["url"] in text
+        assert "Espresso &lt;beans&gt;" in parts["text/html"]
+        assert "Espresso <beans>" in parts["text/plain"]
+
+
+class TestSms:
+    async def test_body_and_recipient(self, sending_api: ApiClient, twilio: FakeTwilio) -> None:
+        store = await sending_api.create_store()
+        link = await store.create_link(amount=999)
+        queued = await store.post(
+            f"/v1/payment-links/{link['id']}/send", json={"phone": "+1 650-253-0000"}
+        )
+        assert queued.json()["recipient"] == "+16502530000"
+        messages = await eventually(lambda: sends(store, link["id"]), settled)
+        assert (messages[0]["status"], messages[0]["transport"]) == ("sent", "twilio")
+        assert len(twilio.sent) == 1
+        sms = twilio.sent[0]
+        assert (sms["To"], sms["From"]) == ("+16502530000", "+15005550006")
+        assert "£9.99" in sms["Body"]
+        assert link["url"] in sms["Body"]
+        assert twilio.auth_headers[0].startswith("Basic ")
+
+    async def test_a_transient_failure_is_retried(
+        self, sending_api: ApiClient, twilio: FakeTwilio
+    ) -> None:
+        from paylinks.messages.tables import MessageTable
+
+        twilio.failures = [503]
+        store = await sending_api.create_store()
+        link = await store.create_link()
+        await store.post(f"/v1/payment-links/{link['id']}/send", json={"phone": "+16502530000"})
+
+        async def after_retry_is_due() -> list[dict[str, Any]]:
+            # Time passes: the retry's wait is over.
+            await MessageTable.raw(
+                "UPDATE message SET lease_until = NULL WHERE status = 'queued' AND attempts > 0"
+            )
+            return await sends(store, link["id"])
+
+        messages = await eventually(after_retry_is_due, settled)
+        assert messages[0]["status"] == "sent"
+        assert messages[0]["attempts"] == 2
+        assert len(twilio.sent) == 1
+
+
+class TestOutboxDefault:
+    async def test_without_smtp_or_twilio_messages_stay_in_the_outbox(
+        self, api_with_jobs: ApiClient
+    ) -> None:
+        store = await api_with_jobs.create_store()
+        link = await store.create_link()
+        await store.post(f"/v1/payment-links/{link['id']}/send", json={"email": "a@example.com"})
+        await store.post(f"/v1/payment-links/{link['id']}/send", json={"phone": "+16502530000"})
+        messages = await eventually(
+            lambda: sends(store, link["id"]), lambda ms: len(ms) == 2 and settled(ms)
+        )
+        for message in messages:
+            assert message["transport"] == "outbox"
+            assert message["delivered"] is False
+            assert link["url"] in message["body"]
+
+
+class TestRules:
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({}, "email"),
+            ({"email": "a@example.com", "phone": "+16502530000"}, "phone"),
+            ({"email": "nope"}, "email"),
+            ({"phone": "123"}, "phone"),
+            ({"email": "a@example.com", "fax": "1"}, "fax"),
+        ],
+    )
+    async def test_exactly_one_valid_recipient(
+        self, api: ApiClient, body: dict[str, Any], field: str
+    ) -> None:
+        store = await api.create_store()
+        link = await store.create_link()
+        response = await store.post(f"/v1/payment-links/{link['id']}/send", json=body)
+        assert response.status_code == 422
+        assert field in {e["field"] for e in response.json()["errors"]}
+        assert await sends(store, link["id"]) == []
+
+    async def test_only_active_links_can_be_sent(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        link = await store.create_link()
+        await store.post(f"/v1/payment-links/{link['id']}/deactivate")
+        response = await store.post(
+            f"/v1/payment-links/{link['id']}/send", json={"email": "a@example.com"}
+        )
+        assert response.status_code == 409
+        assert response.json()["code"] == "link_not_active"
+
+    async def test_another_stores_link_is_404(self, api: ApiClient) -> None:
+        owner = await api.create_store()
+        link = await owner.create_link()
+        other = await api.create_store()
+        send = await other.post(
+            f"/v1/payment-links/{link['id']}/send", json={"email": "a@example.com"}
+        )
+        assert send.status_code == 404
+        assert (await other.get(f"/v1/payment-links/{link['id']}/messages")).status_code == 404
