@@ -266,3 +266,45 @@ class TestEvents:
 
 async def _async(value: Any) -> Any:
     return value
+
+
+class TestRestart:
+    async def test_a_restarted_worker_still_delivers(
+        self, settings: Any, receiver: Receiver
+    ) -> None:
+        import httpx
+
+        from paylinks_api.app import create_app
+        from tests.conftest import running
+
+        receiver.statuses = [500]
+
+        async def session() -> Any:
+            app = create_app(settings, run_jobs=True)
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+            return app, httpx.AsyncClient(transport=transport, base_url="http://api.test")
+
+        first_app, first_client = await session()
+        async with running(first_app), first_client:
+            store = await ApiClient(first_client).create_store()
+            await endpoint(store, receiver.url)
+            await store.create_link()
+            await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 1)
+        # The worker is gone with its first attempt failed; the retry is in the database.
+        assert len(receiver.requests) == 1
+        pending = await WebhookDeliveryTable.select().where(
+            WebhookDeliveryTable.status == "pending"
+        )
+        assert len(pending) == 1
+        assert pending[0]["attempts"] == 1
+        await WebhookDeliveryTable.update(
+            {WebhookDeliveryTable.next_attempt_at: pending[0]["created_at"]}
+        ).where(WebhookDeliveryTable.id == pending[0]["id"])
+
+        second_app, second_client = await session()
+        async with running(second_app), second_client:
+            await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 2)
+        assert len(receiver.requests) == 2
+        assert (
+            receiver.requests[0].headers["webhook-id"] == receiver.requests[1].headers["webhook-id"]
+        )
