@@ -39,6 +39,17 @@ class FrozenClock:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> None:
+    """Argon2 at its cheapest: tests sign up hundreds of stores; the hashing itself is
+    covered by the unit tests with the real parameters."""
+    from argon2 import PasswordHasher
+
+    from paylinks import secrets
+
+    secrets._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock()

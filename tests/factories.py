@@ -1,5 +1,6 @@
 """Factories for API tests: stores with their keys, and links with sensible defaults."""
 
+import asyncio
 import io
 import itertools
 from typing import Any
@@ -93,6 +94,7 @@ async def upload_image(
 
 
 async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    """POST /v1/auth/login; the session token is ``response.json()["token"]``."""
     return await client.post("/v1/auth/login", json={"email": email, "password": password})
 
 
@@ -115,16 +117,58 @@ class Customer:
     async def start(self, link_id: str, **body: Any) -> httpx.Response:
         return await self.client.post(f"/v1/checkout/links/{link_id}/payments", json=body)
 
-    async def confirm(self, payment_id: str, card: dict[str, Any] | None = None
-                      ) -> httpx.Response:
-        return await self.client.post(f"/v1/checkout/payments/{payment_id}/confirm",
-                                      json={"card": card or CARD_OK})
+    async def confirm(self, payment_id: str, card: dict[str, Any] | None = None) -> httpx.Response:
+        return await self.client.post(
+            f"/v1/checkout/payments/{payment_id}/confirm", json={"card": card or CARD_OK}
+        )
 
-    async def pay(self, link_id: str, card: dict[str, Any] | None = None,
-                  **body: Any) -> dict[str, Any]:
+    async def pay(
+        self, link_id: str, card: dict[str, Any] | None = None, **body: Any
+    ) -> dict[str, Any]:
         """Start and confirm; returns the confirmed payment (succeeded or failed)."""
         started = await self.start(link_id, **body)
         assert started.status_code == 201, started.text
         confirmed = await self.confirm(started.json()["id"], card)
         assert confirmed.status_code == 200, confirmed.text
         return dict(confirmed.json())
+
+
+STRIPE_PUBLISHABLE_KEY = "pk_test_51PaylinksTestPublishableKey"
+
+
+async def activate_stripe(
+    store: StoreClient,
+    secret_key: str,
+    webhook_secret: str,
+    publishable_key: str = STRIPE_PUBLISHABLE_KEY,
+) -> httpx.Response:
+    """Switch the store to the Stripe gateway with these keys."""
+    response = await store.post(
+        "/v1/store/payments/activate",
+        json={
+            "gateway": "stripe",
+            "stripe_secret_key": secret_key,
+            "stripe_webhook_secret": webhook_secret,
+            "stripe_publishable_key": publishable_key,
+        },
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+async def confirm_with_payment_element(
+    client: httpx.AsyncClient, payment_id: str
+) -> httpx.Response:
+    """The checkout's confirmation after Stripe's Payment Element confirmed: no card."""
+    return await client.post(f"/v1/checkout/payments/{payment_id}/confirm", json={})
+
+
+async def eventually(fetch: Any, done: Any, within: float = 15.0) -> Any:
+    """Poll ``fetch`` until ``done(value)`` or ``within`` seconds; returns the last value.
+    Background jobs run on their own threads."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        value = await fetch()
+        if done(value) or asyncio.get_running_loop().time() > deadline:
+            return value
+        await asyncio.sleep(0.1)

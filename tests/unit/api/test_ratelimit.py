@@ -131,3 +131,39 @@ class TestIndependence:
         first, second = RateLimiter(1, monotonic=clock), RateLimiter(1, monotonic=clock)
         first.hit("login", "a")
         second.hit("login", "a")
+
+
+class TestClientAddress:
+    def _request(self, peer: str, forwarded: str | None) -> object:
+        from litestar import Request
+
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        return Request(
+            scope={
+                "type": "http",
+                "method": "GET",
+                "path": "/",
+                "headers": headers,
+                "client": (peer, 1234),
+                "query_string": b"",
+            }
+        )  # type: ignore[arg-type]
+
+    def test_a_trusted_proxy_names_the_customer(self) -> None:
+        from paylinks_api.ratelimit import client_address
+
+        request = self._request("127.0.0.1", "203.0.113.9, 198.51.100.7")
+        assert client_address(request, frozenset({"127.0.0.1"})) == "198.51.100.7"  # type: ignore[arg-type]
+
+    def test_anyone_else_cannot_pretend(self) -> None:
+        from paylinks_api.ratelimit import client_address
+
+        request = self._request("192.0.2.1", "203.0.113.9")
+        assert client_address(request, frozenset({"127.0.0.1"})) == "192.0.2.1"  # type: ignore[arg-type]
+        assert (
+            client_address(
+                self._request("127.0.0.1", None),  # type: ignore[arg-type]
+                frozenset({"127.0.0.1"}),
+            )
+            == "127.0.0.1"
+        )

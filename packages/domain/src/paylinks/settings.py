@@ -44,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhooks_allow_private: bool = False
     reservation_seconds: int = 900
     rate_limit_per_minute: int = 60
+    #: Comma-separated peer addresses whose X-Forwarded-For is believed (the checkout
+    #: app's server on this machine by default).
+    trusted_proxies: str = "127.0.0.1,::1"
 
     @property
     def is_sqlite(self) -> bool:

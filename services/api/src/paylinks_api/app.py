@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, get
-from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -23,11 +22,14 @@ from paylinks_api.controllers.auth import AuthController
 from paylinks_api.controllers.checkout import CheckoutController
 from paylinks_api.controllers.images import ImageController
 from paylinks_api.controllers.links import PaymentLinkController
+from paylinks_api.controllers.messages import MessageController
 from paylinks_api.controllers.payments import LinkPaymentsController, PaymentController
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
 from paylinks_api.controllers.stripe_webhook import StripeWebhookController
+from paylinks_api.controllers.webhooks import EventController, WebhookEndpointController
 from paylinks_api.idempotency import idempotency_middleware
 from paylinks_api.jobs import embedded_runtime
+from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter
 from paylinks_api.security import provide_principal
@@ -52,9 +54,13 @@ def create_app(
     without a broker URL it runs the background jobs in this process (``run_jobs``);
     ``route_handlers`` adds routes (the benchmark's floor, for one)."""
     ctx = ApiContext.from_settings(settings, clock)
-    limiter = RateLimiter(settings.rate_limit_per_minute)
+    limiter = RateLimiter(
+        settings.rate_limit_per_minute,
+        trusted_proxies=frozenset(settings.trusted_proxies.split(",")),
+    )
     migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
     jobs_here = not settings.broker_url if run_jobs is None else run_jobs
+    mcp_tools = McpTools(ctx)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
@@ -97,7 +103,11 @@ def create_app(
             CheckoutController,
             LinkPaymentsController,
             PaymentController,
+            WebhookEndpointController,
+            EventController,
+            MessageController,
             StripeWebhookController,
+            mcp_tools.route,
             *(route_handlers or []),
         ],
         dependencies={
@@ -107,9 +117,8 @@ def create_app(
         },
         middleware=[DefineMiddleware(idempotency_middleware)],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database],
+        lifespan=[database, mcp_tools.lifespan],
         state=State({"ctx": ctx}),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         openapi_config=OpenAPIConfig(
             title="Paylinks API",
             version=API_VERSION,

@@ -2,7 +2,10 @@
 
 import asyncio
 import json
+import signal
+import threading
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 import uvicorn
@@ -18,6 +21,7 @@ from paylinks_api.app import create_app
 from paylinks_api.demo import ensure_demo_store
 from paylinks_api.jobs import run_worker
 from paylinks_api.runtime import database, err, settings_or_exit
+from paylinks_api.webapps import APPS_DIR, WebApp
 
 app = typer.Typer(
     help="Paylinks: self-hostable payment links.", no_args_is_help=True, add_completion=False
@@ -72,18 +76,51 @@ def migrate() -> None:
     out.print(asyncio.run(run()))
 
 
+def _local_url(host: str, port: int) -> str:
+    """Where a process on this machine reaches a server bound to ``host``."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @app.command()
-def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def up(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    checkout_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port of the checkout (default: that of PAYLINKS_CHECKOUT_URL, else 3001)",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
+    web: Annotated[
+        bool, typer.Option("--web/--no-web", help="Also build and serve the checkout")
+    ] = True,
+) -> None:
     """Run everything on the embedded default, with a demo store on first run."""
     settings = settings_or_exit()
+    checkout_port = checkout_port or urlsplit(settings.checkout_url).port or 3001
 
     async def prepare() -> None:
         async with database(settings):
             login = await ensure_demo_store(settings)
+        checkout_line = (
+            f"Checkout   {_local_url(host, checkout_port)}/pay/<link id>   "
+            "(the first run builds it: about a minute)\n"
+            if web
+            else ""
+        )
         out.print(
             Panel.fit(
                 f"API        http://{host}:{port}   (docs: http://{host}:{port}/docs)\n"
-                f"Demo login {login.email} / {login.password}\n"
+                + checkout_line
+                + f"Demo login {login.email} / {login.password}\n"
                 f"API key    {login.api_key}\n\n"
                 f"Try: curl -H 'Authorization: Bearer {login.api_key}' "
                 f"http://{host}:{port}/v1/payment-links",
@@ -93,7 +130,28 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         )
 
     asyncio.run(prepare())
-    _serve(settings, host, port)
+    web_apps: list[WebApp] = []
+    if web:
+        checkout = WebApp(
+            "checkout",
+            APPS_DIR / "checkout",
+            checkout_port,
+            data_dir=settings.data_dir,
+            host=host,
+            env={"PAYLINKS_API_URL": _local_url(host, port)},
+            say=lambda line: out.print(line, markup=False, highlight=False),
+        )
+        # Built and started beside the API, which serves meanwhile (and if it fails).
+        threading.Thread(target=checkout.run, name="checkout", daemon=True).start()
+        web_apps.append(checkout)
+    # Uvicorn re-raises the signal that stopped it; SIGTERM's default action would end this
+    # process before the web apps are stopped.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        _serve(settings, host, port)
+    finally:
+        for web_app in web_apps:
+            web_app.stop()
 
 
 @admin.command("create-store")

@@ -51,6 +51,29 @@ async def _send_body(
     await send(cast(Message, {"type": "http.response.body", "body": body}))
 
 
+def _replayable(status: int) -> bool:
+    """A 5xx or a 429 means the request did not run as asked: the client may retry it."""
+    return status < 500 and status != 429
+
+
+def _text(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _comparable(headers: dict[bytes, bytes], body: bytes) -> bytes:
+    """The body as it identifies the request: a multipart body with its random boundary
+    replaced, so that a retried upload of the same file is the same request."""
+    content_type = headers.get(b"content-type", b"")
+    if b"multipart/" in content_type and b"boundary=" in content_type:
+        boundary = content_type.split(b"boundary=", 1)[1].split(b";", 1)[0].strip(b'"')
+        if boundary:
+            return body.replace(boundary, b"BOUNDARY")
+    return body
+
+
 def _scope_of(headers: dict[bytes, bytes]) -> str:
     """Keys belong to the caller's credential, so two stores never share one."""
     token = headers.get(b"authorization", b"anonymous")
@@ -88,7 +111,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
 
         ctx: ApiContext = scope["app"].state.ctx
         rid = record_id(_scope_of(headers), key)
-        fingerprint = request_hash("POST", scope["path"], bytes(body))
+        fingerprint = request_hash("POST", scope["path"], _comparable(headers, bytes(body)))
         claim, stored = await service.claim(rid, fingerprint, ctx.clock())
         if claim is Claim.MISMATCH:
             await _send_body(
@@ -154,11 +177,10 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         except BaseException:
             await service.release(rid)
             raise
-        if status >= 500:
+        body_text = _text(b"".join(chunks))
+        if not _replayable(status) or body_text is None:
             await service.release(rid)
             return
-        await service.save(
-            rid, StoredResponse(status, content_type, b"".join(chunks).decode("utf-8", "replace"))
-        )
+        await service.save(rid, StoredResponse(status, content_type, body_text))
 
     return middleware

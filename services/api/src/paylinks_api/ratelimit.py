@@ -31,8 +31,10 @@ class RateLimiter:
         limit: int,
         window: float = WINDOW_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        trusted_proxies: frozenset[str] = frozenset(),
     ) -> None:
         self.limit = limit
+        self.trusted_proxies = trusted_proxies
         self.window = window
         self._monotonic = monotonic
         self._windows: dict[tuple[str, str], tuple[float, int]] = {}
@@ -54,8 +56,14 @@ class RateLimiter:
         self._windows = {k: v for k, v in self._windows.items() if now - v[0] < self.window}
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request[Any, Any, Any], trusted: frozenset[str]) -> str:
+    """The caller's address; behind a trusted proxy (the checkout app's server, a load
+    balancer), the last address it appended to ``X-Forwarded-For``."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if peer in trusted and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return peer
 
 
 def limit(scope: str) -> Callable[..., Any]:
@@ -64,6 +72,6 @@ def limit(scope: str) -> Callable[..., Any]:
     async def guard(
         request: Request[Any, Any, Any], rate_limiter: NamedDependency[RateLimiter]
     ) -> None:
-        rate_limiter.hit(scope, client_address(request))
+        rate_limiter.hit(scope, client_address(request, rate_limiter.trusted_proxies))
 
     return guard

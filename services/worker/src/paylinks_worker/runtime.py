@@ -30,8 +30,12 @@ log = logging.getLogger(__name__)
 
 
 class Database(Middleware):
-    """Opens the worker's own engine on Dramatiq's event loop (when this process has no
-    other runtime that already bound one)."""
+    """The worker's own engine (when no other runtime in this process bound one).
+
+    Registered before Dramatiq's AsyncIO middleware, so that at shutdown its pool closes
+    after the worker threads finished their jobs and before the event loop stops. Until
+    the pool is open, queries use plain connections, which work on any loop.
+    """
 
     def __init__(self, settings: Settings, own_engine: bool) -> None:
         self.settings = settings
@@ -39,15 +43,16 @@ class Database(Middleware):
         self.engine: Engine[Any] | None = None
 
     def before_worker_boot(self, broker: Broker, worker: Worker) -> None:
-        if not self.own_engine:
-            return
-        self.engine = db.make_engine(self.settings.database_url)
-        db.bind(self.engine)
-        loop_thread = get_event_loop_thread()
-        assert loop_thread is not None
-        loop_thread.run_coroutine(db.start(self.engine))
+        if self.own_engine:
+            self.engine = db.make_engine(self.settings.database_url)
+            db.bind(self.engine)
 
-    def before_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
+    def after_worker_boot(self, broker: Broker, worker: Worker) -> None:
+        loop_thread = get_event_loop_thread()
+        if self.engine is not None and loop_thread is not None:
+            loop_thread.run_coroutine(db.start(self.engine))
+
+    def after_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
         loop_thread = get_event_loop_thread()
         if self.engine is not None and loop_thread is not None:
             loop_thread.run_coroutine(db.stop(self.engine))
@@ -61,7 +66,7 @@ def make_broker(settings: Settings, *, own_engine: bool) -> Broker:
         broker = StubBroker()
         broker.emit_after("process_boot")
     broker.add_middleware(AsyncIO())
-    broker.add_middleware(Database(settings, own_engine))
+    broker.add_middleware(Database(settings, own_engine), before=AsyncIO)
     dramatiq.set_broker(broker)
     return broker
 

@@ -47,7 +47,15 @@ class RefundState(msgspec.Struct, frozen=True):
 
 
 class GatewayError(Exception):
-    """The gateway could not be reached or refused the request for a reason of its own."""
+    """The gateway could not be reached or refused the request for a reason of its own.
+
+    ``transient``: it may well work if asked again (an outage, a timeout, rate limiting);
+    otherwise the gateway has said no for good.
+    """
+
+    def __init__(self, message: str, *, transient: bool = True) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class PaymentGateway(Protocol):

@@ -146,6 +146,7 @@ async def confirm_payment(
             f"This payment is already {payment.status.value}.", code="payment_not_pending"
         )
     if payment.hold_expires_at <= now:
+        await _cancel_at_gateway(payment, gateways)
         await _expire(payment, now)
     link = await public_link(payment.payment_link_id)
     if link.inactive_reason is not None and link.inactive_reason.value == "deactivated":
@@ -214,6 +215,18 @@ async def apply_authorization(
         # gateway's webhook or an operator captures it; the slot stays taken.
         log.exception("Capture of %s failed; it stays authorised", payment.id)
     return await get_public_payment(payment.id)
+
+
+async def _cancel_at_gateway(payment: Payment, gateways: Gateways) -> None:
+    """Void whatever the customer authorised for a payment that timed out (a Stripe
+    PaymentIntent stays open, and may hold funds, until it is cancelled)."""
+    if payment.reference is None:
+        return
+    gateway = await gateways.for_store(payment.store_id)
+    try:
+        await gateway.cancel(payment)
+    except GatewayError as error:
+        log.warning("Cancelling timed-out %s at the gateway failed: %s", payment.id, error)
 
 
 async def _expire(payment: Payment, now: datetime) -> None:

@@ -107,6 +107,10 @@ async def process_refund(
         else:
             state = await gateway.refund_state(payment, refund.reference)
     except GatewayError as error:
+        if error.transient:
+            # The refund may exist at the gateway already: never fail it on an outage (the
+            # merchant could refund again); the pending-refund sweep asks again later.
+            return RefundStatus.PENDING
         state = RefundState(
             reference=refund.reference or "",
             outcome=RefundOutcome.FAILED,

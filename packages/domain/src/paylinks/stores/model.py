@@ -79,6 +79,12 @@ def normalize_email(field: str, email: str) -> str:
         raise ValidationFailed([FieldError(field, str(error))]) from None
 
 
+def account_email(field: str, email: str) -> str:
+    """A user's sign-in address: normalised and in lower case, so that one mailbox is one
+    account whatever case it is typed in."""
+    return normalize_email(field, email).lower()
+
+
 def validate_new_store(name: str, currency: str, email: str, password: str) -> tuple[str, str, str]:
     """Check a sign-up; returns (name, currency, email) normalised."""
     errors: list[FieldError] = []
@@ -92,7 +98,7 @@ def validate_new_store(name: str, currency: str, email: str, password: str) -> t
         errors.append(FieldError("currency", str(error)))
     clean_email = ""
     try:
-        clean_email = normalize_email("email", email)
+        clean_email = account_email("email", email)
     except ValidationFailed as failed:
         errors.extend(failed.errors)
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:

@@ -177,12 +177,11 @@ async def insert_api_key(key: ApiKey, token_hash: str) -> None:
     )
 
 
-async def list_api_keys(store_id: str) -> list[ApiKey]:
-    rows = (
-        await ApiKeyTable.select(*_KEY_COLUMNS)
-        .where(ApiKeyTable.store_id == store_id)
-        .order_by(ApiKeyTable.id, ascending=False)
-    )
+async def list_api_keys(store_id: str, limit: int, starting_after: str | None) -> list[ApiKey]:
+    query = ApiKeyTable.select(*_KEY_COLUMNS).where(ApiKeyTable.store_id == store_id)
+    if starting_after:
+        query = query.where(ApiKeyTable.id < starting_after)
+    rows = await query.order_by(ApiKeyTable.id, ascending=False).limit(limit + 1)
     return [ApiKey(**row) for row in rows]
 
 

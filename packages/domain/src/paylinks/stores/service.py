@@ -18,7 +18,7 @@ from paylinks.stores.model import (
     Store,
     User,
     Venue,
-    normalize_email,
+    account_email,
     validate_name,
     validate_new_store,
     validate_stripe_credentials,
@@ -116,7 +116,7 @@ async def login(email: str, password: str, now: datetime) -> tuple[User, str]:
     """A new session token for the user; the same error for an unknown email or a bad
     password, so that nobody learns which addresses have accounts."""
     try:
-        clean_email = normalize_email("email", email)
+        clean_email = account_email("email", email)
     except ValidationFailed:
         clean_email = ""
     found = await repository.find_user_by_email(clean_email) if clean_email else None
@@ -173,8 +173,11 @@ async def create_api_key(principal: Principal, name: str, now: datetime) -> NewA
     return await _insert_api_key(principal.store_id, validate_name("name", name), now)
 
 
-async def list_api_keys(principal: Principal) -> list[ApiKey]:
-    return await repository.list_api_keys(principal.store_id)
+async def list_api_keys(
+    principal: Principal, limit: int, starting_after: str | None
+) -> Page[ApiKey]:
+    rows = await repository.list_api_keys(principal.store_id, limit, starting_after)
+    return page_of(rows, limit)
 
 
 async def revoke_api_key(principal: Principal, key_id: str, now: datetime) -> ApiKey:

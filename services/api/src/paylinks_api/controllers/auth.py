@@ -34,7 +34,12 @@ class AuthController(Controller):
             api_key=created.api_key_secret,
         )
 
-    @post("/login", dependencies={"rate_limit": Provide(limit("auth"))}, responses=ERRORS)
+    @post(
+        "/login",
+        status_code=200,
+        dependencies={"rate_limit": Provide(limit("auth"))},
+        responses=ERRORS,
+    )
     async def login(self, data: JSONBody[Login], ctx: Ctx, rate_limit: RateLimit) -> SessionOut:
         """Exchange an email and password for a session token (``sess_…``)."""
         user, token = await stores.login(data.email, data.password, ctx.clock())

@@ -94,6 +94,11 @@ def _cached(
     request: Request[Any, Any, Any], etag: str, render: Any, media_type: str
 ) -> Response[bytes]:
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    if etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
+    # Weak and strong tags both match for a GET (RFC 9110 §13.1.2), and so does "*".
+    wanted = {
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("if-none-match", "").split(",")
+    }
+    if etag in wanted or "*" in wanted:
         return Response(b"", status_code=304, headers=headers, media_type=media_type)
     return Response(render(), headers=headers, media_type=media_type)

@@ -66,8 +66,11 @@ class ApiKeyController(Controller):
         return ApiKeyOut.of(created.key, created.secret)
 
     @get("/", responses=ERRORS)
-    async def list_keys(self, principal: Caller) -> list[ApiKeyOut]:
-        return [ApiKeyOut.of(key) for key in await stores.list_api_keys(principal)]
+    async def list_keys(
+        self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
+    ) -> Page[ApiKeyOut]:
+        page = await stores.list_api_keys(principal, limit, starting_after)
+        return Page(data=[ApiKeyOut.of(key) for key in page.data], has_more=page.has_more)
 
     @get("/{key_id:str}", responses=ERRORS)
     async def get_key(self, principal: Caller, key_id: KeyId) -> ApiKeyOut:

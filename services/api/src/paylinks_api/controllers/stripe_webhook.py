@@ -22,6 +22,7 @@ class StripeWebhookController(Controller):
 
     @post(
         "/webhook",
+        summary="Receive Stripe's webhook events",
         status_code=200,
         responses={code: ERRORS[code] for code in (400, 409, 413)},
         security=[],

@@ -1,0 +1,1 @@
+"""One state class per page."""

@@ -1,0 +1,45 @@
+"""Every query about gateway events: claim one for processing, finish it, or let it go."""
+
+from datetime import datetime
+from typing import Any
+
+from paylinks.gateways.tables import GatewayEventTable as T
+
+
+async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await T.raw(sql, *args)
+    return rows
+
+
+async def claim(
+    event_id: str, store_id: str, event_type: str, now: datetime, stale_before: datetime
+) -> bool:
+    """Take the event for processing: True for its first delivery, or when an earlier claim
+    was left unfinished since before ``stale_before``; False for a duplicate."""
+    rows = await _raw(
+        "INSERT INTO gateway_event (id, store_id, type, received_at, processed_at) "
+        "VALUES ({}, {}, {}, {}, NULL) ON CONFLICT (id) DO NOTHING RETURNING id",
+        event_id,
+        store_id,
+        event_type,
+        now,
+    )
+    if rows:
+        return True
+    rows = await _raw(
+        "UPDATE gateway_event SET received_at = {} "
+        "WHERE id = {} AND processed_at IS NULL AND received_at < {} RETURNING id",
+        now,
+        event_id,
+        stale_before,
+    )
+    return bool(rows)
+
+
+async def mark_processed(event_id: str, now: datetime) -> None:
+    await T.update({T.processed_at: now}).where(T.id == event_id)
+
+
+async def release(event_id: str) -> None:
+    """Forget an unfinished claim, so that the gateway's retry processes the event."""
+    await T.delete().where((T.id == event_id) & T.processed_at.is_null())

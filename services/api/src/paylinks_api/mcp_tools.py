@@ -1,0 +1,299 @@
+"""The MCP tools of payment links, served by the API at ``/mcp`` (streamable HTTP).
+
+Each tool call authenticates with the bearer token of its own HTTP request (the store's API
+key, as on the REST API) and runs the same use cases as the REST controllers. Every
+anticipated failure becomes a ``ToolError``, the only kind whose message reaches the client.
+
+The server is stateless (no MCP session lives in one process), so that any API process
+behind a load balancer can answer any request.
+"""
+
+import base64
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, contextmanager
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import msgspec
+from litestar import Litestar, asgi
+from litestar.handlers import ASGIRouteHandler
+from litestar.types import Receive, Scope, Send
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from paylinks import qr
+from paylinks.errors import DomainError, FieldError, Unauthorized, ValidationFailed
+from paylinks.links import service as links
+from paylinks.links.model import AmountType, FieldMode, LinkStatus, LinkType, to_view
+from paylinks.links.repository import LinkFilter
+from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from paylinks.stores import service as stores
+from paylinks.stores.model import Principal
+from paylinks_api.context import ApiContext
+from paylinks_api.problems import field_of
+from paylinks_api.schemas.links import LinkCreate
+
+PATH = "/mcp"
+
+INSTRUCTIONS = (
+    "Payment links of one Paylinks store. Authenticate every request with the store's API "
+    "key as 'Authorization: Bearer sk_…'. Amounts are integer minor units of the store "
+    "currency (1450 is 14.50 GBP); times are RFC 3339."
+)
+
+LinkId = Annotated[str, Field(max_length=64, description="A payment link id (plink_…)")]
+Minor = Annotated[int, Field(description="Integer minor units of the store currency")]
+
+
+class CustomerFieldsInput(TypedDict, total=False):
+    """What checkout asks of the customer; each field is disabled unless named."""
+
+    business_name: FieldMode
+    customer_name: FieldMode
+    email: FieldMode
+    phone: FieldMode
+
+
+class AfterPaymentInput(TypedDict, total=False):
+    """After payment: thank_you (with an optional message) or redirect (with its url)."""
+
+    type: Literal["thank_you", "redirect"]
+    message: str
+    url: str
+
+
+class McpTools:
+    """The MCP server of one API app: its mounted route and its lifespan."""
+
+    def __init__(self, api: ApiContext) -> None:
+        self.api = api
+        # The SDK logs every request and every refused call at INFO: client errors, like the
+        # REST API's 4xx, which it does not log either.
+        logging.getLogger("mcp").setLevel(logging.WARNING)
+        self.server: MCPServer[Any] = MCPServer(
+            "paylinks", instructions=INSTRUCTIONS, log_level="WARNING"
+        )
+        self._add_tools()
+        app = self.server.streamable_http_app(
+            streamable_http_path="/",
+            stateless_http=True,
+            json_response=True,
+            transport_security=transport_security(api.settings.api_url),
+        )
+
+        @asgi(PATH, is_mount=True, copy_scope=True)
+        async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+            await app(scope, receive, send)  # type: ignore[arg-type]
+
+        self.route: ASGIRouteHandler = mcp_endpoint
+
+    def lifespan(self, _: Litestar) -> AbstractAsyncContextManager[None]:
+        """The session manager's task group: Litestar does not run a mounted app's lifespan."""
+        return self.server.session_manager.run()
+
+    def _add_tools(self) -> None:
+        server, api = self.server, self.api
+        urls, clock = api.urls, api.clock
+        reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+
+        @server.tool(name="list-payment-links", annotations=reading)
+        async def list_payment_links(
+            ctx: Context[Any, Any],
+            venue_id: Annotated[
+                str | None, Field(max_length=64, description="Only the links of this venue")
+            ] = None,
+            status: Annotated[
+                LinkStatus | None, Field(description="Only links of this status, now")
+            ] = None,
+            type: Annotated[LinkType | None, Field(description="Only links of this type")] = None,
+            q: Annotated[
+                str | None, Field(max_length=120, description="Search title and reference")
+            ] = None,
+            limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size")] = (
+                DEFAULT_LIMIT
+            ),
+            starting_after: Annotated[
+                str | None,
+                Field(max_length=64, description="The id of the last link of the previous page"),
+            ] = None,
+        ) -> CallToolResult:
+            """The store's payment links, newest first, as {"data": [links], "has_more": bool};
+            to page on, pass the id of the last link as starting_after."""
+            with tool_errors():
+                principal = await authenticate(ctx, api)
+                now = clock()
+                filters = LinkFilter(status=status, type=type, venue_id=venue_id, q=q)
+                page = await links.list_links(principal, filters, now, limit, starting_after)
+            views = [to_view(link, urls, now) for link in page.data]
+            return structured({"data": views, "has_more": page.has_more})
+
+        @server.tool(name="get-payment-link", annotations=reading)
+        async def get_payment_link(ctx: Context[Any, Any], link_id: LinkId) -> CallToolResult:
+            """One payment link of the store, with its status, totals and checkout url."""
+            with tool_errors():
+                principal = await authenticate(ctx, api)
+                link = await links.get_link(principal, link_id)
+            return structured(to_view(link, urls, clock()))
+
+        @server.tool(
+            name="create-payment-link",
+            annotations=ToolAnnotations(
+                read_only_hint=False, destructive_hint=False, open_world_hint=False
+            ),
+        )
+        async def create_payment_link(
+            ctx: Context[Any, Any],
+            title: Annotated[str, Field(description="Shown to the customer; 1–120 characters")],
+            type: Annotated[
+                LinkType, Field(description="one_off: one payment; reusable: many")
+            ] = LinkType.REUSABLE,
+            amount_type: Annotated[
+                AmountType,
+                Field(description="fixed: you set amount; variable: the customer enters it"),
+            ] = AmountType.FIXED,
+            amount: Annotated[Minor | None, Field(description="Required when fixed")] = None,
+            min_amount: Annotated[Minor | None, Field(description="Variable only")] = None,
+            max_amount: Annotated[Minor | None, Field(description="Variable only")] = None,
+            max_payments: Annotated[
+                int | None, Field(description="Reusable only: cap on successful payments")
+            ] = None,
+            description: Annotated[
+                str | None, Field(description="Shown under the title; up to 1,000 characters")
+            ] = None,
+            reference: Annotated[
+                str | None, Field(description="Internal reference, e.g. an invoice number")
+            ] = None,
+            expires_at: Annotated[
+                datetime | None, Field(description="RFC 3339 time in the future")
+            ] = None,
+            image_id: Annotated[
+                str | None, Field(description="An image uploaded with POST /v1/images")
+            ] = None,
+            venue_id: Annotated[str | None, Field(description="A venue of the store")] = None,
+            customer_fields: CustomerFieldsInput | None = None,
+            after_payment: AfterPaymentInput | None = None,
+            metadata: Annotated[
+                dict[str, str] | None, Field(description="Up to 20 string pairs")
+            ] = None,
+        ) -> CallToolResult:
+            """Create a payment link and answer it, with its checkout url to share.
+
+            A fixed link needs amount; a variable link may have min_amount and
+            max_amount. Amounts are integer minor units of the store currency."""
+            fields = {
+                "title": title,
+                "type": type,
+                "amount_type": amount_type,
+                "amount": amount,
+                "min_amount": min_amount,
+                "max_amount": max_amount,
+                "max_payments": max_payments,
+                "description": description,
+                "reference": reference,
+                "expires_at": expires_at,
+                "image_id": image_id,
+                "venue_id": venue_id,
+                "customer_fields": customer_fields,
+                "after_payment": after_payment,
+                "metadata": metadata,
+            }
+            with tool_errors():
+                principal = await authenticate(ctx, api)
+                draft = link_create(fields).to_draft()
+                now = clock()
+                link = await links.create_link(principal, draft, urls, now)
+            return structured(to_view(link, urls, now))
+
+        @server.tool(name="get-payment-link-qr", annotations=reading)
+        async def get_payment_link_qr(
+            ctx: Context[Any, Any],
+            link_id: LinkId,
+            size: Annotated[
+                int,
+                Field(ge=qr.MIN_SIZE, le=qr.MAX_SIZE, description="Width of the PNG, at most"),
+            ] = qr.DEFAULT_SIZE,
+        ) -> CallToolResult:
+            """A PNG QR code of the link's checkout url, and the url itself."""
+            with tool_errors():
+                principal = await authenticate(ctx, api)
+                link = await links.get_link(principal, link_id)
+            url = urls.link_url(link.id)
+            png = base64.b64encode(qr.png(url, size)).decode()
+            return CallToolResult(
+                content=[
+                    ImageContent(type="image", data=png, mime_type="image/png"),
+                    TextContent(type="text", text=url),
+                ],
+                structured_content={"id": link.id, "url": url},
+            )
+
+
+def transport_security(api_url: str) -> TransportSecuritySettings:
+    """DNS-rebinding protection that knows the hosts the API is served on: loopback on any
+    port, and the host of ``PAYLINKS_API_URL``."""
+    hosts = ["127.0.0.1", "localhost", "[::1]"]
+    origins = [f"http://{host}" for host in hosts]
+    public = urlsplit(api_url)
+    if public.hostname:
+        name = f"[{public.hostname}]" if ":" in public.hostname else public.hostname
+        hosts.append(name)
+        origins.append(f"{public.scheme}://{name}")
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[*hosts, *(f"{host}:*" for host in hosts)],
+        allowed_origins=[*origins, *(f"{origin}:*" for origin in origins)],
+    )
+
+
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def authenticate(ctx: Context[Any, Any], api: ApiContext) -> Principal:
+    """The store behind the ``Authorization`` header of this tool call's HTTP request."""
+    request = ctx.request_context.request
+    token = bearer_token(request.headers) if request is not None else None
+    if token is None:
+        raise Unauthorized("Send your API key as 'Authorization: Bearer sk_…'.")
+    return await stores.authenticate(token, api.clock())
+
+
+def link_create(fields: dict[str, Any]) -> LinkCreate:
+    """The REST API's request schema, so that a link has the same rules on both edges."""
+    given = {name: value for name, value in fields.items() if value is not None}
+    try:
+        return msgspec.convert(given, LinkCreate)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        raise ValidationFailed(
+            [FieldError(field_of(message), message.split(" - at `")[0])]
+        ) from None
+
+
+@contextmanager
+def tool_errors() -> Iterator[None]:
+    """Domain errors as ``ToolError``: the code, the message and the fields at fault."""
+    try:
+        yield
+    except ValidationFailed as error:
+        lines = [f"{error.code}: {error.message}"]
+        lines += [f"- {item.field}: {item.message}" for item in error.errors]
+        raise ToolError("\n".join(lines)) from None
+    except DomainError as error:
+        raise ToolError(f"{error.code}: {error.message}") from None
+
+
+def structured(value: Any) -> CallToolResult:
+    """A result both as JSON text (for models) and as structured content (for programs)."""
+    data = msgspec.to_builtins(value)
+    text = msgspec.json.encode(data).decode()
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)

@@ -1,0 +1,335 @@
+"""The Reflex web apps beside the API: each one built and served in prod mode on one port
+(frontend, event websocket and backend together) as a child process.
+
+Reflex would download bun with a shell script from the internet; instead bun comes from
+the npm registry, pinned, into a tools folder of the data dir, and every setting that
+would make Reflex reach the network is turned off (see STACK notes).
+"""
+
+import contextlib
+import fcntl
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+BUN_VERSION = "1.4.5"
+#: Where the apps live in a clone of the repository (apps/checkout, apps/dashboard).
+APPS_DIR = Path(__file__).resolve().parents[4] / "apps"
+#: A first build installs the frontend packages; later starts take seconds.
+READY_WITHIN = 900.0
+STOP_WITHIN = 15.0
+
+Say = Callable[[str], None]
+
+
+class WebAppError(RuntimeError):
+    """A web app that could not be installed, built or started."""
+
+
+def _bun_binaries(tools: Path) -> list[Path]:
+    """The real bun binaries npm may have installed (``.bin/bun`` is a stub when install
+    scripts are skipped); the baseline build runs on CPUs without AVX2."""
+    arch = "aarch64" if platform.machine().lower() in {"aarch64", "arm64"} else "x64"
+    scope = tools / "node_modules" / "@oven"
+    names = [f"bun-linux-{arch}", f"bun-linux-{arch}-baseline"]
+    if sys.platform == "darwin":
+        names = [f"bun-darwin-{arch}", f"bun-darwin-{arch}-baseline"]
+    return [scope / name / "bin" / "bun" for name in names]
+
+
+def _working_bun(tools: Path) -> Path | None:
+    for binary in _bun_binaries(tools):
+        if not binary.is_file():
+            continue
+        try:
+            done = subprocess.run(  # noqa: S603  (our own binary)
+                [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=False
+            )
+        except OSError:
+            continue
+        if done.returncode == 0 and done.stdout.strip() == BUN_VERSION:
+            return binary
+    return None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One installer at a time (two apps may start together)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_bun(tools: Path, say: Say = print) -> Path:
+    """The bun binary under ``tools``, installed from the npm registry when missing."""
+    tools = tools.resolve()
+    with _locked(tools / ".install.lock"):
+        found = _working_bun(tools)
+        if found is not None:
+            return found
+        npm = shutil.which("npm")
+        if npm is None:
+            raise WebAppError(
+                "npm was not found: the web apps need Node.js (20 or later) with npm, "
+                "which installs bun from the npm registry."
+            )
+        say(f"Installing bun {BUN_VERSION} from the npm registry into {tools} …")
+        done = subprocess.run(  # noqa: S603  (npm, by name)
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(tools),
+                "--no-audit",
+                "--no-fund",
+                "--ignore-scripts",
+                f"bun@{BUN_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        found = _working_bun(tools)
+        if done.returncode != 0 or found is None:
+            raise WebAppError(
+                f"Installing bun {BUN_VERSION} with npm failed:\n"
+                + (done.stderr or done.stdout)[-3000:]
+            )
+        return found
+
+
+def _npm_registry() -> str | None:
+    """The registry npm is set up with (Reflex otherwise probes mirrors over the network)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    try:
+        done = subprocess.run(  # noqa: S603  (npm, by name)
+            [npm, "config", "get", "registry"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    registry = done.stdout.strip()
+    return registry if done.returncode == 0 and registry.startswith("http") else None
+
+
+def reflex_environment(bun: Path, work_dir: Path) -> dict[str, str]:
+    """What keeps Reflex off the network, and its build output out of the source tree."""
+    env = {
+        "REFLEX_BUN_PATH": str(bun),
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "REFLEX_HTTP_CLIENT_BIND_ADDRESS": "0.0.0.0",  # noqa: S104  (its outgoing calls)
+        "REFLEX_WEB_WORKDIR": str(work_dir / ".web"),
+        "REFLEX_STATES_WORKDIR": str(work_dir / ".states"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    registry = _npm_registry()
+    if registry:
+        env["NPM_CONFIG_REGISTRY"] = registry
+    return env
+
+
+#: Lines of Reflex's output that tell a person how the build goes.
+_PROGRESS = (
+    "Initializing",
+    "Installing",
+    "Compiling",
+    "Creating Production Build",
+    "Build",
+    "App running",
+    "Error",
+    "error",
+    "Traceback",
+)
+
+
+class WebApp:
+    """One Reflex app (a folder with ``rxconfig.py``) served in prod mode on ``port``.
+
+    Its build lives in ``<data_dir>/web/<name>`` and its output in
+    ``<data_dir>/logs/<name>.log``; ``say`` hears the steps of the build and when it is up.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        app_dir: Path,
+        port: int,
+        *,
+        data_dir: Path,
+        host: str = "127.0.0.1",
+        env: Mapping[str, str] | None = None,
+        say: Say = print,
+    ) -> None:
+        self.name = name
+        self.app_dir = app_dir.resolve()
+        self.port = port
+        self.host = host
+        self.data_dir = data_dir.resolve()
+        self.extra_env = dict(env or {})
+        self.say = say
+        self.work_dir = self.data_dir / "web" / name
+        self.log_path = self.data_dir / "logs" / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = False
+        self._relay: threading.Thread | None = None
+        # start() may run on another thread than stop() (``paylinks up`` builds in the
+        # background): the child is spawned, or not at all, under this lock.
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        """Install bun if needed, then build and serve the app (returns once the build
+        started; ``wait_ready`` waits for it)."""
+        if not (self.app_dir / "rxconfig.py").is_file():
+            raise WebAppError(f"No Reflex app at {self.app_dir} (rxconfig.py is missing).")
+        bun = ensure_bun(self.data_dir / "tools", self.say)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        first = not (self.work_dir / ".web" / "node_modules").is_dir()
+        env = {**os.environ, **reflex_environment(bun, self.work_dir), **self.extra_env}
+        port = str(self.port)
+        self.say(
+            f"{self.name}: building and starting on {self.url}"
+            + (" (first run: installing its frontend packages, about a minute)" if first else "")
+            + " …"
+        )
+        with self._lock:
+            if self.stopping:
+                return
+            self.process = subprocess.Popen(  # noqa: S603  (this Python, reflex)
+                [
+                    *(sys.executable, "-m", "reflex", "run", "--env", "prod"),
+                    *("--frontend-port", port, "--backend-port", port, "--backend-host", self.host),
+                ],
+                cwd=self.app_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                # Its own process group: Ctrl-C in the terminal reaches the parent, which stops
+                # the whole group (Reflex runs the server in children of its own).
+                start_new_session=True,
+            )
+        self._relay = threading.Thread(target=self._relay_output, daemon=True)
+        self._relay.start()
+
+    def run(self) -> None:
+        """Start and wait until it answers, saying why not if it does not (for a thread
+        of its own, beside a server that keeps serving either way)."""
+        try:
+            self.start()
+            self.wait_ready()
+        except WebAppError as error:
+            if not self.stopping:
+                self.say(f"{self.name} did not start: {error}")
+
+    def _relay_output(self) -> None:
+        assert self.process is not None
+        assert self.process.stdout is not None
+        with self.log_path.open("ab") as log:
+            for raw in self.process.stdout:
+                log.write(raw)
+                log.flush()
+                line = raw.decode(errors="replace").strip()
+                if line and any(word in line for word in _PROGRESS):
+                    self.say(f"{self.name}: {line}")
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/ping", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, timeout: float = READY_WITHIN) -> None:
+        """Until the app answers, or WebAppError with the end of its log."""
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if self.stopping:
+                raise WebAppError(f"{self.name} was stopped while starting.")
+            if not self.alive:
+                raise WebAppError(
+                    f"{self.name} exited while starting; its log ({self.log_path}) ends:\n"
+                    + self.log_tail()
+                )
+            if time.monotonic() > deadline:
+                raise WebAppError(
+                    f"{self.name} did not answer on {self.url} within {timeout:.0f} s; "
+                    f"its log ({self.log_path}) ends:\n" + self.log_tail()
+                )
+            time.sleep(0.5)
+        self.say(f"{self.name}: ready on {self.url}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        if not self.log_path.is_file():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM to the app's process group, SIGKILL if it does not stop in time."""
+        with self._lock:
+            self.stopping = True
+            process = self.process
+        if process is None:
+            return
+        if process.poll() is None:
+            self._signal(signal.SIGTERM)
+            try:
+                process.wait(STOP_WITHIN)
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGKILL)
+                process.wait(STOP_WITHIN)
+        # Children left behind by a group leader that exited first.
+        self._signal(signal.SIGKILL)
+        if self._relay is not None:
+            self._relay.join(timeout=5)
+
+    def _signal(self, signum: int) -> None:
+        assert self.process is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signum)
+
+    def __enter__(self) -> "WebApp":
+        self.start()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,289 @@
+"""``Idempotency-Key`` on POST: the same key and body replays the first response for 24 h;
+the same key with another request is refused; keys belong to the caller."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+
+from paylinks.events.tables import EventTable
+from paylinks.settings import Settings
+from paylinks_api.app import create_app
+from tests.conftest import FrozenClock
+from tests.factories import PASSWORD, ApiClient, StoreClient, image_bytes, upload_image
+
+PROBLEM_JSON = "application/problem+json"
+LINK = {"title": "Espresso beans", "amount": 1450}
+
+
+def key(value: str) -> dict[str, str]:
+    return {"Idempotency-Key": value}
+
+
+async def link_ids(store: StoreClient) -> list[str]:
+    response = await store.get("/v1/payment-links", params={"limit": 100})
+    assert response.status_code == 200, response.text
+    return [link["id"] for link in response.json()["data"]]
+
+
+async def created_events(store: StoreClient) -> int:
+    """``payment_link.created`` events of the store, read from the outbox table."""
+    count = await EventTable.count().where(
+        (EventTable.store_id == store.store_id) & (EventTable.type == "payment_link.created")
+    )
+    return int(count)
+
+
+async def post_link(store: StoreClient, idempotency_key: str, body: dict[str, Any] = LINK) -> Any:
+    return await store.post("/v1/payment-links", json=body, headers=key(idempotency_key))
+
+
+class TestReplay:
+    async def test_same_key_and_body_replays_the_first_response(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        first = await post_link(store, "order-1001")
+        second = await post_link(store, "order-1001")
+
+        assert first.status_code == 201, first.text
+        assert "idempotent-replayed" not in first.headers
+        assert second.status_code == 201
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.headers["content-type"].startswith("application/json")
+        assert second.json() == first.json()
+        assert second.json()["id"] == first.json()["id"]
+
+    async def test_replay_creates_exactly_one_link_and_one_event(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        first = await post_link(store, "order-1001")
+        for _ in range(3):
+            await post_link(store, "order-1001")
+
+        assert await link_ids(store) == [first.json()["id"]]
+        assert await created_events(store) == 1
+
+    async def test_large_response_replays_intact(self, api: ApiClient) -> None:
+        # Big enough for the API to compress it (the client accepts gzip, as httpx does).
+        store = await api.create_store()
+        body = {**LINK, "description": "Single-origin, washed. " * 40}
+
+        first = await post_link(store, "order-big", body)
+        second = await post_link(store, "order-big", body)
+
+        assert first.status_code == 201, first.text
+        assert second.status_code == 201
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.content == first.content
+        assert second.json()["id"] == first.json()["id"]
+
+    async def test_without_a_key_every_request_creates(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        first = await store.post("/v1/payment-links", json=LINK)
+        second = await store.post("/v1/payment-links", json=LINK)
+
+        assert first.json()["id"] != second.json()["id"]
+        assert "idempotent-replayed" not in second.headers
+        assert await created_events(store) == 2
+
+    async def test_validation_failure_replays_its_422(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        invalid = {"title": "   ", "amount": -5}
+
+        first = await post_link(store, "bad-1", invalid)
+        second = await post_link(store, "bad-1", invalid)
+
+        assert first.status_code == 422, first.text
+        assert first.headers["content-type"].startswith(PROBLEM_JSON)
+        assert second.status_code == 422
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.headers["content-type"].startswith(PROBLEM_JSON)
+        assert second.json() == first.json()
+        assert {e["field"] for e in second.json()["errors"]} == {"title", "amount"}
+        assert await link_ids(store) == []
+
+    async def test_image_upload_retry_replays(self, api: ApiClient) -> None:
+        # A client retrying an upload re-encodes the multipart body (a new boundary); the
+        # request is the same file, so it must replay, not be refused.
+        store = await api.create_store()
+        content = image_bytes()
+
+        first = await upload_image(store, content, headers=key("upload-1"))
+        second = await upload_image(store, content, headers=key("upload-1"))
+
+        assert first.status_code == 201, first.text
+        assert second.status_code == 201, second.text
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json()["id"] == first.json()["id"]
+
+
+class TestReuse:
+    async def test_same_key_with_another_body_is_409(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        first = await post_link(store, "order-1001")
+
+        response = await post_link(store, "order-1001", {**LINK, "amount": 9999})
+
+        assert response.status_code == 409
+        assert response.headers["content-type"].startswith(PROBLEM_JSON)
+        assert response.json()["code"] == "idempotency_key_reused"
+        assert await link_ids(store) == [first.json()["id"]]
+        assert await created_events(store) == 1
+
+    async def test_same_key_on_another_endpoint_is_409(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        await post_link(store, "shared-key")
+
+        response = await store.post("/v1/venues", json={"name": "Dock"}, headers=key("shared-key"))
+
+        assert response.status_code == 409
+        assert response.json()["code"] == "idempotency_key_reused"
+        assert (await store.get("/v1/venues")).json()["data"] == []
+
+    async def test_fixing_a_rejected_request_needs_a_new_key(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        await post_link(store, "bad-1", {"title": "", "amount": 1450})
+
+        same_key = await post_link(store, "bad-1")
+        new_key = await post_link(store, "bad-2")
+
+        assert same_key.status_code == 409
+        assert same_key.json()["code"] == "idempotency_key_reused"
+        assert new_key.status_code == 201
+
+
+class TestScope:
+    async def test_same_key_in_another_store_does_not_collide(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        other = await api.create_store(name="Other Bakery")
+
+        mine = await post_link(store, "order-1001")
+        theirs = await post_link(other, "order-1001")
+
+        assert theirs.status_code == 201, theirs.text
+        assert "idempotent-replayed" not in theirs.headers
+        assert theirs.json()["id"] != mine.json()["id"]
+        assert await link_ids(store) == [mine.json()["id"]]
+        assert await link_ids(other) == [theirs.json()["id"]]
+        assert await created_events(other) == 1
+
+    async def test_another_store_with_another_body_is_not_refused(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        other = await api.create_store(name="Other Bakery")
+        await post_link(store, "order-1001")
+
+        response = await post_link(other, "order-1001", {"title": "Croissant", "amount": 320})
+
+        assert response.status_code == 201, response.text
+        assert response.json()["title"] == "Croissant"
+
+
+class TestKeyFormat:
+    async def test_key_over_255_characters_is_400(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        response = await post_link(store, "k" * 256)
+
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith(PROBLEM_JSON)
+        assert response.json()["code"] == "invalid_idempotency_key"
+        assert await link_ids(store) == []
+
+    async def test_key_of_255_characters_is_accepted(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        first = await post_link(store, "k" * 255)
+        second = await post_link(store, "k" * 255)
+
+        assert first.status_code == 201, first.text
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json()["id"] == first.json()["id"]
+
+
+class TestExpiry:
+    async def test_replays_within_24_hours(self, api: ApiClient, clock: FrozenClock) -> None:
+        store = await api.create_store()
+        first = await post_link(store, "order-1001")
+
+        clock.advance(hours=23)
+        second = await post_link(store, "order-1001")
+
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json()["id"] == first.json()["id"]
+
+    @pytest.mark.parametrize("hours", [25, 24 * 7])
+    async def test_after_24_hours_the_request_runs_again(
+        self, api: ApiClient, clock: FrozenClock, hours: int
+    ) -> None:
+        store = await api.create_store()
+        first = await post_link(store, "order-1001")
+
+        clock.advance(hours=hours)
+        second = await post_link(store, "order-1001")
+        third = await post_link(store, "order-1001")
+
+        assert second.status_code == 201, second.text
+        assert "idempotent-replayed" not in second.headers
+        assert second.json()["id"] != first.json()["id"]
+        assert set(await link_ids(store)) == {first.json()["id"], second.json()["id"]}
+        assert await created_events(store) == 2
+        # The new run starts a new 24 hours of replays.
+        assert third.headers["idempotent-replayed"] == "true"
+        assert third.json()["id"] == second.json()["id"]
+
+    async def test_after_24_hours_another_body_is_accepted(
+        self, api: ApiClient, clock: FrozenClock
+    ) -> None:
+        store = await api.create_store()
+        await post_link(store, "order-1001")
+
+        clock.advance(hours=25)
+        response = await post_link(store, "order-1001", {"title": "Croissant", "amount": 320})
+
+        assert response.status_code == 201, response.text
+        assert response.json()["title"] == "Croissant"
+
+
+@asynccontextmanager
+async def strict_api(settings: Settings, clock: FrozenClock) -> AsyncIterator[ApiClient]:
+    """The API with a rate limit of 2 a minute on sign-up and login (entered and left in
+    the test's own task, as the app's lifespan needs)."""
+    app = create_app(
+        msgspec.structs.replace(settings, rate_limit_per_minute=2),
+        clock=clock,
+        auto_migrate=settings.is_sqlite,
+    )
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+    ):
+        yield ApiClient(client)
+
+
+class TestNotStored:
+    async def test_rate_limited_request_is_not_replayed(
+        self, settings: Settings, clock: FrozenClock
+    ) -> None:
+        # A 429 means the request did not run: retrying with the same key after
+        # Retry-After must run it, not replay the 429 for 24 hours.
+        async with strict_api(settings, clock) as api:
+            store = await api.create_store(activate=False)  # the first of 2 a minute
+            credentials = {"email": store.email, "password": PASSWORD}
+            await api.client.post("/v1/auth/login", json=credentials)  # the second
+
+            limited = await api.client.post(
+                "/v1/auth/login", json=credentials, headers=key("login-1")
+            )
+            retried = await api.client.post(
+                "/v1/auth/login", json=credentials, headers=key("login-1")
+            )
+
+        assert limited.status_code == 429
+        assert "retry-after" in limited.headers
+        assert "idempotent-replayed" not in retried.headers
+        assert "retry-after" in retried.headers
