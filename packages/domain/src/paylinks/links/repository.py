@@ -158,3 +158,28 @@ async def get_public(link_id: str) -> PaymentLink | None:
     """A link by id alone, for the public checkout (which knows no store)."""
     row = await T.select(*_COLUMNS).where(T.id == link_id).first()
     return _link(row) if row else None
+
+
+class Merchant(msgspec.Struct, frozen=True):
+    """What the public checkout shows of a link's store."""
+
+    name: str
+    gateway: str | None
+    stripe_publishable_key: str | None
+
+
+async def get_public_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant] | None:
+    """A link and its store's public face in one query (the checkout's hot path)."""
+    rows = await T.raw(
+        "SELECT l.*, s.name AS merchant_name, s.gateway AS merchant_gateway, "
+        "s.stripe_publishable_key AS merchant_publishable_key "
+        "FROM payment_link l JOIN store s ON s.id = l.store_id WHERE l.id = {}",
+        link_id,
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    merchant = Merchant(
+        row.pop("merchant_name"), row.pop("merchant_gateway"), row.pop("merchant_publishable_key")
+    )
+    return _link(row), merchant

@@ -18,6 +18,7 @@ from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
 from paylinks.links.model import LinkStatus, PaymentLink, PublicUrls, to_view
+from paylinks.links.repository import Merchant
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
@@ -63,6 +64,14 @@ async def public_link(link_id: str) -> PaymentLink:
     if link is None:
         raise NotFound("No such payment link.")
     return link
+
+
+async def public_link_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant]:
+    """A link and its store's public face, for the checkout page."""
+    found = await links.get_public_with_merchant(link_id)
+    if found is None:
+        raise NotFound("No such payment link.")
+    return found
 
 
 async def start_payment(

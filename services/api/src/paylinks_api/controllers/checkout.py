@@ -8,8 +8,6 @@ from litestar.params import JSONBody
 
 from paylinks.payments import service as payments
 from paylinks.payments.model import Customer
-from paylinks.stores import repository as store_rows
-from paylinks.stores import service as stores
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Ctx, RateLimit
 from paylinks_api.openapi import ERRORS
@@ -33,12 +31,8 @@ class CheckoutController(Controller):
     @get("/links/{link_id:str}", responses=ERRORS)
     async def get_link(self, link_id: LinkId, ctx: Ctx, rate_limit: RateLimit) -> CheckoutLink:
         """What the customer sees: merchant, title, amount or bounds, fields, status."""
-        link = await payments.public_link(link_id)
-        store = await stores.get_store(link.store_id)
-        gateway = await store_rows.get_gateway(store.id)
-        return CheckoutLink.of(
-            link, store, ctx.urls, ctx.clock(), gateway.publishable_key if gateway else None
-        )
+        link, merchant = await payments.public_link_with_merchant(link_id)
+        return CheckoutLink.of(link, merchant, ctx.urls, ctx.clock())
 
     @post("/links/{link_id:str}/payments", responses=ERRORS)
     async def start(

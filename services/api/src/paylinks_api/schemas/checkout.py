@@ -14,8 +14,8 @@ from paylinks.links.model import (
     Redirect,
     ThankYou,
 )
+from paylinks.links.repository import Merchant
 from paylinks.payments.model import Card, Customer, Payment, PaymentStatus
-from paylinks.stores.model import Store
 
 DEFAULT_THANK_YOU = "Thank you! Your payment was received."
 
@@ -41,10 +41,9 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
     def of(
         cls,
         link: PaymentLink,
-        store: Store,
+        merchant: Merchant,
         urls: PublicUrls,
         now: datetime,
-        publishable_key: str | None,
     ) -> "CheckoutLink":
         status = link.status(now)
         message = {
@@ -53,7 +52,7 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
         }.get(status)
         return cls(
             id=link.id,
-            merchant_name=store.name,
+            merchant_name=merchant.name,
             title=link.title,
             description=link.description,
             image_url=urls.image_url(link.image_id) if link.image_id else None,
@@ -65,8 +64,8 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
             customer_fields=link.customer_fields,
             status=status,
             message=message,
-            gateway=store.gateway.value if store.gateway else "sandbox",
-            stripe_publishable_key=publishable_key,
+            gateway=merchant.gateway or "sandbox",
+            stripe_publishable_key=merchant.stripe_publishable_key,
         )
 
 
