@@ -23,6 +23,7 @@ from paylinks.stores.model import (
     validate_new_store,
     validate_stripe_credentials,
 )
+from paylinks.stores.principals import principals
 
 SESSION_LIFETIME = timedelta(days=14)
 API_KEY_PREFIX = "sk"
@@ -109,6 +110,7 @@ async def activate_payments(
     async with transaction():
         await get_store(store_id)
         await repository.set_gateway(store_id, gateway, now, key_enc, hook_enc, public_key)
+    principals.forget_all()  # callers now see payments as active
     return await get_store(store_id)
 
 
@@ -133,6 +135,7 @@ async def login(email: str, password: str, now: datetime) -> tuple[User, str]:
 async def logout(principal: Principal) -> None:
     if principal.session_id is not None:
         await repository.revoke_session(principal.session_id)
+        principals.forget_all()
 
 
 async def authenticate(token: str, now: datetime) -> Principal:
@@ -140,7 +143,13 @@ async def authenticate(token: str, now: datetime) -> Principal:
     digest = secrets.token_hash(token)
     principal = None
     if token.startswith(f"{API_KEY_PREFIX}_"):
-        principal = await repository.principal_for_api_key(digest)
+        # API keys are the integrators' hot path: remembered for a moment (sessions, which
+        # expire, are always looked up).
+        principal = principals.get(digest)
+        if principal is None:
+            principal = await repository.principal_for_api_key(digest)
+            if principal is not None:
+                principals.put(digest, principal)
     elif token.startswith(f"{SESSION_PREFIX}_"):
         principal = await repository.principal_for_session(digest, now)
     if principal is None:
@@ -183,6 +192,7 @@ async def list_api_keys(
 async def revoke_api_key(principal: Principal, key_id: str, now: datetime) -> ApiKey:
     await get_api_key(principal, key_id)
     await repository.revoke_api_key(principal.store_id, key_id, now)
+    principals.forget_all()
     return await get_api_key(principal, key_id)
 
 
