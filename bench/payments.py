@@ -31,7 +31,6 @@ import asyncio
 import contextlib
 import os
 import random
-import shutil
 import tempfile
 import time
 from collections import Counter
@@ -329,7 +328,7 @@ class CapCheck:
     retries: int = 0
     turned_away: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
-    gave_up: int = 0  # still waiting for a place when the time ran out
+    waiting: int = 0  # still waiting for a place when the time ran out
     api_payments_count: int = -1
     api_succeeded: int = -1
     api_status: str = ""
@@ -382,7 +381,7 @@ async def race_for_cap(base_url: str, link_id: str, check: CapCheck, deadline: f
                 return
             check.failures[outcome] += 1
             return
-        check.gave_up += 1
+        check.waiting += 1
 
     connections = await connect(base_url, check.customers)
     try:
@@ -467,8 +466,9 @@ def run_backend(backend: Backend, load: Load, logs: Path) -> BackendRun:
     run_jobs = load.pg_run_jobs if postgres else True
     step = f"[bold]{backend}[/]"
     workdir = logs / str(backend)
-    shutil.rmtree(workdir, ignore_errors=True)  # a --logs directory used before
-    workdir.mkdir(parents=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    for old in workdir.glob("payments.sqlite3*"):  # from an earlier run with the same --logs
+        old.unlink()
     with database(backend, workdir, "payments") as url:
         # On SQLite the app would migrate at start, as `paylinks up` does; done here first so
         # that two --workers do not both migrate.
@@ -664,7 +664,7 @@ def report(runs: list[BackendRun], load: Load) -> bool:
             str(c.succeeded),
             str(c.declined),
             str(c.retries),
-            _errors(c.turned_away) + (f", {c.gave_up} gave up" if c.gave_up else ""),
+            _errors(c.turned_away) + (f", {c.waiting} still waiting" if c.waiting else ""),
             f"{c.api_payments_count} / {c.api_succeeded}",
             f"{c.db_succeeded} / {c.db_payments_count} / {c.db_slots_held}",
             f"{c.seconds:.1f}",
