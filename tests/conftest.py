@@ -146,11 +146,7 @@ async def api(settings: Settings, clock: FrozenClock) -> AsyncIterator[ApiClient
     # The app runs on the test's own event loop (Litestar's AsyncTestClient would run it on
     # another thread's loop, and a database pool must never be shared between loops).
     app = create_app(settings, clock=clock, auto_migrate=settings.is_sqlite, run_jobs=False)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with (
-        running(app),
-        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
-    ):
+    async with serving(app) as client:
         yield ApiClient(client)
 
 
@@ -158,12 +154,20 @@ async def api(settings: Settings, clock: FrozenClock) -> AsyncIterator[ApiClient
 async def api_with_jobs(settings: Settings) -> AsyncIterator[ApiClient]:
     """The API with its background jobs running in-process, as on the embedded default."""
     app = create_app(settings, run_jobs=True)
+    async with serving(app) as client:
+        yield ApiClient(client)
+
+
+@asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """The app running on this loop, and an HTTP client that calls it in-process from
+    127.0.0.1 (the rate limiter and the idempotency scope see a real address)."""
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     async with (
         running(app),
         httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
     ):
-        yield ApiClient(client)
+        yield client
 
 
 @asynccontextmanager

@@ -5,14 +5,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
 from paylinks.events.tables import EventTable
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
-from tests.conftest import FrozenClock
+from tests.conftest import FrozenClock, serving
 from tests.factories import PASSWORD, ApiClient, StoreClient, image_bytes, upload_image
 
 PROBLEM_JSON = "application/problem+json"
@@ -257,11 +256,7 @@ async def strict_api(settings: Settings, clock: FrozenClock) -> AsyncIterator[Ap
         clock=clock,
         auto_migrate=settings.is_sqlite,
     )
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with (
-        app.lifespan(),
-        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
-    ):
+    async with serving(app) as client:
         yield ApiClient(client)
 
 

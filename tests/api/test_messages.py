@@ -5,14 +5,13 @@ from collections.abc import AsyncIterator, Iterator
 from email.message import Message as EmailMessage
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 from aiosmtpd.controller import Controller
 
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
-from tests.conftest import running
+from tests.conftest import serving
 from tests.factories import ApiClient, StoreClient, eventually
 from tests.fakes.twilio_server import FakeTwilio
 from tests.live import free_port
@@ -62,11 +61,7 @@ async def sending_api(
         twilio_api_base=twilio.url,
     )
     app = create_app(configured, run_jobs=True)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with (
-        running(app),
-        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
-    ):
+    async with serving(app) as client:
         yield ApiClient(client)
 
 

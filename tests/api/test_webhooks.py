@@ -108,18 +108,12 @@ class TestSsrfGuard:
             check_destination(url, allow_private=True)
 
     async def test_the_api_refuses_them(self, settings: Any) -> None:
-        import httpx
 
         from paylinks_api.app import create_app
-        from tests.conftest import running
+        from tests.conftest import serving
 
         strict = msgspec.structs.replace(settings, webhooks_allow_private=False)
-        app = create_app(strict, run_jobs=False)
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with (
-            running(app),
-            httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
-        ):
+        async with serving(create_app(strict, run_jobs=False)) as client:
             store = await ApiClient(client).create_store()
             response = await store.post(
                 "/v1/webhook-endpoints", json={"url": "http://127.0.0.1:8080/hook"}
@@ -272,20 +266,13 @@ class TestRestart:
     async def test_a_restarted_worker_still_delivers(
         self, settings: Any, receiver: Receiver
     ) -> None:
-        import httpx
 
         from paylinks_api.app import create_app
-        from tests.conftest import running
+        from tests.conftest import serving
 
         receiver.statuses = [500]
 
-        async def session() -> Any:
-            app = create_app(settings, run_jobs=True)
-            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-            return app, httpx.AsyncClient(transport=transport, base_url="http://api.test")
-
-        first_app, first_client = await session()
-        async with running(first_app), first_client:
+        async with serving(create_app(settings, run_jobs=True)) as first_client:
             store = await ApiClient(first_client).create_store()
             await endpoint(store, receiver.url)
             await store.create_link()
@@ -301,8 +288,7 @@ class TestRestart:
             {WebhookDeliveryTable.next_attempt_at: pending[0]["created_at"]}
         ).where(WebhookDeliveryTable.id == pending[0]["id"])
 
-        second_app, second_client = await session()
-        async with running(second_app), second_client:
+        async with serving(create_app(settings, run_jobs=True)):
             await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 2)
         assert len(receiver.requests) == 2
         assert (
