@@ -3,10 +3,13 @@ calls it: every rule lives behind the API, this module only carries requests and
 """
 
 import os
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from paylinks.api_problems import Problem, Unreachable, problem_of
+
+__all__ = ["CheckoutApi", "Problem", "Unreachable", "api_url", "client", "problem_of"]
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -14,52 +17,6 @@ TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 
 def api_url() -> str:
     return os.environ.get("PAYLINKS_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
-
-
-@dataclass
-class Problem(Exception):
-    """An RFC 9457 problem answered by the API."""
-
-    status: int
-    code: str
-    detail: str
-    errors: dict[str, str] = field(default_factory=dict)
-    retry_after: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.status} {self.code}: {self.detail}"
-
-
-class Unreachable(Exception):
-    """The API did not answer (down, timed out, or answered something unreadable)."""
-
-
-def _retry_after(response: httpx.Response, body: dict[str, Any]) -> int | None:
-    raw = body.get("retry_after", response.headers.get("Retry-After"))
-    try:
-        return max(1, int(raw)) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def problem_of(response: httpx.Response) -> Problem:
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    errors: dict[str, str] = {}
-    for error in body.get("errors") or []:
-        if isinstance(error, dict) and error.get("field"):
-            errors.setdefault(str(error["field"]), str(error.get("message") or "Not valid."))
-    return Problem(
-        status=response.status_code,
-        code=str(body.get("code") or f"http_{response.status_code}"),
-        detail=str(body.get("detail") or body.get("title") or response.reason_phrase),
-        errors=errors,
-        retry_after=_retry_after(response, body),
-    )
 
 
 class CheckoutApi:
