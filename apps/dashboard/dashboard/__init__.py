@@ -1,0 +1,1 @@
+"""Paylinks merchant dashboard (Reflex)."""

@@ -1,0 +1,212 @@
+"""The merchant API over HTTP (``PAYLINKS_API_URL``), called with the user's session token
+like any integrator calls it with a key: every rule lives behind the API, this module only
+carries requests and answers. Failures are ``Problem`` (an RFC 9457 answer) or
+``Unreachable`` (no usable answer)."""
+
+import os
+from typing import Any
+
+import httpx
+
+from paylinks.api_problems import Problem, Unreachable, problem_of
+
+__all__ = ["DashboardApi", "Problem", "Unreachable", "api_url", "client"]
+
+DEFAULT_API_URL = "http://127.0.0.1:8000"
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+Json = Any
+Params = dict[str, str | int | None]
+
+
+def api_url() -> str:
+    return os.environ.get("PAYLINKS_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
+
+
+class DashboardApi:
+    """One method per call the dashboard makes; ``token`` is the session (``sess_…``)."""
+
+    def __init__(
+        self,
+        token: str = "",
+        base_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        client_ip: str | None = None,
+    ) -> None:
+        self.base_url = (base_url or api_url()).rstrip("/")
+        self.transport = transport
+        self.headers: dict[str, str] = {}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        if client_ip:
+            # The API limits sign-up and login per address: say whose request it is.
+            self.headers["X-Forwarded-For"] = client_ip
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Json = None,
+        params: Params | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> httpx.Response:
+        query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        try:
+            async with httpx.AsyncClient(
+                base_url=self.base_url,
+                transport=self.transport,
+                timeout=TIMEOUT,
+                headers=self.headers,
+            ) as client:
+                response = await client.request(
+                    method, path, json=body, params=query or None, files=files
+                )
+        except httpx.HTTPError as error:
+            raise Unreachable(f"{method} {path}: {error!r}") from error
+        if response.status_code >= 500:
+            raise Unreachable(f"{method} {path}: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise problem_of(response)
+        return response
+
+    async def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Json = None,
+        params: Params | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Json:
+        response = await self._send(method, path, body=body, params=params, files=files)
+        if response.status_code == 204:
+            return None
+        try:
+            return response.json()
+        except ValueError as error:
+            raise Unreachable(f"{method} {path}: not JSON") from error
+
+    # ---- session and store -------------------------------------------------------------
+
+    async def signup(self, store_name: str, email: str, password: str, currency: str) -> Json:
+        body = {"store_name": store_name, "email": email, "password": password}
+        return await self._json("POST", "/v1/auth/signup", body={**body, "currency": currency})
+
+    async def login(self, email: str, password: str) -> Json:
+        return await self._json(
+            "POST", "/v1/auth/login", body={"email": email, "password": password}
+        )
+
+    async def logout(self) -> None:
+        await self._json("POST", "/v1/auth/logout")
+
+    async def me(self) -> Json:
+        return await self._json("GET", "/v1/me")
+
+    async def activate(self, body: dict[str, str]) -> Json:
+        return await self._json("POST", "/v1/store/payments/activate", body=body)
+
+    # ---- payment links -------------------------------------------------------------------
+
+    async def list_links(self, params: Params) -> Json:
+        return await self._json("GET", "/v1/payment-links", params=params)
+
+    async def create_link(self, body: dict[str, Any]) -> Json:
+        return await self._json("POST", "/v1/payment-links", body=body)
+
+    async def get_link(self, link_id: str) -> Json:
+        return await self._json("GET", f"/v1/payment-links/{link_id}")
+
+    async def deactivate_link(self, link_id: str) -> Json:
+        return await self._json("POST", f"/v1/payment-links/{link_id}/deactivate")
+
+    async def qr_png(self, link_id: str, size: int | None = None) -> bytes:
+        params: Params = {"size": size}
+        return (
+            await self._send("GET", f"/v1/payment-links/{link_id}/qr.png", params=params)
+        ).content
+
+    async def upload_image(self, filename: str, data: bytes, content_type: str) -> Json:
+        files = {"file": (filename, data, content_type)}
+        return await self._json("POST", "/v1/images", files=files)
+
+    # ---- sending -------------------------------------------------------------------------
+
+    async def send_link(self, link_id: str, body: dict[str, str]) -> Json:
+        return await self._json("POST", f"/v1/payment-links/{link_id}/send", body=body)
+
+    async def list_messages(self, link_id: str) -> Json:
+        return await self._json("GET", f"/v1/payment-links/{link_id}/messages")
+
+    # ---- transactions and refunds --------------------------------------------------------
+
+    async def list_payments(self, link_id: str, params: Params) -> Json:
+        return await self._json("GET", f"/v1/payment-links/{link_id}/payments", params=params)
+
+    async def payments_csv(self, link_id: str) -> bytes:
+        return (await self._send("GET", f"/v1/payment-links/{link_id}/payments.csv")).content
+
+    async def refund(self, payment_id: str, amount: int | None, reason: str | None) -> Json:
+        body: dict[str, Any] = {}
+        if amount is not None:
+            body["amount"] = amount
+        if reason:
+            body["reason"] = reason
+        return await self._json("POST", f"/v1/payments/{payment_id}/refunds", body=body)
+
+    async def list_refunds(self, payment_id: str) -> Json:
+        return await self._json("GET", f"/v1/payments/{payment_id}/refunds")
+
+    # ---- venues --------------------------------------------------------------------------
+
+    async def list_venues(self, params: Params | None = None) -> Json:
+        return await self._json("GET", "/v1/venues", params=params)
+
+    async def create_venue(self, name: str, address: str | None) -> Json:
+        return await self._json("POST", "/v1/venues", body={"name": name, "address": address})
+
+    # ---- developers ----------------------------------------------------------------------
+
+    async def list_api_keys(self, params: Params | None = None) -> Json:
+        return await self._json("GET", "/v1/api-keys", params=params)
+
+    async def create_api_key(self, name: str) -> Json:
+        return await self._json("POST", "/v1/api-keys", body={"name": name})
+
+    async def revoke_api_key(self, key_id: str) -> Json:
+        return await self._json("DELETE", f"/v1/api-keys/{key_id}")
+
+    async def list_endpoints(self) -> Json:
+        return await self._json("GET", "/v1/webhook-endpoints")
+
+    async def create_endpoint(self, url: str, events: list[str] | None) -> Json:
+        return await self._json(
+            "POST", "/v1/webhook-endpoints", body={"url": url, "events": events}
+        )
+
+    async def delete_endpoint(self, endpoint_id: str) -> Json:
+        return await self._json("DELETE", f"/v1/webhook-endpoints/{endpoint_id}")
+
+    async def set_endpoint_enabled(self, endpoint_id: str, enabled: bool) -> Json:
+        action = "enable" if enabled else "disable"
+        return await self._json("POST", f"/v1/webhook-endpoints/{endpoint_id}/{action}")
+
+    async def rotate_endpoint_secret(self, endpoint_id: str) -> Json:
+        return await self._json("POST", f"/v1/webhook-endpoints/{endpoint_id}/rotate-secret")
+
+    async def list_events(self, params: Params | None = None) -> Json:
+        return await self._json("GET", "/v1/events", params=params)
+
+    async def list_deliveries(self, event_id: str) -> Json:
+        return await self._json("GET", f"/v1/events/{event_id}/deliveries")
+
+    async def redeliver(self, event_id: str, endpoint_id: str) -> Json:
+        return await self._json(
+            "POST", f"/v1/events/{event_id}/redeliver", body={"endpoint_id": endpoint_id}
+        )
+
+
+def client(token: str = "", client_ip: str | None = None) -> DashboardApi:
+    """The API client the states use (tests replace it)."""
+    return DashboardApi(token, client_ip=client_ip)

@@ -1,0 +1,58 @@
+"""The merchant dashboard: its pages, its theme, and no external resource of any kind."""
+
+import reflex as rx
+
+from dashboard import routes
+from dashboard.pages import (
+    auth,
+    developers,
+    home,
+    link_detail,
+    link_new,
+    links,
+    settings,
+    venues,
+)
+
+FAVICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E"
+    "%3Crect x='2' y='5' width='20' height='14' rx='3' fill='%233e63dd'/%3E"
+    "%3Crect x='2' y='9' width='20' height='3' fill='%23fff'/%3E%3C/svg%3E"
+)
+
+app = rx.App(
+    theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", scaling="100%"),
+    stylesheets=["/dashboard.css"],
+    head_components=[rx.el.link(rel="icon", href=FAVICON)],
+    html_lang="en",
+)
+app.add_page(home.page, route=routes.HOME, title="Paylinks", on_load=home.ON_LOAD)
+app.add_page(auth.login, route=routes.LOGIN, title="Log in · Paylinks", on_load=auth.ON_LOAD)
+app.add_page(
+    auth.signup, route=routes.SIGNUP, title="Create your store · Paylinks", on_load=auth.ON_LOAD
+)
+app.add_page(
+    links.page, route=routes.LINKS, title="Payment links · Paylinks", on_load=links.ON_LOAD
+)
+app.add_page(
+    link_new.page,
+    route=routes.NEW_LINK,
+    title="Create a payment link · Paylinks",
+    on_load=link_new.ON_LOAD,
+)
+app.add_page(
+    link_detail.page,
+    route=routes.LINK,
+    title="Payment link · Paylinks",
+    on_load=link_detail.ON_LOAD,
+)
+app.add_page(
+    settings.page, route=routes.SETTINGS, title="Settings · Paylinks", on_load=settings.ON_LOAD
+)
+app.add_page(venues.page, route=routes.VENUES, title="Venues · Paylinks", on_load=venues.ON_LOAD)
+app.add_page(
+    developers.page,
+    route=routes.DEVELOPERS,
+    title="Developers · Paylinks",
+    on_load=developers.ON_LOAD,
+)

@@ -1,0 +1,1 @@
+"""One module per page: ``page()`` draws it, ``ON_LOAD`` is what runs when it opens."""

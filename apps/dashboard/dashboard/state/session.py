@@ -1,0 +1,170 @@
+"""Who is signed in: the session token (a cookie, so a reload keeps it), the store it
+belongs to, and sign-up, login and logout. Every page's state is a substate of this one
+and reaches the API with ``self.api()``."""
+
+import contextlib
+from typing import Any
+
+import reflex as rx
+
+from dashboard import api, routes
+
+#: The API's sessions last 30 days; the cookie need not outlive them.
+SESSION_COOKIE_SECONDS = 30 * 24 * 3600
+UNREACHABLE = "The Paylinks API cannot be reached right now. Please try again in a moment."
+CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK", "NOK", "DKK", "AUD", "CAD"]
+
+
+def field_errors(problem: api.Problem, known: set[str]) -> tuple[dict[str, str], str]:
+    """The problem's messages for the fields the form has, and a line for the rest."""
+    errors = {name: message for name, message in problem.errors.items() if name in known}
+    others = [f"{name}: {message}" for name, message in problem.errors.items() if name not in known]
+    notice = " ".join(others) if others else ("" if errors else problem.detail)
+    return errors, notice
+
+
+class SessionState(rx.State):
+    token: str = rx.Cookie(
+        "", name="paylinks_session", path="/", same_site="strict", max_age=SESSION_COOKIE_SECONDS
+    )
+
+    user_email: str = ""
+    store_id: str = ""
+    store_name: str = ""
+    currency: str = "GBP"
+    payments_activated: bool = False
+    gateway: str = ""
+    #: False until /v1/me answered for this page view (pages wait on it).
+    ready: bool = False
+
+    auth_errors: dict[str, str] = {}
+    auth_notice: str = ""
+    auth_busy: bool = False
+
+    def api(self) -> api.DashboardApi:
+        return api.client(self.token, self.router.session.client_ip or None)
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return bool(self.token)
+
+    @rx.var
+    def test_mode(self) -> bool:
+        return self.gateway == "sandbox"
+
+    # ---- loading a page ------------------------------------------------------------------
+
+    def _remember(self, me: dict[str, Any]) -> None:
+        store = me.get("store") or {}
+        user = me.get("user") or {}
+        self.user_email = str(user.get("email") or "")
+        self.store_id = str(store.get("id") or "")
+        self.store_name = str(store.get("name") or "")
+        self.currency = str(store.get("currency") or "GBP")
+        self.payments_activated = bool(store.get("payments_activated"))
+        self.gateway = str(store.get("gateway") or "")
+        self.ready = True
+
+    def _forget(self) -> None:
+        self.token = ""
+        self.ready = False
+        self.user_email = self.store_id = self.store_name = self.gateway = ""
+        self.payments_activated = False
+
+    async def require_session(self) -> Any:
+        """``on_load`` of every signed-in page: to the login page without a live session."""
+        if not self.token:
+            self.ready = False
+            return rx.redirect(routes.LOGIN)
+        try:
+            self._remember(await self.api().me())
+        except api.Problem as problem:
+            if problem.status == 401:
+                self._forget()
+                return rx.redirect(routes.LOGIN)
+            return rx.toast.error(problem.detail)
+        except api.Unreachable:
+            return rx.toast.error(UNREACHABLE)
+        return None
+
+    async def require_payments(self) -> Any:
+        """``on_load`` of the Payment Links pages: they exist once payments are activated."""
+        redirect = await self.require_session()
+        if redirect is None and self.ready and not self.payments_activated:
+            return rx.redirect(routes.SETTINGS)
+        return redirect
+
+    async def open_home(self) -> Any:
+        if not self.token:
+            return rx.redirect(routes.LOGIN)
+        redirect = await self.require_session()
+        if redirect is not None:
+            return redirect
+        return rx.redirect(routes.LINKS if self.payments_activated else routes.SETTINGS)
+
+    def skip_if_signed_in(self) -> Any:
+        """``on_load`` of the login and sign-up pages."""
+        self.auth_errors = {}
+        self.auth_notice = ""
+        return rx.redirect(routes.HOME) if self.token else None
+
+    # ---- sign up, log in, log out --------------------------------------------------------
+
+    async def signup(self, form: dict[str, Any]) -> Any:
+        values = {k: str(form.get(k) or "").strip() for k in ("store_name", "email", "currency")}
+        password = str(form.get("password") or "")
+        errors = {}
+        if not values["store_name"]:
+            errors["store_name"] = "Enter your store's name."
+        if not values["email"]:
+            errors["email"] = "Enter your email address."
+        if len(password) < 8:
+            errors["password"] = "Use at least 8 characters."
+        return await self._enter(
+            errors,
+            lambda client: client.signup(
+                values["store_name"], values["email"], password, values["currency"] or "GBP"
+            ),
+            {"store_name", "email", "password", "currency"},
+        )
+
+    async def login(self, form: dict[str, Any]) -> Any:
+        email = str(form.get("email") or "").strip()
+        password = str(form.get("password") or "")
+        errors = {}
+        if not email:
+            errors["email"] = "Enter your email address."
+        if not password:
+            errors["password"] = "Enter your password."
+        return await self._enter(
+            errors, lambda client: client.login(email, password), {"email", "password"}
+        )
+
+    async def _enter(self, errors: dict[str, str], call: Any, known: set[str]) -> Any:
+        self.auth_errors = errors
+        self.auth_notice = ""
+        if errors or self.auth_busy:
+            return None
+        self.auth_busy = True
+        try:
+            session = await call(api.client(client_ip=self.router.session.client_ip or None))
+        except api.Problem as problem:
+            self.auth_errors, self.auth_notice = field_errors(problem, known)
+            if problem.code == "rate_limited" and problem.retry_after:
+                self.auth_notice = f"Too many attempts. Try again in {problem.retry_after} seconds."
+            return None
+        except api.Unreachable:
+            self.auth_notice = UNREACHABLE
+            return None
+        finally:
+            self.auth_busy = False
+        self.token = str(session["token"])
+        return await self.open_home()
+
+    async def logout(self) -> Any:
+        if self.token:
+            # The session ends here either way; the API expires it on its own.
+            with contextlib.suppress(api.Problem, api.Unreachable):
+                await self.api().logout()
+        self._forget()
+        return rx.redirect(routes.LOGIN)

@@ -1,0 +1,101 @@
+"""The dashboard's states against the real API in-process (SQLite), over httpx like in
+production, with no browser: handlers are awaited directly on states built the way Reflex
+builds them (every page state is a substate of the session)."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+import reflex as rx
+from dashboard import api as dashboard_api
+from dashboard.state.session import SessionState
+
+from paylinks.settings import load_settings
+from paylinks_api.app import create_app
+from tests.conftest import FrozenClock, running
+from tests.factories import PASSWORD, ApiClient, StoreClient
+
+API_BASE = "http://api.test"
+
+S = TypeVar("S", bound=rx.State)
+
+
+@pytest.fixture
+async def api(
+    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[ApiClient]:
+    """The API on SQLite; the dashboard's API client is pointed at it."""
+    settings = load_settings(
+        {
+            "PAYLINKS_DATA_DIR": str(tmp_path / "data"),
+            "PAYLINKS_DATABASE_URL": f"sqlite:///{tmp_path / 'paylinks.sqlite3'}",
+            "PAYLINKS_SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "PAYLINKS_API_URL": API_BASE,
+            "PAYLINKS_CHECKOUT_URL": "http://checkout.test",
+            "PAYLINKS_RATE_LIMIT_PER_MINUTE": "10000",
+        },
+        env_file=None,
+    )
+    app = create_app(settings, clock=clock, auto_migrate=True, run_jobs=False)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+
+    def client(token: str = "", client_ip: str | None = None) -> dashboard_api.DashboardApi:
+        return dashboard_api.DashboardApi(token, API_BASE, transport, client_ip)
+
+    monkeypatch.setattr(dashboard_api, "client", client)
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url=API_BASE) as http,
+    ):
+        yield ApiClient(http)
+
+
+@pytest.fixture
+async def store(api: ApiClient) -> StoreClient:
+    """A store with payments activated (sandbox)."""
+    return await api.create_store()
+
+
+async def session_token(api: ApiClient, store: StoreClient) -> str:
+    response = await api.client.post(
+        "/v1/auth/login", json={"email": store.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["token"])
+
+
+def redirected_to(event: Any) -> str | None:
+    """The path of an ``rx.redirect(...)`` event (None for anything else)."""
+    for name, value in getattr(event, "args", ()) or ():
+        if str(name) == "path":
+            return str(getattr(value, "_var_value", value))
+    return None
+
+
+def state_of(cls: type[S], token: str = "") -> S:
+    """``cls`` inside a fresh state tree, its session holding ``token``."""
+    root = rx.State()
+    session = root.get_substate(SessionState.get_full_name().split(".")[1:])
+    assert isinstance(session, SessionState)
+    session.token = token
+    state = root.get_substate(cls.get_full_name().split(".")[1:])
+    assert isinstance(state, cls)
+    return state
+
+
+@pytest.fixture
+async def signed_in(api: ApiClient, store: StoreClient) -> Any:
+    """``await signed_in(SomeState)``: that page's state for the store's signed-in user,
+    after the session loaded (``/v1/me``)."""
+
+    async def make(cls: type[S]) -> S:
+        state = state_of(cls, await session_token(api, store))
+        session = state if isinstance(state, SessionState) else None
+        assert session is not None
+        await session.require_session()
+        assert session.ready
+        return state
+
+    return make
