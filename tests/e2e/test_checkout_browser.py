@@ -451,16 +451,17 @@ class TestStripe:
 
 
 class TestPaylinksUp:
-    def test_serves_the_checkout_beside_the_api_and_stops_it_on_ctrl_c(
+    def test_serves_dashboard_and_checkout_beside_the_api_and_stops_them_on_ctrl_c(
         self, servers: Servers, browser: Browser, tmp_path: Path
     ) -> None:
         data = tmp_path / "data"
         data.mkdir()
         (data / "tools").symlink_to(servers.data_dir / "tools")  # bun is installed already
-        api_port, checkout_port = free_port(), free_port()
+        api_port, checkout_port, dashboard_port = free_port(), free_port(), free_port()
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PAYLINKS_")},
             "PAYLINKS_DATA_DIR": str(data),
+            "PAYLINKS_DASHBOARD_URL": f"http://127.0.0.1:{dashboard_port}",
             "PAYLINKS_CHECKOUT_URL": f"http://127.0.0.1:{checkout_port}",
             "PAYLINKS_API_URL": f"http://127.0.0.1:{api_port}",
             "PYTHONUNBUFFERED": "1",
@@ -468,12 +469,14 @@ class TestPaylinksUp:
         up = Process("up", ["up", "--port", str(api_port)], env, tmp_path)
         try:
             deadline = time.monotonic() + READY_WITHIN
-            while "checkout: ready on" not in up.output():
+            while not all(f"{app}: ready on" in up.output() for app in ("checkout", "dashboard")):
                 assert up.alive, up.output()[-5000:]
                 assert time.monotonic() < deadline, up.output()[-5000:]
                 time.sleep(0.5)
             output = up.output()
             assert f"Checkout   http://127.0.0.1:{checkout_port}/pay/" in output
+            assert f"Dashboard  http://127.0.0.1:{dashboard_port}" in output
+            assert "Demo login " in output
             assert "checkout: building and starting" in output
             assert "Creating Production Build" in output
             key = json.loads((data / "demo.json").read_text())["api_key"]
@@ -494,5 +497,6 @@ class TestPaylinksUp:
             up.popen.wait(30)
         finally:
             up.stop()
-        with pytest.raises(httpx.ConnectError):
-            httpx.get(f"http://127.0.0.1:{checkout_port}/ping", timeout=2)
+        for web_port in (checkout_port, dashboard_port):
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"http://127.0.0.1:{web_port}/ping", timeout=2)

@@ -99,27 +99,39 @@ def up(
             max=65535,
         ),
     ] = None,
+    dashboard_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port of the dashboard (default: that of PAYLINKS_DASHBOARD_URL, else 3000)",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
     web: Annotated[
-        bool, typer.Option("--web/--no-web", help="Also build and serve the checkout")
+        bool,
+        typer.Option("--web/--no-web", help="Also build and serve the dashboard and checkout"),
     ] = True,
 ) -> None:
-    """Run everything on the embedded default, with a demo store on first run."""
+    """Run everything on the embedded default (API with its jobs in-process, dashboard,
+    checkout), with a demo store on first run; Ctrl-C stops all of it."""
     settings = settings_or_exit()
     checkout_port = checkout_port or urlsplit(settings.checkout_url).port or 3001
+    dashboard_port = dashboard_port or urlsplit(settings.dashboard_url).port or 3000
 
     async def prepare() -> None:
         async with database(settings):
             login = await ensure_demo_store(settings)
-        checkout_line = (
-            f"Checkout   {_local_url(host, checkout_port)}/pay/<link id>   "
-            "(the first run builds it: about a minute)\n"
+        web_lines = (
+            f"Dashboard  {_local_url(host, dashboard_port)}   (log in below)\n"
+            f"Checkout   {_local_url(host, checkout_port)}/pay/<link id>\n"
+            "           (the first run builds both: a minute or two)\n"
             if web
             else ""
         )
         out.print(
             Panel.fit(
                 f"API        http://{host}:{port}   (docs: http://{host}:{port}/docs)\n"
-                + checkout_line
+                + web_lines
                 + f"Demo login {login.email} / {login.password}\n"
                 f"API key    {login.api_key}\n\n"
                 f"Try: curl -H 'Authorization: Bearer {login.api_key}' "
@@ -132,18 +144,19 @@ def up(
     asyncio.run(prepare())
     web_apps: list[WebApp] = []
     if web:
-        checkout = WebApp(
-            "checkout",
-            APPS_DIR / "checkout",
-            checkout_port,
-            data_dir=settings.data_dir,
-            host=host,
-            env={"PAYLINKS_API_URL": _local_url(host, port)},
-            say=lambda line: out.print(line, markup=False, highlight=False),
-        )
-        # Built and started beside the API, which serves meanwhile (and if it fails).
-        threading.Thread(target=checkout.run, name="checkout", daemon=True).start()
-        web_apps.append(checkout)
+        for name, web_port in (("dashboard", dashboard_port), ("checkout", checkout_port)):
+            web_app = WebApp(
+                name,
+                APPS_DIR / name,
+                web_port,
+                data_dir=settings.data_dir,
+                host=host,
+                env={"PAYLINKS_API_URL": _local_url(host, port)},
+                say=lambda line: out.print(line, markup=False, highlight=False),
+            )
+            # Built and started beside the API, which serves meanwhile (and if they fail).
+            threading.Thread(target=web_app.run, name=name, daemon=True).start()
+            web_apps.append(web_app)
     # Uvicorn re-raises the signal that stopped it; SIGTERM's default action would end this
     # process before the web apps are stopped.
     signal.signal(signal.SIGTERM, _exit)
