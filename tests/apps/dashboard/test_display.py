@@ -1,0 +1,39 @@
+"""Money, dates and badges as the dashboard shows them."""
+
+import pytest
+from dashboard.display import MoneyError, badge_color, money, parse_major, when
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("14.50", "GBP", 1450),
+        ("£1,000.5", "GBP", 100050),
+        (" 7 ", "EUR", 700),
+        ("1200", "JPY", 1200),
+        ("0.001", "BHD", 1),
+    ],
+)
+def test_major_units_are_parsed_exactly(text: str, currency: str, minor: int) -> None:
+    assert parse_major(text, currency) == minor
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.234", "-5", "1e3", "12.5.1"])
+def test_bad_amounts_say_why(text: str) -> None:
+    with pytest.raises(MoneyError):
+        parse_major(text, "GBP")
+
+
+def test_money_and_dates_read_naturally() -> None:
+    assert money(1450, "GBP") == "£14.50"
+    assert money(None, "GBP") == ""
+    assert when("2026-11-26T07:05:00Z") == "26 Nov 2026, 07:05 UTC"
+    assert when(None) == ""
+    assert when("yesterday") == "yesterday"
+
+
+def test_every_status_has_a_meaningful_colour() -> None:
+    assert badge_color("active") == "green"
+    assert badge_color("failed") == "red"
+    assert badge_color("partially_refunded") != badge_color("succeeded")
+    assert badge_color("something new") == "gray"
