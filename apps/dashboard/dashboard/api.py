@@ -50,6 +50,7 @@ class DashboardApi:
         body: Json = None,
         params: Params | None = None,
         files: dict[str, tuple[str, bytes, str]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         try:
@@ -60,7 +61,7 @@ class DashboardApi:
                 headers=self.headers,
             ) as client:
                 response = await client.request(
-                    method, path, json=body, params=query or None, files=files
+                    method, path, json=body, params=query or None, files=files, headers=headers
                 )
         except httpx.HTTPError as error:
             raise Unreachable(f"{method} {path}: {error!r}") from error
@@ -78,8 +79,11 @@ class DashboardApi:
         body: Json = None,
         params: Params | None = None,
         files: dict[str, tuple[str, bytes, str]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Json:
-        response = await self._send(method, path, body=body, params=params, files=files)
+        response = await self._send(
+            method, path, body=body, params=params, files=files, headers=headers
+        )
         if response.status_code == 204:
             return None
         try:
@@ -112,8 +116,10 @@ class DashboardApi:
     async def list_links(self, params: Params) -> Json:
         return await self._json("GET", "/v1/payment-links", params=params)
 
-    async def create_link(self, body: dict[str, Any]) -> Json:
-        return await self._json("POST", "/v1/payment-links", body=body)
+    async def create_link(self, body: dict[str, Any], idempotency_key: str = "") -> Json:
+        # The same key and body replay the first answer: a double submit makes one link.
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return await self._json("POST", "/v1/payment-links", body=body, headers=headers)
 
     async def get_link(self, link_id: str) -> Json:
         return await self._json("GET", f"/v1/payment-links/{link_id}")
