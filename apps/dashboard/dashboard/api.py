@@ -108,6 +108,9 @@ class DashboardApi:
     async def me(self) -> Json:
         return await self._json("GET", "/v1/me")
 
+    async def get_store(self) -> Json:
+        return await self._json("GET", "/v1/store")
+
     async def activate(self, body: dict[str, str]) -> Json:
         return await self._json("POST", "/v1/store/payments/activate", body=body)
 

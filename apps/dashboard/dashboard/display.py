@@ -19,6 +19,7 @@ BADGE_COLORS = {
     "pending": "amber",
     "processing": "amber",
     "queued": "amber",
+    "retrying": "amber",
     "expired": "gray",
     "inactive": "gray",
     "deactivated": "gray",
