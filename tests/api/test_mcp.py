@@ -337,6 +337,27 @@ class TestInvalidInput:
         for field in ("title", "min_amount", "max_payments", "expires_at", "after_payment.url"):
             assert f"- {field}: " in message
 
+    async def test_unknown_arguments_are_refused_not_dropped(
+        self, server: LiveServer, store: StoreClient
+    ) -> None:
+        async with connect(server, store.api_key) as client:
+            misspelt = await fail(
+                client, "create-payment-link", title="Capped", amount=100, max_paymnets=3
+            )
+            nested = await fail(
+                client,
+                "create-payment-link",
+                title="Ask",
+                amount=100,
+                customer_fields={"email": "required", "shoe_size": "optional"},
+            )
+            listing = await call(client, "list-payment-links")
+
+        assert "validation_error" in misspelt
+        assert "- max_paymnets: Unknown argument." in misspelt
+        assert "shoe_size" in nested
+        assert listing["data"] == []
+
     async def test_malformed_nested_fields_name_the_field(
         self, server: LiveServer, store: StoreClient
     ) -> None:

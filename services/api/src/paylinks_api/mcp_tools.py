@@ -24,7 +24,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypedDict
 
 from paylinks import qr
@@ -54,6 +54,8 @@ Minor = Annotated[int, Field(description="Integer minor units of the store curre
 class CustomerFieldsInput(TypedDict, total=False):
     """What checkout asks of the customer; each field is disabled unless named."""
 
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
     business_name: FieldMode
     customer_name: FieldMode
     email: FieldMode
@@ -63,9 +65,31 @@ class CustomerFieldsInput(TypedDict, total=False):
 class AfterPaymentInput(TypedDict, total=False):
     """After payment: thank_you (with an optional message) or redirect (with its url)."""
 
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
     type: Literal["thank_you", "redirect"]
     message: str
     url: str
+
+
+class StrictServer(MCPServer[Any]):
+    """Refuses a call with an argument its tool does not have, as the REST API refuses an
+    unknown field (the SDK would drop it silently: a misspelt ``max_paymnets`` would make
+    a link without its cap)."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> Any:
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None:
+            known = set(tool.parameters.get("properties", {}))
+            unknown = sorted(set(arguments or {}) - known)
+            with tool_errors():
+                if unknown:
+                    raise ValidationFailed(
+                        [FieldError(field, "Unknown argument.") for field in unknown]
+                    )
+        return await super().call_tool(name, arguments, context)
 
 
 class McpTools:
@@ -76,7 +100,7 @@ class McpTools:
         # The SDK logs every request and every refused call at INFO: client errors, like the
         # REST API's 4xx, which it does not log either.
         logging.getLogger("mcp").setLevel(logging.WARNING)
-        self.server: MCPServer[Any] = MCPServer(
+        self.server: MCPServer[Any] = StrictServer(
             "paylinks", instructions=INSTRUCTIONS, log_level="WARNING"
         )
         self._add_tools()
