@@ -18,7 +18,6 @@ from paylinks.webhooks import service as webhooks
 from paylinks_worker.context import WorkerContext
 
 PROCESS_REFUND = "process_refund"
-FAN_OUT_EVENT = "fan_out_event"
 DELIVER_WEBHOOK = "deliver_webhook"
 SEND_MESSAGE = "send_message"
 QUEUE = "default"
@@ -33,6 +32,7 @@ def enqueue(broker: Broker, actor_name: str, *args: str) -> None:
 
 def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Actor[Any, Any]]:
     clients: dict[int, httpx.AsyncClient] = {}
+    signing_keys = webhooks.SigningKeys(ctx.cipher)
 
     def http_client() -> httpx.AsyncClient:
         # One pooled client for the worker's event loop (actors all run on it).
@@ -46,15 +46,10 @@ def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Act
         """Submit a refund to its gateway and settle it once the gateway has an outcome."""
         await refunds.process_refund(refund_id, ctx.gateways, ctx.urls, utc_now())
 
-    async def fan_out_event(event_id: str) -> None:
-        """Make the event's deliveries, one per endpoint that wants it, and send them."""
-        for delivery_id in await webhooks.fan_out(event_id, utc_now()):
-            enqueue(broker, DELIVER_WEBHOOK, delivery_id)
-
     async def deliver_webhook(delivery_id: str) -> None:
         """One attempt; failures are rescheduled in the database, not by Dramatiq."""
         await webhooks.deliver(
-            delivery_id, http_client(), ctx.cipher, ctx.settings.webhooks_allow_private, utc_now()
+            delivery_id, http_client(), signing_keys, ctx.settings.webhooks_allow_private, utc_now()
         )
 
     async def send_message(message_id: str) -> None:
@@ -64,7 +59,6 @@ def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Act
     jobs: dict[str, Callable[..., Any]] = {
         SEND_MESSAGE: send_message,
         PROCESS_REFUND: process_refund,
-        FAN_OUT_EVENT: fan_out_event,
         DELIVER_WEBHOOK: deliver_webhook,
     }
     return {

@@ -1,7 +1,10 @@
-"""The outbox relay: committed event rows become jobs, at least once.
+"""The outbox relay: committed event rows become webhook deliveries and jobs, at least once.
 
-Rows are leased, their jobs enqueued by actor name, then marked relayed. If the broker is
-down, enqueueing fails, nothing more is marked and the rows wait for a later pass.
+Rows are leased; each event's deliveries are written (one per endpoint that wants it, made
+once however often an event is taken), their jobs and the event's other jobs enqueued by
+actor name, then the rows are marked relayed. If the broker is down, enqueueing fails,
+nothing more is marked and the rows wait for a later pass; deliveries already written are
+sent by the due-deliveries scan once their lease runs out.
 """
 
 from datetime import timedelta
@@ -11,16 +14,19 @@ from dramatiq import Broker
 from paylinks.clock import utc_now
 from paylinks.events import repository
 from paylinks.events.model import Event, EventType
-from paylinks_worker.actors import FAN_OUT_EVENT, PROCESS_REFUND, enqueue
+from paylinks.webhooks import service as webhooks
+from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, enqueue
 
 LEASE = timedelta(seconds=30)
 BATCH = 100
 
 
-def jobs_for(event: Event) -> list[tuple[str, tuple[str, ...]]]:
-    """The (actor name, arguments) that an event sets off: its webhooks, and for a new
-    refund, its submission to the gateway."""
-    jobs: list[tuple[str, tuple[str, ...]]] = [(FAN_OUT_EVENT, (event.id,))]
+def jobs_for(event: Event, delivery_ids: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The (actor name, arguments) that an event sets off: its webhook deliveries, and for a
+    new refund, its submission to the gateway."""
+    jobs: list[tuple[str, tuple[str, ...]]] = [
+        (DELIVER_WEBHOOK, (delivery_id,)) for delivery_id in delivery_ids
+    ]
     if event.type is EventType.REFUND_CREATED:
         jobs.append((PROCESS_REFUND, (str(event.data["refund"]["id"]),)))
     return jobs
@@ -29,10 +35,13 @@ def jobs_for(event: Event) -> list[tuple[str, tuple[str, ...]]]:
 async def relay_once(broker: Broker) -> int:
     """One pass: returns how many events were relayed."""
     events = await repository.claim_unrelayed(utc_now(), LEASE, BATCH)
+    if not events:
+        return 0
+    deliveries = await webhooks.fan_out(events, utc_now())
     relayed: list[str] = []
     try:
         for event in events:
-            for actor_name, args in jobs_for(event):
+            for actor_name, args in jobs_for(event, deliveries.get(event.id, [])):
                 enqueue(broker, actor_name, *args)
             relayed.append(event.id)
     finally:

@@ -24,9 +24,15 @@ from paylinks.db import engine as db
 from paylinks.settings import Settings
 from paylinks_worker.actors import QUEUE, declare_actors
 from paylinks_worker.context import WorkerContext
+from paylinks_worker.outbox_signal import CommitSignal
 from paylinks_worker.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
+
+#: Milliseconds an idle Redis consumer waits at most between two fetches (Dramatiq backs
+#: off from 5 ms up to this). Dramatiq has no blocking fetch, so this bounds the latency a
+#: job waits on an idle worker; each fetch costs a Redis round trip.
+WORKER_TIMEOUT_MS = 40
 
 
 class Database(Middleware):
@@ -78,8 +84,9 @@ class WorkerRuntime:
         self.broker = make_broker(settings, own_engine=own_engine)
         declare_actors(self.broker, WorkerContext.from_settings(settings))
         self.broker.declare_queue(QUEUE)
-        self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=200)
-        self.scheduler = Scheduler(self.broker)
+        self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=WORKER_TIMEOUT_MS)
+        signal = None if settings.is_sqlite else CommitSignal(settings.database_url)
+        self.scheduler = Scheduler(self.broker, signal)
         self._scheduled: concurrent.futures.Future[Any] | None = None
 
     def start(self) -> None:

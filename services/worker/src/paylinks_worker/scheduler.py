@@ -1,5 +1,8 @@
 """Periodic work on the worker's event loop: the outbox relay, due webhook retries, the hold
-sweeper, refunds a gateway has not settled yet, and purging old idempotency keys."""
+sweeper, refunds a gateway has not settled yet, and purging old idempotency keys.
+
+The relay also runs as soon as an event commits when a ``CommitSignal`` listens (PostgreSQL);
+its poll is then only a safety net for expired leases and a lost connection."""
 
 import asyncio
 import contextlib
@@ -17,11 +20,14 @@ from paylinks.payments import service as payments
 from paylinks.refunds import repository as refunds
 from paylinks.webhooks import service as webhooks
 from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, SEND_MESSAGE, enqueue
+from paylinks_worker.outbox_signal import CommitSignal
 from paylinks_worker.relay import relay_once
 
 log = logging.getLogger(__name__)
 
 RELAY_EVERY = 0.2
+#: The poll when a worker listens for commits: only expired leases are left to find.
+RELAY_EVERY_SIGNALLED = 2.0
 DELIVERIES_EVERY = 0.5
 SWEEP_EVERY = 5.0
 REFUNDS_EVERY = 30.0
@@ -29,13 +35,17 @@ PURGE_EVERY = 3600.0
 
 
 class Scheduler:
-    def __init__(self, broker: Broker) -> None:
+    def __init__(self, broker: Broker, signal: CommitSignal | None = None) -> None:
         self.broker = broker
+        self.signal = signal
         self._stop = asyncio.Event()
+        self._wake = signal.wake if signal else asyncio.Event()
 
     async def run(self) -> None:
+        signal = [self.signal.run(self._stop)] if self.signal else []
         await asyncio.gather(
-            self._every(RELAY_EVERY, self._relay),
+            *signal,
+            self._relay_loop(),
             self._every(DELIVERIES_EVERY, self._due_deliveries),
             self._every(DELIVERIES_EVERY, self._queued_messages),
             self._every(SWEEP_EVERY, self._sweep),
@@ -45,6 +55,7 @@ class Scheduler:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
 
     async def _every(self, seconds: float, work: Callable[[], Awaitable[object]]) -> None:
         while not self._stop.is_set():
@@ -55,6 +66,25 @@ class Scheduler:
                 log.exception("Periodic job %s failed", getattr(work, "__name__", work))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _relay_loop(self) -> None:
+        """Relay until the outbox is empty, then wait for a commit (or the poll). A commit
+        notified during a pass sets ``wake`` again, so one more pass follows."""
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                await self._relay()
+            except Exception:
+                log.exception("Periodic job _relay failed")
+                # The broker or the database is down: retry on the poll, not at each commit.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), timeout=RELAY_EVERY)
+                continue
+            signalled = self.signal is not None and (self.signal.listening or self.signal.following)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake.wait(), timeout=RELAY_EVERY_SIGNALLED if signalled else RELAY_EVERY
+                )
 
     async def _relay(self) -> None:
         while await relay_once(self.broker):

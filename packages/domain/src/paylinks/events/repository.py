@@ -8,6 +8,10 @@ import msgspec
 from paylinks.events.model import Event, EventType
 from paylinks.events.tables import EventTable
 
+#: PostgreSQL notifies this channel when a transaction that wrote event rows commits
+#: (a trigger, migration 0008): the relay listens to it.
+COMMITTED_CHANNEL = "paylinks_event"
+
 _COLUMNS = (
     EventTable.id,
     EventTable.type,
@@ -17,7 +21,8 @@ _COLUMNS = (
 )
 
 
-def _event(row: dict[str, Any]) -> Event:
+def event_of(row: dict[str, Any]) -> Event:
+    """An event from a row of its table's columns (also for other concepts' joins)."""
     return Event(
         id=row["id"],
         type=EventType(row["type"]),
@@ -47,7 +52,7 @@ async def get(store_id: str, event_id: str) -> Event | None:
         .where((EventTable.store_id == store_id) & (EventTable.id == event_id))
         .first()
     )
-    return _event(row) if row else None
+    return event_of(row) if row else None
 
 
 async def list_events(
@@ -65,7 +70,7 @@ async def list_events(
     if starting_after:
         query = query.where(EventTable.id < starting_after)
     rows = await query.order_by(EventTable.id, ascending=False).limit(limit + 1)
-    return [_event(row) for row in rows]
+    return [event_of(row) for row in rows]
 
 
 async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[Event]:
@@ -82,16 +87,10 @@ async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[E
         limit,
         now,
     )
-    events = [_event(row) for row in rows]
+    events = [event_of(row) for row in rows]
     return sorted(events, key=lambda event: event.id)
 
 
 async def mark_relayed(event_ids: list[str], now: datetime) -> None:
     if event_ids:
         await EventTable.update({EventTable.relayed_at: now}).where(EventTable.id.is_in(event_ids))
-
-
-async def get_any(event_id: str) -> Event | None:
-    """An event by id alone, for the worker."""
-    row = await EventTable.select(*_COLUMNS).where(EventTable.id == event_id).first()
-    return _event(row) if row else None

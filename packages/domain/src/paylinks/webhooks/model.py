@@ -13,7 +13,7 @@ import msgspec
 from standardwebhooks.webhooks import Webhook
 
 from paylinks.errors import FieldError, ValidationFailed
-from paylinks.events.model import EventType
+from paylinks.events.model import Event, EventType
 
 URL_MAX = 2000
 SECRET_PREFIX = "whsec_"
@@ -70,6 +70,43 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
     next_attempt_at: datetime | None
     created_at: datetime
     last_attempt_at: datetime | None
+
+
+class Outgoing(msgspec.Struct, frozen=True, kw_only=True):
+    """What one attempt needs, read in one query: the delivery, its endpoint's URL and
+    status (None once the endpoint is deleted), the encrypted secrets that sign it, and
+    the event (None if it is gone)."""
+
+    delivery: Delivery
+    url: str | None
+    endpoint_status: EndpointStatus | None
+    secrets_enc: list[str]
+    event: Event | None
+
+
+def deliveries_wanted(
+    events: list[Event], endpoints: list[WebhookEndpoint]
+) -> list[tuple[Event, WebhookEndpoint]]:
+    """The (event, endpoint) pairs to deliver: each endpoint of the event's store that
+    wants its type."""
+    by_store: dict[str, list[WebhookEndpoint]] = {}
+    for endpoint in endpoints:
+        by_store.setdefault(endpoint.store_id, []).append(endpoint)
+    return [
+        (event, endpoint)
+        for event in events
+        for endpoint in by_store.get(event.store_id, [])
+        if endpoint.wants(event.type)
+    ]
+
+
+def signing_secrets(
+    current: str, previous: str | None, previous_expires_at: datetime | None, now: datetime
+) -> list[str]:
+    """The current secret, and the previous one while its overlap lasts."""
+    if previous and previous_expires_at and previous_expires_at > now:
+        return [current, previous]
+    return [current]
 
 
 def new_secret() -> str:

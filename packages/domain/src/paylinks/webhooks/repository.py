@@ -1,17 +1,22 @@
 """Every query about webhook endpoints, deliveries and attempts."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from piccolo.engine.postgres import PostgresEngine
 
 from paylinks.events.model import EventType
+from paylinks.events.repository import event_of
 from paylinks.webhooks.model import (
     Attempt,
     Delivery,
     DeliveryStatus,
     EndpointStatus,
+    Outgoing,
     WebhookEndpoint,
+    signing_secrets,
 )
 from paylinks.webhooks.tables import WebhookAttemptTable as A
 from paylinks.webhooks.tables import WebhookDeliveryTable as D
@@ -29,6 +34,10 @@ _DELIVERY = (
     D.created_at,
     D.last_attempt_at,
 )
+
+
+_DELIVERY_NAMES = tuple(column._meta.db_column_name for column in _DELIVERY)
+_EVENT_NAMES = ("id", "type", "created_at", "store_id", "data")
 
 
 def _endpoint(row: dict[str, Any]) -> WebhookEndpoint:
@@ -81,19 +90,6 @@ async def list_endpoints(store_id: str) -> list[WebhookEndpoint]:
     return [_endpoint(row) for row in rows]
 
 
-async def secrets_of(endpoint_id: str, now: datetime) -> tuple[str, str | None]:
-    """The encrypted current secret, and the previous one while it still signs."""
-    row = (
-        await E.select(E.secret_enc, E.previous_secret_enc, E.previous_secret_expires_at)
-        .where(E.id == endpoint_id)
-        .first()
-    )
-    assert row is not None
-    previous = row["previous_secret_enc"]
-    expires = row["previous_secret_expires_at"]
-    return row["secret_enc"], previous if previous and expires and expires > now else None
-
-
 async def rotate_secret(
     endpoint_id: str, secret_enc: str, now: datetime, overlap: timedelta
 ) -> None:
@@ -116,11 +112,14 @@ async def delete_endpoint(endpoint_id: str, now: datetime) -> None:
     )
 
 
-async def endpoints_for(store_id: str) -> list[WebhookEndpoint]:
-    """The endpoints that receive events now (enabled or failing: failing ones still get
-    new events, so that they recover by themselves once the receiver is back)."""
+async def endpoints_for(store_ids: Collection[str]) -> list[WebhookEndpoint]:
+    """The endpoints of these stores that receive events now (enabled or failing: failing
+    ones still get new events, so that they recover by themselves once the receiver is
+    back)."""
+    if not store_ids:
+        return []
     rows = await E.select(*_ENDPOINT).where(
-        (E.store_id == store_id)
+        E.store_id.is_in(list(store_ids))
         & E.deleted_at.is_null()
         & (E.status != EndpointStatus.DISABLED.value)
     )
@@ -151,18 +150,60 @@ async def insert_delivery(
     )
 
 
-async def delivery_exists(event_id: str, endpoint_id: str) -> bool:
-    return bool(await D.exists().where((D.event_id == event_id) & (D.endpoint_id == endpoint_id)))
+async def insert_deliveries(
+    deliveries: list[tuple[str, str, str, str]], now: datetime, lease: timedelta
+) -> list[tuple[str, str]]:
+    """Insert (id, store id, event id, endpoint id) deliveries, leased to their sender
+    for ``lease``, skipping any (event, endpoint) pair that has one already: returns the
+    (id, event id) of those made now."""
+    if not deliveries:
+        return []
+    values = ", ".join(["({}, {}, {}, {}, 'pending', 0, {}, {}, {})"] * len(deliveries))
+    args: list[Any] = []
+    for delivery in deliveries:
+        args += [*delivery, now, now + lease, now]
+    rows = await D.raw(
+        # Only placeholders are formatted in; the values are bound.
+        "INSERT INTO webhook_delivery (id, store_id, event_id, endpoint_id, status, attempts, "  # noqa: S608
+        f"next_attempt_at, lease_until, created_at) VALUES {values} "
+        "ON CONFLICT (event_id, endpoint_id) DO NOTHING RETURNING id, event_id",
+        *args,
+    )
+    return [(row["id"], row["event_id"]) for row in rows]
 
 
-async def get_delivery(delivery_id: str) -> Delivery | None:
-    row = await D.select(*_DELIVERY).where(D.id == delivery_id).first()
-    return _delivery(row) if row else None
+# The endpoint must belong to the delivery's store and not be deleted (else its columns
+# are null); the event's columns keep their names for ``event_of``.
+_OUTGOING = (
+    "SELECT d.id, d.event_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, "
+    "d.created_at, d.last_attempt_at, w.url, w.status AS endpoint_status, w.secret_enc, "
+    "w.previous_secret_enc, w.previous_secret_expires_at, e.id AS e_id, e.type AS e_type, "
+    "e.created_at AS e_created_at, e.store_id AS e_store_id, e.data AS e_data "
+    "FROM webhook_delivery d "
+    "LEFT JOIN webhook_endpoint w ON w.id = d.endpoint_id AND w.store_id = d.store_id "
+    "AND w.deleted_at IS NULL "
+    "LEFT JOIN event e ON e.id = d.event_id "
+    "WHERE d.id = {}"
+)
 
 
-async def store_of_delivery(delivery_id: str) -> str | None:
-    row = await D.select(D.store_id).where(D.id == delivery_id).first()
-    return row["store_id"] if row else None
+async def outgoing(delivery_id: str, now: datetime) -> Outgoing | None:
+    """A delivery with everything its next attempt needs, in one query."""
+    rows = await D.raw(_OUTGOING, delivery_id)
+    if not rows:
+        return None
+    row = rows[0]
+    return Outgoing(
+        delivery=_delivery({name: row[name] for name in _DELIVERY_NAMES}),
+        url=row["url"],
+        endpoint_status=EndpointStatus(row["endpoint_status"]) if row["url"] else None,
+        secrets_enc=signing_secrets(
+            row["secret_enc"], row["previous_secret_enc"], row["previous_secret_expires_at"], now
+        )
+        if row["url"]
+        else [],
+        event=event_of({name: row[f"e_{name}"] for name in _EVENT_NAMES}) if row["e_id"] else None,
+    )
 
 
 async def claim_due(now: datetime, lease: timedelta, limit: int) -> list[str]:
@@ -181,10 +222,39 @@ async def claim_due(now: datetime, lease: timedelta, limit: int) -> list[str]:
     return [row["id"] for row in rows]
 
 
+# PostgreSQL takes the retry state and the attempt in one statement (one round trip, and
+# atomic); SQLite has no data-modifying CTEs and takes two.
+_RECORD_ATTEMPT = (
+    "WITH moved AS (UPDATE webhook_delivery SET attempts = {}, status = {}, "
+    "next_attempt_at = {}, last_attempt_at = {}, lease_until = NULL "
+    "WHERE id = {} AND attempts = {} RETURNING id) "
+    "INSERT INTO webhook_attempt (id, delivery_id, attempted_at, status_code, duration_ms, "
+    "response_excerpt, error) SELECT {}::varchar, id, {}::timestamptz, {}::integer, "
+    "{}::integer, {}::text, {}::varchar FROM moved RETURNING id"
+)
+
+
 async def record_attempt(
     delivery: Delivery, attempt: Attempt, status: DeliveryStatus, next_attempt_at: datetime | None
 ) -> bool:
     """Record an attempt and the retry state; False if the delivery moved on meanwhile."""
+    if isinstance(D._meta.db, PostgresEngine):
+        rows = await D.raw(
+            _RECORD_ATTEMPT,
+            delivery.attempts + 1,
+            status.value,
+            next_attempt_at,
+            attempt.attempted_at,
+            delivery.id,
+            delivery.attempts,
+            attempt.id,
+            attempt.attempted_at,
+            attempt.status_code,
+            attempt.duration_ms,
+            attempt.response_excerpt,
+            attempt.error,
+        )
+        return bool(rows)
     rows = (
         await D.update(
             {

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import httpx
 import msgspec
 
-from paylinks.db.errors import is_unique_violation
 from paylinks.errors import FieldError, NotFound, ValidationFailed
 from paylinks.events import repository as events
 from paylinks.events.model import Event, EventType
@@ -27,6 +26,7 @@ from paylinks.webhooks.model import (
     UnsafeUrl,
     WebhookEndpoint,
     check_destination,
+    deliveries_wanted,
     is_success,
     new_secret,
     next_attempt_delay,
@@ -103,52 +103,64 @@ async def set_enabled(principal: Principal, endpoint_id: str, enabled: bool) -> 
     return await get_endpoint(principal, endpoint_id)
 
 
-async def fan_out(event_id: str, now: datetime) -> list[str]:
-    """One delivery per endpoint that wants the event (once, however often it runs)."""
-    event = await events.get_any(event_id)
-    if event is None:
-        return []
-    created = []
-    for endpoint in await repository.endpoints_for(event.store_id):
-        if not endpoint.wants(event.type):
-            continue
-        if await repository.delivery_exists(event.id, endpoint.id):
-            continue
-        delivery_id = new_id(Prefix.DELIVERY)
-        try:
-            await repository.insert_delivery(
-                delivery_id, event.store_id, event.id, endpoint.id, now, LEASE
-            )
-        except Exception as error:
-            if is_unique_violation(error):  # another relay's fan-out made it first
-                continue
-            raise
-        created.append(delivery_id)
-    return created
+async def fan_out(events_: list[Event], now: datetime) -> dict[str, list[str]]:
+    """One delivery per event and endpoint that wants it, made once however often this
+    runs (the relay may take an event again): the ids of those made now, by event id."""
+    if not events_:
+        return {}
+    endpoints = await repository.endpoints_for({event.store_id for event in events_})
+    wanted = [
+        (new_id(Prefix.DELIVERY), event.store_id, event.id, endpoint.id)
+        for event, endpoint in deliveries_wanted(events_, endpoints)
+    ]
+    made: dict[str, list[str]] = {}
+    for delivery_id, event_id in await repository.insert_deliveries(wanted, now, LEASE):
+        made.setdefault(event_id, []).append(delivery_id)
+    return made
 
 
 def envelope(event: Event) -> str:
     return msgspec.json.encode(event).decode()
 
 
+class SigningKeys:
+    """Decrypted endpoint secrets, kept by their ciphertext: a rotated secret has a new
+    ciphertext, so a stale key is never used; the cache only saves decrypting again."""
+
+    def __init__(self, cipher: Cipher, size: int = 1024) -> None:
+        self.cipher = cipher
+        self.size = size
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, secrets_enc: list[str]) -> list[str]:
+        return [self._key(secret_enc) for secret_enc in secrets_enc]
+
+    def _key(self, secret_enc: str) -> str:
+        key = self._keys.get(secret_enc)
+        if key is None:
+            if len(self._keys) >= self.size:
+                self._keys.clear()
+            key = self._keys[secret_enc] = self.cipher.decrypt(secret_enc)
+        return key
+
+
 async def deliver(
-    delivery_id: str, client: httpx.AsyncClient, cipher: Cipher, allow_private: bool, now: datetime
+    delivery_id: str,
+    client: httpx.AsyncClient,
+    keys: SigningKeys,
+    allow_private: bool,
+    now: datetime,
 ) -> DeliveryStatus | None:
     """Make one attempt of a pending delivery and record it, with what comes next."""
-    delivery = await repository.get_delivery(delivery_id)
-    if delivery is None or delivery.status is not DeliveryStatus.PENDING:
-        return delivery.status if delivery else None
-    store_id = await repository.store_of_delivery(delivery_id)
-    assert store_id is not None
-    endpoint = await repository.get_endpoint(store_id, delivery.endpoint_id)
-    event = await events.get_any(delivery.event_id)
-    if endpoint is None or event is None or endpoint.status is EndpointStatus.DISABLED:
+    found = await repository.outgoing(delivery_id, now)
+    if found is None or found.delivery.status is not DeliveryStatus.PENDING:
+        return found.delivery.status if found else None
+    delivery, event, url = found.delivery, found.event, found.url
+    if url is None or event is None or found.endpoint_status is EndpointStatus.DISABLED:
         attempt = _attempt(now, None, 0, None, "The endpoint was disabled or deleted.")
         await repository.record_attempt(delivery, attempt, DeliveryStatus.FAILED, None)
         return DeliveryStatus.FAILED
 
-    current_enc, previous_enc = await repository.secrets_of(endpoint.id, now)
-    keys = [cipher.decrypt(current_enc)] + ([cipher.decrypt(previous_enc)] if previous_enc else [])
     body = envelope(event)
     sent_at = datetime.fromtimestamp(int(time.time()), tz=now.tzinfo)
     headers = {
@@ -156,20 +168,17 @@ async def deliver(
         "user-agent": "Paylinks-Webhooks/1",
         "webhook-id": event.id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": signature_header(keys, event.id, sent_at, body),
+        "webhook-signature": signature_header(keys(found.secrets_enc), event.id, sent_at, body),
     }
     started = time.perf_counter()
     status_code: int | None = None
     excerpt: str | None = None
     error: str | None = None
     try:
-        await asyncio.to_thread(check_destination, endpoint.url, allow_private)
+        if not allow_private:  # resolved at each attempt: DNS answers change
+            await asyncio.to_thread(check_destination, url, allow_private)
         response = await client.post(
-            endpoint.url,
-            content=body,
-            headers=headers,
-            timeout=TIMEOUT_SECONDS,
-            follow_redirects=False,
+            url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False
         )
         status_code = response.status_code
         excerpt = response.text[:EXCERPT_MAX]
@@ -184,13 +193,13 @@ async def deliver(
 
     if status_code is not None and is_success(status_code):
         await repository.record_attempt(delivery, attempt, DeliveryStatus.SUCCEEDED, None)
-        if endpoint.status is EndpointStatus.FAILING:
-            await repository.set_status(endpoint.id, EndpointStatus.ENABLED)
+        if found.endpoint_status is EndpointStatus.FAILING:
+            await repository.set_status(delivery.endpoint_id, EndpointStatus.ENABLED)
         return DeliveryStatus.SUCCEEDED
     delay = next_attempt_delay(delivery.attempts + 1)
     if delay is None:
         await repository.record_attempt(delivery, attempt, DeliveryStatus.FAILED, None)
-        await repository.set_status(endpoint.id, EndpointStatus.FAILING)
+        await repository.set_status(delivery.endpoint_id, EndpointStatus.FAILING)
         return DeliveryStatus.FAILED
     await repository.record_attempt(delivery, attempt, DeliveryStatus.PENDING, now + delay)
     return DeliveryStatus.PENDING

@@ -1,0 +1,86 @@
+"""Webhooks' pure rules: which deliveries an event needs, which secrets sign, the retry
+schedule, and the cache of decrypted secrets."""
+
+from datetime import UTC, datetime, timedelta
+
+from paylinks.events.model import Event, EventType
+from paylinks.secrets import Cipher
+from paylinks.webhooks.model import (
+    RETRY_SCHEDULE,
+    EndpointStatus,
+    WebhookEndpoint,
+    deliveries_wanted,
+    next_attempt_delay,
+    signing_secrets,
+)
+from paylinks.webhooks.service import SigningKeys
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def event(store_id: str, event_type: EventType = EventType.LINK_PAID, n: int = 1) -> Event:
+    return Event(id=f"evt_{n}", type=event_type, created_at=NOW, store_id=store_id, data={})
+
+
+def endpoint(
+    endpoint_id: str, store_id: str, events: list[EventType] | None = None
+) -> WebhookEndpoint:
+    return WebhookEndpoint(
+        id=endpoint_id,
+        store_id=store_id,
+        url="https://hooks.example/x",
+        events=events,
+        status=EndpointStatus.ENABLED,
+        created_at=NOW,
+    )
+
+
+class TestDeliveriesWanted:
+    def test_each_endpoint_of_the_store_that_wants_the_type(self) -> None:
+        paid, created = event("st_a", n=1), event("st_a", EventType.LINK_CREATED, n=2)
+        every = endpoint("we_every", "st_a")
+        only_paid = endpoint("we_paid", "st_a", [EventType.LINK_PAID])
+        other_store = endpoint("we_other", "st_b")
+        pairs = deliveries_wanted([paid, created], [every, only_paid, other_store])
+        assert [(e.id, w.id) for e, w in pairs] == [
+            ("evt_1", "we_every"),
+            ("evt_1", "we_paid"),
+            ("evt_2", "we_every"),
+        ]
+
+    def test_a_store_without_endpoints_wants_none(self) -> None:
+        assert deliveries_wanted([event("st_a")], [endpoint("we_b", "st_b")]) == []
+
+
+class TestSigningSecrets:
+    def test_the_previous_secret_signs_until_its_overlap_ends(self) -> None:
+        later = NOW + timedelta(hours=1)
+        assert signing_secrets("new", "old", later, NOW) == ["new", "old"]
+        assert signing_secrets("new", "old", NOW, NOW) == ["new"]
+        assert signing_secrets("new", None, None, NOW) == ["new"]
+
+
+class TestSchedule:
+    def test_attempts_follow_the_schedule_then_stop(self) -> None:
+        delays = [next_attempt_delay(n) for n in range(len(RETRY_SCHEDULE) + 1)]
+        assert delays[:-1] == list(RETRY_SCHEDULE)
+        assert delays[-1] is None
+        assert [d.total_seconds() for d in RETRY_SCHEDULE] == [
+            0, 5, 300, 1800, 7200, 18000, 36000, 36000,
+        ]  # fmt: skip
+
+
+class TestSigningKeys:
+    def test_a_rotated_secret_is_never_served_from_the_cache(self) -> None:
+        cipher = Cipher("unit-test-key-" + "x" * 32)
+        keys = SigningKeys(cipher)
+        first, second = cipher.encrypt("whsec_first"), cipher.encrypt("whsec_second")
+        assert keys([first]) == ["whsec_first"]
+        assert keys([second, first]) == ["whsec_second", "whsec_first"]
+
+    def test_keys_stay_right_beyond_the_cache_size(self) -> None:
+        cipher = Cipher("unit-test-key-" + "x" * 32)
+        keys = SigningKeys(cipher, size=2)
+        secrets = [cipher.encrypt(f"whsec_{n}") for n in range(5)]
+        assert keys(secrets) == [f"whsec_{n}" for n in range(5)]
+        assert keys(secrets[:1]) == ["whsec_0"]
