@@ -1,12 +1,552 @@
-"""Create a payment link (being built)."""
+"""Create link: every field of a payment link, grouped the way a merchant thinks of them."""
 
 import reflex as rx
 
+from dashboard import routes
+from dashboard.components.field import error_text, field, notice
 from dashboard.components.layout import app_shell
+from dashboard.link_form import (
+    CUSTOMER_FIELDS,
+    DESCRIPTION_MAX,
+    FIELD_MODES,
+    IMAGE_MAX_BYTES,
+    IMAGE_TYPES,
+    REFERENCE_MAX,
+    THANK_YOU_MAX,
+    TITLE_MAX,
+)
+from dashboard.state.link_new import NO_VENUE, NewLinkState
 from dashboard.state.session import SessionState
 
-ON_LOAD = [SessionState.require_payments]
+ON_LOAD = [SessionState.require_payments, NewLinkState.open_page]
+UPLOAD_ID = "link-image"
+errors = NewLinkState.errors
+
+
+def section(title: str, description: str, *children: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.vstack(
+                rx.heading(title, size="3"),
+                rx.text(description, size="2", color_scheme="gray")
+                if description
+                else rx.fragment(),
+                spacing="1",
+            ),
+            *children,
+            spacing="4",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _invalid(key: str) -> rx.Var:
+    return rx.cond(errors.get(key, ""), "true", "false")
+
+
+def _money_input(name: str, label: str, hint: str = "") -> rx.Component:
+    return field(
+        name,
+        label,
+        errors,
+        hint=hint,
+        control=rx.input(
+            rx.input.slot(NewLinkState.currency_symbol),
+            name=name,
+            id=name,
+            input_mode="decimal",
+            placeholder=NewLinkState.amount_placeholder,
+            aria_invalid=_invalid(name),
+            aria_describedby=f"{name}-error",
+            auto_complete="off",
+            width="100%",
+            data_testid=f"input-{name}",
+        ),
+    )
+
+
+# ---- details ----------------------------------------------------------------------------
+
+
+def details() -> rx.Component:
+    return section(
+        "Details",
+        "What the customer sees at checkout.",
+        field(
+            "title",
+            "Title",
+            errors,
+            placeholder="e.g. Espresso beans, 1 kg",
+            max_length=TITLE_MAX,
+            data_testid="input-title",
+        ),
+        field(
+            "description",
+            "Description (optional)",
+            errors,
+            hint=f"Shown under the title. Up to {DESCRIPTION_MAX:,} characters.",
+            control=rx.text_area(
+                name="description",
+                id="description",
+                rows="3",
+                max_length=DESCRIPTION_MAX,
+                aria_invalid=_invalid("description"),
+                aria_describedby="description-error",
+                width="100%",
+            ),
+        ),
+        field(
+            "reference",
+            "Reference (optional)",
+            errors,
+            hint="For you only, e.g. an invoice number. The list searches it.",
+            max_length=REFERENCE_MAX,
+            placeholder="INV-1042",
+        ),
+    )
+
+
+# ---- price ------------------------------------------------------------------------------
+
+
+def _type_choice() -> rx.Component:
+    def card(value: str, title: str, text: str) -> rx.Component:
+        return rx.radio_cards.item(
+            rx.vstack(
+                rx.text(title, weight="medium"),
+                rx.text(text, size="1", color_scheme="gray"),
+                spacing="1",
+                align="start",
+            ),
+            value=value,
+            data_testid=f"type-{value}",
+        )
+
+    return rx.vstack(
+        rx.text("Link type", size="2", weight="medium"),
+        rx.radio_cards.root(
+            card("reusable", "Reusable", "Many customers can pay, until you deactivate it."),
+            card("one_off", "One-off", "Deactivates itself after one successful payment."),
+            value=NewLinkState.link_type,
+            on_value_change=NewLinkState.set_link_type,
+            columns="2",
+            width="100%",
+            aria_label="Link type",
+        ),
+        error_text("type", errors.get("type", "")),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _amount_choice() -> rx.Component:
+    return rx.vstack(
+        rx.text("Amount", size="2", weight="medium"),
+        rx.segmented_control.root(
+            rx.segmented_control.item("Fixed amount", value="fixed"),
+            rx.segmented_control.item("Customer chooses", value="variable"),
+            value=NewLinkState.amount_type,
+            on_change=NewLinkState.set_amount_type,
+            aria_label="Amount type",
+            data_testid="amount-type",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _amounts() -> rx.Component:
+    fixed = rx.box(
+        _money_input("amount", "Price", hint="In the store currency."),
+        width="100%",
+        max_width="260px",
+    )
+    variable = rx.vstack(
+        rx.hstack(
+            rx.box(_money_input("min_amount", "Minimum (optional)"), flex="1"),
+            rx.box(_money_input("max_amount", "Maximum (optional)"), flex="1"),
+            spacing="4",
+            width="100%",
+            max_width="540px",
+            align="start",
+        ),
+        rx.text(
+            "The customer types the amount at checkout, within these bounds if you set them.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+        width="100%",
+    )
+    return rx.cond(NewLinkState.amount_type == "variable", variable, fixed)
+
+
+def _max_payments() -> rx.Component:
+    return rx.cond(
+        NewLinkState.link_type == "reusable",
+        rx.box(
+            field(
+                "max_payments",
+                "Limit the number of payments (optional)",
+                errors,
+                hint="The link stops taking payments once this many have succeeded.",
+                input_mode="numeric",
+                placeholder="No limit",
+                auto_complete="off",
+            ),
+            width="100%",
+            max_width="360px",
+        ),
+        rx.fragment(),
+    )
+
+
+def price() -> rx.Component:
+    return section(
+        "Price",
+        "",
+        _type_choice(),
+        _amount_choice(),
+        _amounts(),
+        error_text("amount_type", errors.get("amount_type", "")),
+        _max_payments(),
+    )
+
+
+# ---- availability -----------------------------------------------------------------------
+
+
+def _expiry() -> rx.Component:
+    message = errors.get("expires_at", "")
+    return rx.vstack(
+        rx.el.label(
+            rx.text("Expires (optional)", size="2", weight="medium"), html_for="expires_date"
+        ),
+        rx.hstack(
+            rx.input(
+                type="date",
+                name="expires_date",
+                id="expires_date",
+                aria_label="Expiry date",
+                aria_invalid=rx.cond(message, "true", "false"),
+                aria_describedby="expires_at-error",
+                data_testid="input-expires-date",
+            ),
+            rx.input(
+                type="time",
+                name="expires_time",
+                id="expires_time",
+                aria_label="Expiry time (UTC)",
+                aria_invalid=rx.cond(message, "true", "false"),
+                aria_describedby="expires_at-error",
+                data_testid="input-expires-time",
+            ),
+            rx.text("UTC", size="2", color_scheme="gray"),
+            spacing="2",
+            align="center",
+        ),
+        rx.text(
+            "Times are UTC (now ",
+            NewLinkState.now_utc,
+            "). Without a time the link expires at 23:59 that day.",
+            size="1",
+            color_scheme="gray",
+        ),
+        error_text("expires_at", message),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _venue() -> rx.Component:
+    return rx.cond(
+        NewLinkState.venues.length() > 0,  # type: ignore[attr-defined]
+        field(
+            "venue_id",
+            "Venue (optional)",
+            errors,
+            hint="Lets you filter links and payments by location.",
+            control=rx.select.root(
+                rx.select.trigger(id="venue_id", aria_label="Venue", min_width="260px"),
+                rx.select.content(
+                    rx.select.item("No venue", value=NO_VENUE),
+                    rx.foreach(
+                        NewLinkState.venues,
+                        lambda venue: rx.select.item(venue["name"], value=venue["id"]),
+                    ),
+                ),
+                value=NewLinkState.venue_id,
+                on_change=NewLinkState.set_venue,
+            ),
+        ),
+        rx.text(
+            "No venues yet. ",
+            rx.link("Add a venue", href=routes.VENUES),
+            " to tie links to a location.",
+            size="2",
+            color_scheme="gray",
+        ),
+    )
+
+
+def availability() -> rx.Component:
+    return section("Availability", "", _expiry(), _venue())
+
+
+# ---- image ------------------------------------------------------------------------------
+
+
+def _dropzone() -> rx.Component:
+    return rx.upload.root(
+        rx.vstack(
+            rx.cond(
+                NewLinkState.uploading,
+                rx.spinner(size="3"),
+                rx.icon("image-plus", size=28, color="var(--gray-9)"),
+            ),
+            rx.text(
+                rx.cond(NewLinkState.uploading, "Uploading…", "Drop an image here or click"),
+                size="2",
+                weight="medium",
+            ),
+            rx.text("PNG, JPEG or WebP, up to 5 MB.", size="1", color_scheme="gray"),
+            align="center",
+            spacing="1",
+        ),
+        id=UPLOAD_ID,
+        accept=IMAGE_TYPES,
+        max_files=1,
+        multiple=False,
+        max_size=IMAGE_MAX_BYTES,
+        disabled=NewLinkState.uploading,
+        on_drop=NewLinkState.upload_image(rx.upload_files(upload_id=UPLOAD_ID)),
+        on_drop_rejected=NewLinkState.image_rejected,
+        class_name="pl-dropzone",
+        aria_describedby="image-error",
+        data_testid="image-dropzone",
+    )
+
+
+def _preview() -> rx.Component:
+    return rx.hstack(
+        rx.image(
+            src=NewLinkState.image_url,
+            alt="The link's image",
+            class_name="pl-image-preview",
+            data_testid="image-preview",
+        ),
+        rx.vstack(
+            rx.text(NewLinkState.image_name, size="2", weight="medium"),
+            rx.text("Shown at checkout.", size="1", color_scheme="gray"),
+            rx.button(
+                rx.icon("trash-2", size=14),
+                "Remove",
+                type="button",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=NewLinkState.remove_image,
+                data_testid="image-remove",
+            ),
+            spacing="2",
+        ),
+        spacing="4",
+        align="center",
+    )
+
+
+def image() -> rx.Component:
+    return section(
+        "Image (optional)",
+        "A product photo or your logo, shown at checkout.",
+        rx.cond(NewLinkState.image_id, _preview(), _dropzone()),
+        error_text("image", errors.get("image", "")),
+    )
+
+
+# ---- customer details -------------------------------------------------------------------
+
+
+def _customer_field(name: str, label: str) -> rx.Component:
+    key = f"customer_fields.{name}"
+    return rx.vstack(
+        rx.hstack(
+            rx.text(label, size="2", weight="medium", min_width="140px"),
+            rx.segmented_control.root(
+                *[rx.segmented_control.item(text, value=mode) for mode, text in FIELD_MODES],
+                value=NewLinkState.customer_modes[name],
+                on_change=lambda mode: NewLinkState.set_customer_mode(name, mode),
+                size="1",
+                aria_label=f"{label}: off, optional or required",
+                data_testid=f"customer-{name}",
+            ),
+            align="center",
+            spacing="4",
+            wrap="wrap",
+        ),
+        error_text(key, errors.get(key, "")),
+        spacing="1",
+    )
+
+
+def customer_details() -> rx.Component:
+    return section(
+        "Customer details",
+        "What the checkout asks the customer for.",
+        *[_customer_field(name, label) for name, label in CUSTOMER_FIELDS],
+    )
+
+
+# ---- after payment ----------------------------------------------------------------------
+
+
+def after_payment() -> rx.Component:
+    thank_you = field(
+        "after_payment.message",
+        "Thank-you message (optional)",
+        errors,
+        hint=f"Up to {THANK_YOU_MAX} characters. Without one, a default message is shown.",
+        control=rx.text_area(
+            name="thank_you_message",
+            id="after_payment.message",
+            rows="2",
+            max_length=THANK_YOU_MAX,
+            placeholder="Thanks! Your order is on its way.",
+            aria_invalid=_invalid("after_payment.message"),
+            aria_describedby="after_payment.message-error",
+            width="100%",
+        ),
+    )
+    redirect = field(
+        "after_payment.url",
+        "Redirect to",
+        errors,
+        hint="Customers go there with payment_id and payment_link_id added to the address.",
+        control=rx.input(
+            name="redirect_url",
+            id="after_payment.url",
+            type="url",
+            placeholder="https://example.com/thanks",
+            aria_invalid=_invalid("after_payment.url"),
+            aria_describedby="after_payment.url-error",
+            width="100%",
+            data_testid="input-redirect-url",
+        ),
+    )
+    return section(
+        "After payment",
+        "",
+        rx.segmented_control.root(
+            rx.segmented_control.item("Show a thank-you page", value="thank_you"),
+            rx.segmented_control.item("Redirect to your website", value="redirect"),
+            value=NewLinkState.after_type,
+            on_change=NewLinkState.set_after_type,
+            aria_label="After payment",
+            data_testid="after-type",
+        ),
+        rx.cond(NewLinkState.after_type == "redirect", redirect, thank_you),
+    )
+
+
+# ---- metadata ---------------------------------------------------------------------------
+
+
+def _metadata_row(row: rx.Var, index: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.input(
+            value=row["key"],
+            on_change=lambda value: NewLinkState.set_metadata_key(index, value),
+            placeholder="key",
+            aria_label="Metadata key",
+            max_length=40,
+            width="200px",
+        ),
+        rx.input(
+            value=row["value"],
+            on_change=lambda value: NewLinkState.set_metadata_value(index, value),
+            placeholder="value",
+            aria_label="Metadata value",
+            max_length=500,
+            flex="1",
+        ),
+        rx.icon_button(
+            rx.icon("x", size=14),
+            type="button",
+            variant="ghost",
+            color_scheme="gray",
+            aria_label="Remove this pair",
+            on_click=NewLinkState.remove_metadata_row(index),
+        ),
+        spacing="2",
+        align="center",
+        width="100%",
+    )
+
+
+def metadata() -> rx.Component:
+    return section(
+        "Metadata (optional)",
+        "Key/value pairs for your integrations, returned by the API and in webhooks.",
+        rx.foreach(NewLinkState.metadata_rows, _metadata_row),
+        rx.button(
+            rx.icon("plus", size=14),
+            "Add a pair",
+            type="button",
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+            on_click=NewLinkState.add_metadata_row,
+            data_testid="metadata-add",
+        ),
+        error_text("metadata", errors.get("metadata", "")),
+    )
+
+
+# ---- the page ---------------------------------------------------------------------------
+
+
+def actions() -> rx.Component:
+    return rx.hstack(
+        rx.link(
+            rx.button("Cancel", type="button", variant="soft", color_scheme="gray"),
+            href=routes.LINKS,
+        ),
+        rx.button(
+            "Create link",
+            type="submit",
+            loading=NewLinkState.busy,
+            disabled=NewLinkState.busy | NewLinkState.uploading,
+            data_testid="create-submit",
+        ),
+        justify="end",
+        spacing="3",
+        width="100%",
+    )
 
 
 def page() -> rx.Component:
-    return app_shell("links", "Create a payment link", rx.text("This page is being built."))
+    return app_shell(
+        "links",
+        "Create a payment link",
+        rx.form(
+            rx.vstack(
+                details(),
+                price(),
+                availability(),
+                image(),
+                customer_details(),
+                after_payment(),
+                metadata(),
+                notice(NewLinkState.notice),
+                actions(),
+                spacing="4",
+                width="100%",
+                max_width="760px",
+            ),
+            on_submit=NewLinkState.submit,
+            width="100%",
+            no_validate=True,
+        ),
+    )

@@ -1,0 +1,75 @@
+"""How a payment link reads in the list (pure): its amount, type and status in words, and
+the filter choices the list offers."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dashboard.display import badge_color, money, when
+
+ALL = "all"
+STATUS_CHOICES: list[tuple[str, str]] = [
+    (ALL, "All statuses"),
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+    ("expired", "Expired"),
+]
+TYPE_CHOICES: list[tuple[str, str]] = [
+    (ALL, "All types"),
+    ("one_off", "One-off"),
+    ("reusable", "Reusable"),
+]
+TYPE_LABELS = {"one_off": "One-off", "reusable": "Reusable"}
+STATUS_LABELS = {"active": "Active", "inactive": "Inactive", "expired": "Expired"}
+INACTIVE_LABELS = {
+    "deactivated": "Deactivated",
+    "completed": "Completed",
+    "max_payments_reached": "Limit reached",
+}
+
+
+def amount_label(link: Mapping[str, Any]) -> str:
+    """``£14.50`` for a fixed amount; for a variable one its bounds, or "Any amount"."""
+    currency = str(link.get("currency") or "")
+    if link.get("amount_type") != "variable":
+        return money(link.get("amount"), currency)
+    low, high = link.get("min_amount"), link.get("max_amount")
+    if low is not None and high is not None:
+        return f"{money(low, currency)}–{money(high, currency)}"
+    if low is not None:
+        return f"From {money(low, currency)}"
+    if high is not None:
+        return f"Up to {money(high, currency)}"
+    return "Any amount"
+
+
+def status_label(link: Mapping[str, Any]) -> str:
+    """An inactive link says why (completed, deactivated, limit reached)."""
+    status = str(link.get("status") or "")
+    reason = str(link.get("inactive_reason") or "")
+    if status == "inactive" and reason in INACTIVE_LABELS:
+        return INACTIVE_LABELS[reason]
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def row_of(link: Mapping[str, Any]) -> dict[str, str]:
+    """A link of ``GET /v1/payment-links`` as the table's strings."""
+    currency = str(link.get("currency") or "")
+    status = str(link.get("status") or "")
+    return {
+        "id": str(link.get("id") or ""),
+        "title": str(link.get("title") or ""),
+        "reference": str(link.get("reference") or ""),
+        "amount": amount_label(link),
+        "type": TYPE_LABELS.get(str(link.get("type")), str(link.get("type") or "")),
+        "status": status,
+        "status_label": status_label(link),
+        "status_color": badge_color(status),
+        "payments": f"{int(link.get('payments_count') or 0):,}",
+        "collected": money(int(link.get("amount_collected") or 0), currency),
+        "created": when(str(link.get("created_at") or "")),
+    }
+
+
+def choice(value: str, choices: list[tuple[str, str]]) -> str:
+    """``value`` when it is one of the choices, else "all" (a stale or forged filter)."""
+    return value if any(value == key for key, _ in choices) else ALL
