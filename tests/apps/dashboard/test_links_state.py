@@ -233,3 +233,24 @@ async def test_an_inactive_store_does_not_ask_for_links(api: Any) -> None:
     await run(state.open_page())
     assert state.rows == []
     assert not state.loaded
+
+
+async def test_another_store_signing_in_never_sees_the_last_ones_rows(
+    signed_in: Any, store: StoreClient, api: Any
+) -> None:
+    from tests.apps.dashboard.conftest import session_token
+
+    await store.create_link(title="Secret pricing")
+    state = await opened(signed_in)
+    await run(state.set_type_filter("reusable"))
+    assert titles(state) == ["Secret pricing"]
+
+    other = await api.create_store(name="Other shop")
+    state.token = await session_token(api, other)  # same browser tab, another account
+    await state.require_session()
+    updates = state.open_page()
+    await anext(updates)  # the first update the page shows, before the list arrives
+    assert state.rows == []
+    assert state.type_filter == "all"
+    await run(updates)
+    assert titles(state) == []

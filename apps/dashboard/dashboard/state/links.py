@@ -45,6 +45,8 @@ class LinksState(SessionState):
     #: The page has asked the API at least once (no empty state before that).
     loaded: bool = False
     load_error: str = ""
+    #: The store the rows belong to: another store's sign-in in this tab starts afresh.
+    _rows_of: str = ""
 
     @rx.var
     def page_number(self) -> int:
@@ -102,10 +104,19 @@ class LinksState(SessionState):
         """``on_load`` after the session gate: the venues, then the page shown last."""
         if not (self.ready and self.payments_activated):
             return
+        if self._rows_of != self.store_id:
+            self._start_afresh()
         self.loading = True
         yield
         await self._load_venues()
         await self._load()
+
+    def _start_afresh(self) -> None:
+        self.rows, self.venues, self.back = [], [], []
+        self.cursor = self.query = self.load_error = ""
+        self.status_filter = self.type_filter = self.venue_filter = ALL
+        self.has_more = self.loaded = False
+        self._rows_of = self.store_id
 
     async def _first_page(self) -> Any:
         self.cursor = ""
