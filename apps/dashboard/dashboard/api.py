@@ -156,6 +156,9 @@ class DashboardApi:
     async def payments_csv(self, link_id: str) -> bytes:
         return (await self._send("GET", f"/v1/payment-links/{link_id}/payments.csv")).content
 
+    async def get_payment(self, payment_id: str) -> Json:
+        return await self._json("GET", f"/v1/payments/{payment_id}")
+
     async def refund(self, payment_id: str, amount: int | None, reason: str | None) -> Json:
         body: dict[str, Any] = {}
         if amount is not None:

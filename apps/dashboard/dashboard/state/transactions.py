@@ -1,0 +1,254 @@
+"""The Transactions tab of a link: its payments page by page, the payments-per-day chart,
+the CSV export, and refunding a payment (refunds settle asynchronously, so the dialog
+polls them briefly and can be refreshed)."""
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from dashboard import api
+from dashboard.state.link_detail import LinkDetailState
+from dashboard.state.session import UNREACHABLE, field_errors
+from dashboard.transactions import (
+    RefundAmountError,
+    daily_payments,
+    payment_row,
+    refund_amount,
+    refund_row,
+)
+
+PAGE_SIZE = 20
+#: The chart reads up to this many of the newest payments (pages of 100).
+CHART_PAGES = 10
+#: How long the refund dialog keeps asking for a pending refund's outcome.
+POLL_SECONDS = 1.0
+POLL_TIMES = 10
+
+
+class TransactionsState(LinkDetailState):
+    payments: list[dict[str, str]] = []
+    has_more: bool = False
+    payments_error: str = ""
+    payments_loading: bool = False
+
+    chart: list[dict[str, Any]] = []
+    chart_note: str = ""
+
+    exporting: bool = False
+
+    refund_open: bool = False
+    refund_payment: dict[str, str] = {}
+    refund_errors: dict[str, str] = {}
+    refund_notice: str = ""
+    refunding: bool = False
+    #: Changes whenever the form must come back with a fresh default amount.
+    refund_form_key: int = 0
+    refunds: list[dict[str, str]] = []
+    refunds_error: str = ""
+    refunds_loading: bool = False
+    polling: bool = False
+
+    # ---- the list and the chart ----------------------------------------------------------
+
+    async def load_transactions(self) -> None:
+        """``on_load`` (after the link): the first page and the chart."""
+        self.payments, self.chart = [], []
+        self.has_more = False
+        self.payments_error = self.chart_note = ""
+        self.refund_open = False
+        if not self.found:
+            return
+        await self._fetch_payments()
+        await self._fetch_chart()
+
+    async def _fetch_payments(self, starting_after: str | None = None) -> None:
+        params: api.Params = {"limit": PAGE_SIZE, "starting_after": starting_after}
+        try:
+            page = await self.api().list_payments(self.plink, params)
+        except api.Problem as problem:
+            self.payments_error = problem.detail
+            return
+        except api.Unreachable:
+            self.payments_error = UNREACHABLE
+            return
+        self.payments_error = ""
+        rows = [payment_row(p) for p in page.get("data", [])]
+        self.payments = [*self.payments, *rows] if starting_after else rows
+        self.has_more = bool(page.get("has_more"))
+
+    async def load_more(self) -> Any:
+        if self.payments_loading or not self.has_more or not self.payments:
+            return
+        self.payments_loading = True
+        yield
+        try:
+            await self._fetch_payments(self.payments[-1]["id"])
+        finally:
+            self.payments_loading = False
+
+    async def _fetch_chart(self) -> None:
+        payments: list[dict[str, Any]] = []
+        after: str | None = None
+        more = False
+        try:
+            for _ in range(CHART_PAGES):
+                page = await self.api().list_payments(
+                    self.plink, {"limit": 100, "starting_after": after}
+                )
+                payments.extend(page.get("data", []))
+                more = bool(page.get("has_more"))
+                if not more or not payments:
+                    break
+                after = str(payments[-1]["id"])
+        except (api.Problem, api.Unreachable):
+            self.chart, self.chart_note = [], "The chart could not be loaded."
+            return
+        self.chart = daily_payments(payments, self.currency)
+        self.chart_note = f"From the newest {len(payments)} payments." if more else ""
+
+    async def refresh(self) -> Any:
+        """The list, the chart and the link's totals again."""
+        if self.payments_loading:
+            return
+        self.payments_loading = True
+        yield
+        try:
+            await self.reload_link()
+            await self._fetch_payments()
+            await self._fetch_chart()
+        finally:
+            self.payments_loading = False
+
+    # ---- CSV -----------------------------------------------------------------------------
+
+    async def export_csv(self) -> Any:
+        if self.exporting or not self.found:
+            return
+        self.exporting = True
+        yield
+        try:
+            body = await self.api().payments_csv(self.plink)
+        except api.Problem as problem:
+            yield rx.toast.error(problem.detail)
+            return
+        except api.Unreachable:
+            yield rx.toast.error(UNREACHABLE)
+            return
+        finally:
+            self.exporting = False
+        yield rx.download(data=body, filename=f"{self.plink}-payments.csv", mime_type="text/csv")
+
+    # ---- refunds -------------------------------------------------------------------------
+
+    async def open_refund(self, payment_id: str) -> Any:
+        row = next((p for p in self.payments if p["id"] == payment_id), None)
+        if row is None:
+            return
+        self.refund_payment = row
+        self.refund_errors = {}
+        self.refund_notice = ""
+        self.refunds = []
+        self.refund_form_key += 1
+        self.refund_open = True
+        yield
+        await self._fetch_refunds()
+        if self._pending_refunds():
+            yield TransactionsState.poll_refunds
+
+    def close_refund(self) -> None:
+        self.refund_open = False
+
+    def set_refund_open(self, is_open: bool) -> None:
+        # Not while a refund is being asked for: its answer belongs in the dialog.
+        if not self.refunding:
+            self.refund_open = is_open
+
+    async def refund(self, form: dict[str, Any]) -> Any:
+        payment = self.refund_payment
+        if not payment or self.refunding:
+            return
+        self.refund_notice = ""
+        try:
+            amount = refund_amount(
+                str(form.get("amount") or ""),
+                int(payment.get("refundable_minor") or 0),
+                payment.get("currency") or self.currency,
+            )
+        except RefundAmountError as error:
+            self.refund_errors = {"amount": str(error)}
+            return
+        self.refund_errors = {}
+        self.refunding = True
+        yield
+        try:
+            await self.api().refund(payment["id"], amount, str(form.get("reason") or "").strip())
+        except api.Problem as problem:
+            self.refund_errors, self.refund_notice = field_errors(problem, {"amount", "reason"})
+            await self._fetch_payment()
+            return
+        except api.Unreachable:
+            self.refund_notice = UNREACHABLE
+            return
+        finally:
+            self.refunding = False
+        await self._after_refund_change()
+        self.refund_form_key += 1
+        yield rx.toast.success("Refund requested: it settles with the gateway shortly.")
+        yield TransactionsState.poll_refunds
+
+    async def refresh_refunds(self) -> Any:
+        if self.refunds_loading or not self.refund_payment:
+            return
+        self.refunds_loading = True
+        yield
+        try:
+            await self._after_refund_change()
+        finally:
+            self.refunds_loading = False
+
+    @rx.event(background=True)
+    async def poll_refunds(self) -> None:
+        """Ask again for a while whether the pending refunds have settled."""
+        async with self:
+            if self.polling:
+                return
+            self.polling = True
+        try:
+            for _ in range(POLL_TIMES):
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    if not self.refund_open or not self._pending_refunds():
+                        return
+                    await self._after_refund_change()
+        finally:
+            async with self:
+                self.polling = False
+
+    def _pending_refunds(self) -> bool:
+        return any(r["status"] == "pending" for r in self.refunds)
+
+    async def _after_refund_change(self) -> None:
+        """The refunds of the payment in the dialog, the payment, and the link's totals."""
+        await self._fetch_refunds()
+        await self._fetch_payment()
+        await self.reload_link()
+
+    async def _fetch_refunds(self) -> None:
+        try:
+            refunds = await self.api().list_refunds(self.refund_payment["id"])
+        except (api.Problem, api.Unreachable):
+            self.refunds_error = "The refunds of this payment could not be loaded."
+            return
+        self.refunds_error = ""
+        self.refunds = [refund_row(r) for r in refunds or []]
+
+    async def _fetch_payment(self) -> None:
+        """The payment in the dialog as it is now, in the dialog and in the table."""
+        try:
+            payment = await self.api().get_payment(self.refund_payment["id"])
+        except (api.Problem, api.Unreachable):
+            return
+        row = payment_row(payment)
+        self.refund_payment = row
+        self.payments = [row if p["id"] == row["id"] else p for p in self.payments]

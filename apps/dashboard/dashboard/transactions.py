@@ -1,0 +1,152 @@
+"""A link's transactions as the dashboard shows them (pure): payment and refund rows, the
+refund amount a merchant types, and successful payments bucketed per day for the chart."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dashboard.display import MoneyError, badge_color, money, parse_major, when
+from paylinks.money import format_plain, to_decimal
+
+__all__ = [
+    "RefundAmountError",
+    "daily_payments",
+    "payment_row",
+    "refund_amount",
+    "refund_row",
+]
+
+#: Payments that were paid (refunded ones included: they were collected first).
+PAID = frozenset({"succeeded", "partially_refunded", "fully_refunded"})
+REFUNDABLE = frozenset({"succeeded", "partially_refunded"})
+#: The chart covers at most this many days, the most recent ones.
+CHART_DAYS = 90
+
+STATUS_LABELS = {
+    "succeeded": "Succeeded",
+    "partially_refunded": "Partially refunded",
+    "fully_refunded": "Refunded",
+    "failed": "Failed",
+    "canceled": "Canceled",
+    "pending": "Pending",
+}
+
+
+class RefundAmountError(ValueError):
+    """Why a typed refund amount cannot be asked for."""
+
+
+def _status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def payment_row(payment: dict[str, Any]) -> dict[str, str]:
+    """One payment of the table; ``refundable`` is '' when nothing can be refunded."""
+    currency = str(payment.get("currency") or "")
+    status = str(payment.get("status") or "")
+    customer = payment.get("customer") or {}
+    refunded = int(payment.get("amount_refunded") or 0)
+    refundable = int(payment.get("amount_refundable") or 0)
+    can_refund = status in REFUNDABLE and refundable > 0
+    last4 = payment.get("card_last4")
+    return {
+        "id": str(payment.get("id") or ""),
+        "currency": currency,
+        "amount": money(int(payment.get("amount") or 0), currency),
+        "status": status,
+        "status_label": _status_label(status),
+        "status_color": badge_color(status),
+        "failure_reason": str(payment.get("failure_reason") or ""),
+        "reference": str(payment.get("reference") or ""),
+        "card": f"•••• {last4}" if last4 else "",
+        "customer_name": str(customer.get("customer_name") or ""),
+        "business_name": str(customer.get("business_name") or ""),
+        "email": str(customer.get("email") or ""),
+        "phone": str(customer.get("phone") or ""),
+        "refunded": money(refunded, currency) if refunded else "",
+        "refundable": money(refundable, currency) if can_refund else "",
+        "refundable_minor": str(refundable if can_refund else 0),
+        "refundable_major": format_plain(refundable, currency) if can_refund else "",
+        "paid": "yes" if status in PAID else "",
+        "date": when(payment.get("paid_at") or payment.get("created_at")),
+    }
+
+
+def refund_row(refund: dict[str, Any]) -> dict[str, str]:
+    currency = str(refund.get("currency") or "")
+    status = str(refund.get("status") or "")
+    return {
+        "id": str(refund.get("id") or ""),
+        "amount": money(int(refund.get("amount") or 0), currency),
+        "status": status,
+        "status_label": status.capitalize(),
+        "status_color": badge_color(status),
+        "reason": str(refund.get("reason") or ""),
+        "failure_reason": str(refund.get("failure_reason") or ""),
+        "created": when(refund.get("created_at")),
+        "settled": when(refund.get("settled_at")),
+    }
+
+
+def refund_amount(text: str, refundable: int, currency: str) -> int:
+    """What the merchant typed (major units) as minor units, if it can be refunded:
+    above zero, no more than what is left, and the currency's own decimals."""
+    if not text.strip():
+        raise RefundAmountError("Enter the amount to refund.")
+    try:
+        amount = parse_major(text, currency)
+    except MoneyError as error:
+        raise RefundAmountError(str(error)) from error
+    if amount <= 0:
+        raise RefundAmountError("Enter an amount above zero.")
+    if amount > refundable:
+        raise RefundAmountError(
+            f"At most {money(refundable, currency)} is left to refund on this payment."
+        )
+    return amount
+
+
+def _day(payment: dict[str, Any]) -> date | None:
+    stamp = payment.get("paid_at") or payment.get("created_at")
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def daily_payments(
+    payments: list[dict[str, Any]], currency: str, days: int = CHART_DAYS
+) -> list[dict[str, Any]]:
+    """Paid payments per day (by ``paid_at``, UTC), oldest first, every day from the first
+    to the last included (no payment: zero), at most the last ``days`` days.
+
+    ``amount`` is the day's total in major units for the chart's axis only (a plotting
+    coordinate, never used as money); ``total`` is the same total, formatted exactly."""
+    counts: dict[date, int] = {}
+    totals: dict[date, int] = {}
+    for payment in payments:
+        day = _day(payment)
+        if day is None or payment.get("status") not in PAID:
+            continue
+        counts[day] = counts.get(day, 0) + 1
+        totals[day] = totals.get(day, 0) + int(payment.get("amount") or 0)
+    if not counts:
+        return []
+    last = max(counts)
+    first = max(min(counts), last - timedelta(days=days - 1))
+    series = []
+    day = first
+    while day <= last:
+        total = totals.get(day, 0)
+        series.append(
+            {
+                "day": day.strftime("%-d %b"),
+                "date": day.isoformat(),
+                "payments": counts.get(day, 0),
+                "amount": float(to_decimal(total, currency)),
+                "total": money(total, currency),
+            }
+        )
+        day += timedelta(days=1)
+    return series
