@@ -1,0 +1,256 @@
+"""Developers > Delivery log: recent events and, per event, each endpoint's delivery with
+its attempts and a Redeliver button."""
+
+import reflex as rx
+
+from dashboard.components.panel import empty_state, load_error, loading_or, panel_intro
+from dashboard.developer_rows import AttemptRow, DeliveryRow, EventRow
+from dashboard.display import BADGE_COLORS
+from dashboard.state.event_log import EventLogState as S
+
+DELIVERY_STATUSES = ("succeeded", "failed", "queued", "retrying")
+
+
+def _delivery_badge(status: rx.Var) -> rx.Component:
+    return rx.badge(
+        rx.match(status, ("not_sent", "not sent"), status),
+        color_scheme=rx.match(status, *[(s, BADGE_COLORS[s]) for s in DELIVERY_STATUSES], "gray"),
+        data_testid="delivery-status",
+    )
+
+
+def _attempt(attempt: AttemptRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(attempt.at, white_space="nowrap")),
+        rx.table.cell(
+            rx.text(
+                attempt.outcome,
+                color_scheme=rx.cond(attempt.ok, "green", "red"),
+                weight="medium",
+            )
+        ),
+        rx.table.cell(rx.text(attempt.duration, white_space="nowrap")),
+        rx.table.cell(rx.code(attempt.excerpt, size="1", variant="ghost", class_name="pl-break")),
+    )
+
+
+def _attempts(delivery: DeliveryRow) -> rx.Component:
+    return rx.cond(
+        delivery.attempt_log.length() > 0,
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Attempted"),
+                    rx.table.column_header_cell("Result"),
+                    rx.table.column_header_cell("Took"),
+                    rx.table.column_header_cell("Response"),
+                )
+            ),
+            rx.table.body(rx.foreach(delivery.attempt_log, _attempt)),
+            size="1",
+            width="100%",
+        ),
+        rx.text("No attempt yet.", size="2", color_scheme="gray"),
+    )
+
+
+def _delivery(delivery: DeliveryRow) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(delivery.endpoint_url, weight="medium", class_name="pl-break"),
+                    rx.hstack(
+                        _delivery_badge(delivery.status),
+                        rx.text(
+                            delivery.attempts,
+                            rx.cond(delivery.attempts == 1, " attempt", " attempts"),
+                            " logged",
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        rx.cond(
+                            delivery.next_retry,
+                            rx.text("· next retry ", delivery.next_retry, size="1"),
+                            rx.fragment(),
+                        ),
+                        align="center",
+                        spacing="2",
+                    ),
+                    spacing="1",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                rx.cond(
+                    delivery.endpoint_exists,
+                    rx.button(
+                        rx.icon("send", size=14),
+                        rx.cond(delivery.status == "not_sent", "Send", "Redeliver"),
+                        size="1",
+                        variant="soft",
+                        loading=S.redelivering == delivery.endpoint_id,
+                        disabled=S.redelivering != "",
+                        on_click=S.redeliver(delivery.endpoint_id),
+                        data_testid="redeliver",
+                    ),
+                    rx.fragment(),
+                ),
+                align="start",
+                width="100%",
+            ),
+            _attempts(delivery),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="delivery",
+    )
+
+
+def _deliveries_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.hstack(
+                rx.dialog.title(rx.code(S.event_type, variant="ghost", size="5")),
+                rx.spacer(),
+                rx.icon_button(
+                    rx.icon("refresh-cw", size=14),
+                    variant="soft",
+                    color_scheme="gray",
+                    loading=S.deliveries_loading,
+                    on_click=S.refresh_deliveries,
+                    aria_label="Refresh deliveries",
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.dialog.description(
+                rx.code(S.event_id, variant="ghost", color_scheme="gray"),
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.cond(
+                S.deliveries_error,
+                load_error(S.deliveries_error),
+                rx.cond(
+                    S.deliveries.length() > 0,
+                    rx.vstack(rx.foreach(S.deliveries, _delivery), spacing="3", width="100%"),
+                    loading_or(
+                        S.deliveries_loading,
+                        rx.text(
+                            "No endpoint receives this event. Add one under Webhooks.",
+                            size="2",
+                            color_scheme="gray",
+                        ),
+                    ),
+                ),
+            ),
+            rx.flex(
+                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                justify="end",
+                margin_top="16px",
+            ),
+            max_width="820px",
+            data_testid="deliveries-dialog",
+        ),
+        open=S.event_open,
+        on_open_change=S.deliveries_dialog_changed,
+    )
+
+
+def _row(event: EventRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.code(event.type, variant="ghost", weight="medium"),
+                rx.code(event.id, size="1", variant="ghost", color_scheme="gray"),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(rx.code(event.link_id, size="1", variant="ghost", color_scheme="gray")),
+        rx.table.cell(rx.text(event.created, size="2", color_scheme="gray", white_space="nowrap")),
+        rx.table.cell(
+            rx.button(
+                "Deliveries",
+                rx.icon("chevron-right", size=14),
+                size="1",
+                variant="soft",
+                on_click=S.open_event(event.id, event.type),
+                data_testid="open-event",
+            ),
+            text_align="right",
+        ),
+        data_testid="event-row",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.vstack(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Event"),
+                    rx.table.column_header_cell("Payment link"),
+                    rx.table.column_header_cell("Created"),
+                    rx.table.column_header_cell(""),
+                )
+            ),
+            rx.table.body(rx.foreach(S.events, _row)),
+            variant="surface",
+            width="100%",
+        ),
+        rx.cond(
+            S.has_more,
+            rx.center(
+                rx.button(
+                    "Load older events",
+                    variant="soft",
+                    color_scheme="gray",
+                    loading=S.loading,
+                    on_click=S.older,
+                    data_testid="older-events",
+                ),
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def delivery_log_panel() -> rx.Component:
+    return rx.vstack(
+        panel_intro(
+            "What happened in your store, newest first, and how each webhook delivery went.",
+            rx.button(
+                rx.icon("refresh-cw", size=14),
+                "Refresh",
+                variant="soft",
+                color_scheme="gray",
+                loading=S.loading,
+                on_click=S.refresh,
+                data_testid="refresh-events",
+            ),
+        ),
+        rx.cond(
+            S.load_error,
+            load_error(S.load_error),
+            rx.cond(
+                S.events.length() > 0,
+                _table(),
+                loading_or(
+                    S.loading,
+                    empty_state(
+                        "activity",
+                        "No events yet",
+                        "Events appear here when payment links are created, paid or refunded.",
+                        "events-empty",
+                    ),
+                ),
+            ),
+        ),
+        _deliveries_dialog(),
+        spacing="4",
+        width="100%",
+    )

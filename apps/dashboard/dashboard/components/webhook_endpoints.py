@@ -1,0 +1,256 @@
+"""Developers > Webhooks: the endpoints, adding one, its signing secret shown once,
+rotating, enabling / disabling and deleting."""
+
+import reflex as rx
+
+from dashboard.components.field import error_text, field, notice
+from dashboard.components.panel import (
+    confirm_dialog,
+    empty_state,
+    load_error,
+    loading_or,
+    panel_intro,
+)
+from dashboard.components.secret_once import secret_once_dialog
+from dashboard.developer_rows import EVENT_FIELD_PREFIX, EVENT_TYPES, EndpointRow
+from dashboard.display import BADGE_COLORS
+from dashboard.state.webhooks import WebhooksState as S
+
+
+def _event_choices() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(rx.text("Events", size="2", weight="medium")),
+        rx.text(
+            "Leave every box unticked to receive all events, including types added later.",
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.grid(
+            *[
+                rx.text(
+                    rx.flex(
+                        rx.checkbox(name=f"{EVENT_FIELD_PREFIX}{event_type}"),
+                        rx.code(event_type, variant="ghost", size="2"),
+                        spacing="2",
+                        align="center",
+                    ),
+                    as_="label",
+                    size="2",
+                )
+                for event_type in EVENT_TYPES
+            ],
+            columns={"initial": "1", "sm": "2"},
+            spacing="2",
+            margin_top="8px",
+        ),
+        error_text("events", S.add_errors.get("events", "")),
+        class_name="pl-fieldset",
+    )
+
+
+def _add_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(rx.icon("plus", size=16), "Add endpoint", data_testid="add-endpoint"),
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Add a webhook endpoint"),
+            rx.dialog.description(
+                "Paylinks POSTs each event to this URL, signed with the endpoint's secret "
+                "(Standard Webhooks), and retries until it answers 2xx.",
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.el.input(type="hidden", name="form_key", value=S.form_key, read_only=True),
+                    field(
+                        "url",
+                        "Endpoint URL",
+                        S.add_errors,
+                        input_mode="url",
+                        placeholder="https://example.com/webhooks/paylinks",
+                        spell_check=False,
+                    ),
+                    _event_choices(),
+                    notice(S.add_notice),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                        ),
+                        rx.button(
+                            "Add endpoint",
+                            type="submit",
+                            loading=S.adding,
+                            data_testid="add-endpoint-submit",
+                        ),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="4",
+                ),
+                on_submit=S.add,
+            ),
+            max_width="560px",
+        ),
+        open=S.add_open,
+        on_open_change=S.show_add_form,
+    )
+
+
+def _status(endpoint: EndpointRow) -> rx.Component:
+    return rx.badge(
+        endpoint.status,
+        color_scheme=rx.match(
+            endpoint.status,
+            *[(status, BADGE_COLORS[status]) for status in ("enabled", "disabled", "failing")],
+            "gray",
+        ),
+        data_testid="endpoint-status",
+    )
+
+
+def _actions(endpoint: EndpointRow) -> rx.Component:
+    busy = S.toggling_id == endpoint.id
+    return rx.hstack(
+        rx.cond(
+            endpoint.enabled,
+            rx.button(
+                "Disable",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                loading=busy,
+                on_click=S.set_enabled(endpoint.id, False),
+                data_testid="disable-endpoint",
+            ),
+            rx.button(
+                "Enable",
+                size="1",
+                variant="soft",
+                loading=busy,
+                on_click=S.set_enabled(endpoint.id, True),
+                data_testid="enable-endpoint",
+            ),
+        ),
+        rx.button(
+            "Rotate secret",
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.ask_rotate(endpoint.id, endpoint.url),
+            data_testid="rotate-endpoint",
+        ),
+        rx.button(
+            "Delete",
+            size="1",
+            variant="soft",
+            color_scheme="red",
+            on_click=S.ask_delete(endpoint.id, endpoint.url),
+            data_testid="delete-endpoint",
+        ),
+        spacing="2",
+        justify="end",
+    )
+
+
+def _row(endpoint: EndpointRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.text(endpoint.url, weight="medium", class_name="pl-break"),
+                rx.code(endpoint.id, size="1", variant="ghost", color_scheme="gray"),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(rx.text(endpoint.events, size="2", class_name="pl-break")),
+        rx.table.cell(_status(endpoint)),
+        rx.table.cell(
+            rx.text(endpoint.created, size="2", color_scheme="gray", white_space="nowrap")
+        ),
+        rx.table.cell(_actions(endpoint)),
+        data_testid="endpoint-row",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("URL"),
+                rx.table.column_header_cell("Events"),
+                rx.table.column_header_cell("Status"),
+                rx.table.column_header_cell("Created"),
+                rx.table.column_header_cell(""),
+            )
+        ),
+        rx.table.body(rx.foreach(S.endpoints, _row)),
+        variant="surface",
+        width="100%",
+    )
+
+
+def webhook_endpoints_panel() -> rx.Component:
+    return rx.vstack(
+        panel_intro(
+            "Get told when links are created, paid or refunded: Paylinks sends each event "
+            "to your endpoints and logs every attempt (see the Delivery log).",
+            _add_dialog(),
+        ),
+        rx.cond(
+            S.load_error,
+            load_error(S.load_error),
+            rx.cond(
+                S.endpoints.length() > 0,
+                _table(),
+                loading_or(
+                    S.loading,
+                    empty_state(
+                        "webhook",
+                        "No webhook endpoints",
+                        "Add the URL of your server to receive events as they happen.",
+                        "endpoints-empty",
+                    ),
+                ),
+            ),
+        ),
+        secret_once_dialog(
+            is_open=S.secret_shown,
+            title="Signing secret",
+            description=rx.text(
+                "Verify the webhook-signature header of deliveries to ",
+                rx.text.strong(S.new_secret_url, class_name="pl-break"),
+                " with this secret:",
+            ),
+            secret=S.new_secret,
+            on_open_change=S.secret_dialog_changed,
+            on_done=S.forget_secret,
+            test_id="endpoint-secret",
+        ),
+        confirm_dialog(
+            is_open=S.confirm_asked,
+            title=rx.cond(S.confirm_is_delete, "Delete this endpoint?", "Rotate the secret?"),
+            description=rx.cond(
+                S.confirm_is_delete,
+                rx.text(
+                    "Events will no longer be sent to ",
+                    rx.text.strong(S.confirm_url, class_name="pl-break"),
+                    ". Deliveries already logged stay in the log.",
+                ),
+                rx.text(
+                    "A new secret signs deliveries to ",
+                    rx.text.strong(S.confirm_url, class_name="pl-break"),
+                    " from now on. For 24 hours they are signed with the old one too, "
+                    "so you can switch your server over.",
+                ),
+            ),
+            confirm_label=rx.cond(S.confirm_is_delete, "Delete endpoint", "Rotate secret"),
+            on_confirm=S.confirm,
+            on_open_change=S.confirm_dialog_changed,
+            busy=S.confirming,
+            test_id="endpoint-confirm",
+        ),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,133 @@
+"""Developers > Delivery log: the store's recent events (older ones on demand) and, for
+the event opened, each endpoint's delivery with every attempt, and redelivery."""
+
+from typing import Any
+
+import reflex as rx
+
+from dashboard import api
+from dashboard.developer_rows import (
+    DeliveryRow,
+    EventRow,
+    delivery_rows,
+    event_row,
+    redelivered,
+)
+from dashboard.state.session import UNREACHABLE, SessionState
+
+PAGE_SIZE = 20
+
+
+class EventLogState(SessionState):
+    events: list[EventRow] = []
+    has_more: bool = False
+    loading: bool = False
+    load_error: str = ""
+
+    #: The event whose deliveries are shown ("" when none is open).
+    event_id: str = ""
+    event_type: str = ""
+    deliveries: list[DeliveryRow] = []
+    deliveries_loading: bool = False
+    deliveries_error: str = ""
+    #: The endpoint a redelivery is being asked for.
+    redelivering: str = ""
+
+    @rx.var
+    def event_open(self) -> bool:
+        return bool(self.event_id)
+
+    async def load(self) -> None:
+        """``on_load``, after the session is known: the newest events."""
+        self.close_event()
+        self.events = []
+        await self._fetch(None)
+
+    async def refresh(self) -> None:
+        self.events = []
+        await self._fetch(None)
+
+    async def older(self) -> None:
+        if self.has_more and self.events:
+            await self._fetch(self.events[-1].id)
+
+    async def _fetch(self, starting_after: str | None) -> None:
+        if not self.ready:
+            return
+        self.loading = True
+        self.load_error = ""
+        try:
+            page = await self.api().list_events(
+                {"limit": PAGE_SIZE, "starting_after": starting_after}
+            )
+        except api.Problem as problem:
+            self.load_error = problem.detail
+            return
+        except api.Unreachable:
+            self.load_error = UNREACHABLE
+            return
+        finally:
+            self.loading = False
+        self.events = [*self.events, *(event_row(e) for e in page.get("data") or [])]
+        self.has_more = bool(page.get("has_more"))
+
+    # ---- one event's deliveries ---------------------------------------------------------
+
+    async def open_event(self, event_id: str, event_type: str) -> Any:
+        self.event_id = event_id
+        self.event_type = event_type
+        self.deliveries = []
+        self.deliveries_loading = True
+        yield
+        await self._fetch_deliveries()
+
+    async def refresh_deliveries(self) -> None:
+        if self.event_id:
+            await self._fetch_deliveries()
+
+    async def _fetch_deliveries(self) -> None:
+        self.deliveries_loading = True
+        self.deliveries_error = ""
+        client = self.api()
+        try:
+            found = await client.list_deliveries(self.event_id)
+            endpoints = await client.list_endpoints()
+        except api.Problem as problem:
+            self.deliveries_error = problem.detail
+            return
+        except api.Unreachable:
+            self.deliveries_error = UNREACHABLE
+            return
+        finally:
+            self.deliveries_loading = False
+        self.deliveries = delivery_rows(self.event_type, found or [], endpoints or [])
+
+    def close_event(self) -> None:
+        self.event_id = self.event_type = self.deliveries_error = self.redelivering = ""
+        self.deliveries = []
+
+    def deliveries_dialog_changed(self, is_open: bool) -> None:
+        if not is_open:
+            self.close_event()
+
+    async def redeliver(self, endpoint_id: str) -> Any:
+        if self.redelivering or not self.event_id:
+            return
+        self.redelivering = endpoint_id
+        yield
+        try:
+            delivery = await self.api().redeliver(self.event_id, endpoint_id)
+        except api.Problem as problem:
+            yield rx.toast.error(next(iter(problem.errors.values()), problem.detail))
+            return
+        except api.Unreachable:
+            yield rx.toast.error(UNREACHABLE)
+            return
+        finally:
+            self.redelivering = ""
+        # Shown as the API answered (queued); Refresh shows how the new attempt went.
+        self.deliveries = [
+            redelivered(row, delivery) if row.endpoint_id == endpoint_id else row
+            for row in self.deliveries
+        ]
+        yield rx.toast.success("Redelivery queued.")

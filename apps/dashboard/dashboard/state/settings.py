@@ -1,0 +1,98 @@
+"""Store Settings > Payments: the store's name and currency, whether payments are
+activated and through which gateway, and activating them (sandbox, or Stripe with the
+merchant's keys). Keys go to the API and are never kept here: the form is read on submit
+and unmounted once payments are activated."""
+
+from typing import Any
+
+import reflex as rx
+
+from dashboard import api
+from dashboard.activation_form import FIELDS, SANDBOX, activation_request, gateway_label
+from dashboard.display import when
+from dashboard.state.session import UNREACHABLE, SessionState, field_errors
+
+
+class SettingsState(SessionState):
+    store_created: str = ""
+    activated_on: str = ""
+
+    #: The activation form: open by itself until payments are activated, on demand after.
+    switching_gateway: bool = False
+    gateway_choice: str = SANDBOX
+    activation_errors: dict[str, str] = {}
+    activation_notice: str = ""
+    activating: bool = False
+
+    @rx.var
+    def gateway_name(self) -> str:
+        return gateway_label(self.gateway)
+
+    @rx.var
+    def show_activation_form(self) -> bool:
+        return not self.payments_activated or self.switching_gateway
+
+    def _show_store(self, store: dict[str, Any]) -> None:
+        self.store_name = str(store.get("name") or self.store_name)
+        self.currency = str(store.get("currency") or self.currency)
+        self.payments_activated = bool(store.get("payments_activated"))
+        self.gateway = str(store.get("gateway") or "")
+        self.store_created = when(store.get("created_at"))
+        self.activated_on = when(store.get("payments_activated_at"))
+
+    def _reset_form(self) -> None:
+        self.switching_gateway = False
+        self.gateway_choice = self.gateway or SANDBOX
+        self.activation_errors = {}
+        self.activation_notice = ""
+        self.activating = False
+
+    async def load(self) -> Any:
+        """``on_load``, after the session is known."""
+        self._reset_form()
+        if not self.ready:
+            return None
+        try:
+            self._show_store(await self.api().get_store())
+        except api.Problem as problem:
+            return rx.toast.error(problem.detail)
+        except api.Unreachable:
+            return rx.toast.error(UNREACHABLE)
+        self.gateway_choice = self.gateway or SANDBOX
+        return None
+
+    def choose_gateway(self, gateway: str) -> None:
+        self.gateway_choice = gateway
+        self.activation_errors = {}
+        self.activation_notice = ""
+
+    def start_switching(self) -> None:
+        self._reset_form()
+        self.switching_gateway = True
+
+    def cancel_switching(self) -> None:
+        self._reset_form()
+
+    async def activate(self, form: dict[str, Any]) -> Any:
+        if self.activating:
+            return
+        body, errors = activation_request(self.gateway_choice, form)
+        self.activation_errors = errors
+        self.activation_notice = ""
+        if errors:
+            return
+        self.activating = True
+        yield
+        try:
+            store = await self.api().activate(body)
+        except api.Problem as problem:
+            self.activation_errors, self.activation_notice = field_errors(problem, FIELDS)
+            return
+        except api.Unreachable:
+            self.activation_notice = UNREACHABLE
+            return
+        finally:
+            self.activating = False
+        self._show_store(store)
+        self._reset_form()
+        yield rx.toast.success(f"Payments are activated with {self.gateway_name}.")
