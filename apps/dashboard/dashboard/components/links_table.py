@@ -44,6 +44,7 @@ def _title_cell(row: rx.Var) -> rx.Component:
             ),
             spacing="0",
         ),
+        min_width="160px",
         max_width="320px",
     )
 
