@@ -336,7 +336,8 @@ class RefundMachine(RuleBasedStateMachine):
                 link.id, None, Customer(), self.gateways, timedelta(minutes=15), self.now
             )
             card_ = Card(number=card, exp_month=12, exp_year=2030, cvc="123")
-            return await confirm_payment(started.id, card_, self.gateways, URLS, self.now)
+            payment, _ = await confirm_payment(started.id, card_, self.gateways, URLS, self.now)
+            return payment
 
         payment = self.run(paid())
         assert payment.status is PaymentStatus.SUCCEEDED

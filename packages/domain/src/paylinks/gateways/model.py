@@ -60,6 +60,11 @@ class GatewayError(Exception):
 
 class PaymentGateway(Protocol):
     name: GatewayName
+    #: ``start`` makes no network call (the sandbox): the payment service may then run it
+    #: inside the transaction that reserves the slot and write the payment with its
+    #: reference at once. A gateway over the network starts after that commit, so that no
+    #: lock is held while it answers.
+    starts_offline: bool
 
     async def start(self, payment: Payment) -> Started:
         """Open the payment at the gateway (a Stripe PaymentIntent, manual capture)."""

@@ -22,6 +22,13 @@ class Gateways:
             self._cipher.decrypt(gateway.secret_key_enc or ""), self._stripe_api_base
         )
 
+    async def named(self, name: str | None, store_id: str) -> PaymentGateway:
+        """The gateway ``name`` (a payment's own, or the store's as read with its link) of
+        the store: the sandbox without a query, Stripe with the store's keys."""
+        if name is None or name == GatewayName.SANDBOX:
+            return self._sandbox
+        return await self.for_store(store_id)
+
     async def webhook_secret(self, store_id: str) -> str | None:
         gateway = await stores.get_gateway(store_id)
         if gateway is None or not gateway.webhook_secret_enc:

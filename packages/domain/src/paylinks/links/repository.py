@@ -1,11 +1,11 @@
 """Every query about payment links. Status filters are derived in SQL at request time."""
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
 from piccolo.columns.combination import And, Or, Where, WhereRaw
 
+from paylinks.db.sql import Row, fetch
 from paylinks.links.model import (
     AfterPayment,
     AmountType,
@@ -23,9 +23,11 @@ _metadata = msgspec.json.Decoder(dict[str, str])
 _encode = msgspec.json.encode
 
 _COLUMNS = [column for column in T._meta.columns]
+#: Every column, for hand-written SQL whose rows go through ``link_of``.
+SQL_COLUMNS = ", ".join(column._meta.db_column_name for column in _COLUMNS)
 
 
-def _link(row: dict[str, Any]) -> PaymentLink:
+def link_of(row: Row) -> PaymentLink:
     reason = row["inactive_reason"]
     return PaymentLink(
         id=row["id"],
@@ -90,7 +92,7 @@ async def insert(link: PaymentLink) -> None:
 
 async def get(store_id: str, link_id: str) -> PaymentLink | None:
     row = await T.select(*_COLUMNS).where((T.id == link_id) & (T.store_id == store_id)).first()
-    return _link(row) if row else None
+    return link_of(row) if row else None
 
 
 def _status_condition(status: LinkStatus, now: datetime) -> Where | And | Or:
@@ -137,7 +139,7 @@ async def list_links(
     if starting_after:
         query = query.where(T.id < starting_after)
     rows = await query.order_by(T.id, ascending=False).limit(limit + 1)
-    return [_link(row) for row in rows]
+    return [link_of(row) for row in rows]
 
 
 async def deactivate(store_id: str, link_id: str, now: datetime) -> bool:
@@ -154,32 +156,40 @@ async def deactivate(store_id: str, link_id: str, now: datetime) -> bool:
     return bool(rows)
 
 
+_BY_ID = "SELECT " + SQL_COLUMNS + " FROM payment_link WHERE id = {}"  # noqa: S608 (names)
+
+
 async def get_public(link_id: str) -> PaymentLink | None:
     """A link by id alone, for the public checkout (which knows no store)."""
-    row = await T.select(*_COLUMNS).where(T.id == link_id).first()
-    return _link(row) if row else None
+    rows = await fetch(_BY_ID, link_id)
+    return link_of(rows[0]) if rows else None
 
 
 class Merchant(msgspec.Struct, frozen=True):
-    """What the public checkout shows of a link's store."""
+    """What the public checkout shows of a link's store, and the name of its gateway."""
 
     name: str
     gateway: str | None
     stripe_publishable_key: str | None
 
 
+_WITH_MERCHANT = (
+    "SELECT "
+    + ", ".join(f"l.{column._meta.db_column_name}" for column in _COLUMNS)
+    + ", s.name AS merchant_name, s.gateway AS merchant_gateway, "
+    "s.stripe_publishable_key AS merchant_publishable_key "
+    "FROM payment_link l JOIN store s ON s.id = l.store_id WHERE l.id = {}"
+)
+
+
 async def get_public_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant] | None:
-    """A link and its store's public face in one query (the checkout's hot path)."""
-    rows = await T.raw(
-        "SELECT l.*, s.name AS merchant_name, s.gateway AS merchant_gateway, "
-        "s.stripe_publishable_key AS merchant_publishable_key "
-        "FROM payment_link l JOIN store s ON s.id = l.store_id WHERE l.id = {}",
-        link_id,
-    )
+    """A link and its store's public face in one query (the checkout's hot path: the
+    page, and the start of a payment)."""
+    rows = await fetch(_WITH_MERCHANT, link_id)
     if not rows:
         return None
     row = rows[0]
     merchant = Merchant(
-        row.pop("merchant_name"), row.pop("merchant_gateway"), row.pop("merchant_publishable_key")
+        row["merchant_name"], row["merchant_gateway"], row["merchant_publishable_key"]
     )
-    return _link(row), merchant
+    return link_of(row), merchant

@@ -7,14 +7,20 @@ Each write that guards money or capacity is one conditional ``UPDATE â€¦ WHERE â
 from datetime import datetime
 from typing import Any
 
+from paylinks.db.sql import Row, fetch
+from paylinks.links import repository as links
+from paylinks.links.model import PaymentLink
 from paylinks.links.tables import PaymentLinkTable
 from paylinks.payments.model import Customer, Payment, PaymentStatus
 from paylinks.payments.tables import PaymentTable as T
 
 _COLUMNS = [column for column in T._meta.columns if column._meta.name != "confirm_started_at"]
+#: The end of a statement whose rows go through ``_payment``. The statements below that
+#: add it (``noqa: S608``) join constant column names, never a value: values are bound.
+_RETURNING = " RETURNING " + ", ".join(column._meta.db_column_name for column in _COLUMNS)
 
 
-def _payment(row: dict[str, Any]) -> Payment:
+def _payment(row: Row) -> Payment:
     return Payment(
         id=row["id"],
         store_id=row["store_id"],
@@ -47,7 +53,7 @@ async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
 
 async def reserve_slot(link_id: str, now: datetime) -> bool:
     """Take one slot of an active link with room left; False when there is none."""
-    rows = await _raw(
+    rows = await fetch(
         "UPDATE payment_link SET slots_held = slots_held + 1 "
         "WHERE id = {} AND inactive_reason IS NULL AND (expires_at IS NULL OR expires_at > {}) "
         "AND (capacity IS NULL OR payments_count + slots_held < capacity) RETURNING id",
@@ -58,7 +64,9 @@ async def reserve_slot(link_id: str, now: datetime) -> bool:
 
 
 async def release_slots(link_id: str, count: int) -> None:
-    await _raw("UPDATE payment_link SET slots_held = slots_held - {} WHERE id = {}", count, link_id)
+    await fetch(
+        "UPDATE payment_link SET slots_held = slots_held - {} WHERE id = {}", count, link_id
+    )
 
 
 async def cancel_expired_holds(now: datetime, link_id: str | None = None) -> dict[str, int]:
@@ -74,7 +82,7 @@ async def cancel_expired_holds(now: datetime, link_id: str | None = None) -> dic
     if link_id is not None:
         sql += " AND payment_link_id = {}"
         args.append(link_id)
-    rows = await _raw(sql + " RETURNING payment_link_id", *args)
+    rows = await fetch(sql + " RETURNING payment_link_id", *args)
     freed: dict[str, int] = {}
     for row in rows:
         freed[row["payment_link_id"]] = freed.get(row["payment_link_id"], 0) + 1
@@ -93,36 +101,38 @@ async def earliest_hold_end(link_id: str) -> datetime | None:
     return row["hold_expires_at"] if row else None
 
 
+_INSERT = (
+    "INSERT INTO payment (id, store_id, payment_link_id, amount, currency, status, gateway, "
+    "reference, customer_business_name, customer_name, customer_email, customer_phone, "
+    "hold_expires_at, created_at, amount_refunded, amount_refund_pending) "
+    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0)"
+)
+
+
 async def insert(payment: Payment) -> None:
+    """A new pending payment (its other columns start empty or at zero)."""
     customer = payment.customer
-    await T.insert(
-        T(
-            id=payment.id,
-            store_id=payment.store_id,
-            payment_link_id=payment.payment_link_id,
-            amount=payment.amount,
-            currency=payment.currency,
-            status=payment.status.value,
-            gateway=payment.gateway,
-            reference=payment.reference,
-            customer_business_name=customer.business_name,
-            customer_name=customer.customer_name,
-            customer_email=customer.email,
-            customer_phone=customer.phone,
-            card_last4=None,
-            failure_reason=None,
-            hold_expires_at=payment.hold_expires_at,
-            confirm_started_at=None,
-            created_at=payment.created_at,
-            paid_at=None,
-            amount_refunded=0,
-            amount_refund_pending=0,
-        )
+    await fetch(
+        _INSERT,
+        payment.id,
+        payment.store_id,
+        payment.payment_link_id,
+        payment.amount,
+        payment.currency,
+        payment.status.value,
+        payment.gateway,
+        payment.reference,
+        customer.business_name,
+        customer.customer_name,
+        customer.email,
+        customer.phone,
+        payment.hold_expires_at,
+        payment.created_at,
     )
 
 
 async def set_reference(payment_id: str, reference: str) -> None:
-    await T.update({T.reference: reference}).where(T.id == payment_id)
+    await fetch("UPDATE payment SET reference = {} WHERE id = {}", reference, payment_id)
 
 
 async def get(payment_id: str, store_id: str | None = None) -> Payment | None:
@@ -138,46 +148,54 @@ async def get_by_reference(reference: str) -> Payment | None:
     return _payment(row) if row else None
 
 
-async def claim_confirmation(payment_id: str, now: datetime) -> bool:
-    """Let exactly one confirmation of a pending, still-held payment talk to the gateway."""
-    rows = await _raw(
-        "UPDATE payment SET confirm_started_at = {} WHERE id = {} AND status = 'pending' "
-        "AND confirm_started_at IS NULL AND hold_expires_at > {} RETURNING id",
+async def claim_confirmation(payment_id: str, now: datetime) -> Payment | None:
+    """Let exactly one confirmation of a pending, still-held payment of a link that was not
+    deactivated talk to the gateway: the payment, or None when it may not (the caller
+    reads it again to say why)."""
+    rows = await fetch(
+        "UPDATE payment SET confirm_started_at = {} WHERE id = {} AND status = 'pending' "  # noqa: S608
+        "AND confirm_started_at IS NULL AND hold_expires_at > {} AND NOT EXISTS ("
+        "SELECT 1 FROM payment_link l WHERE l.id = payment.payment_link_id "
+        "AND l.inactive_reason = 'deactivated')" + _RETURNING,
         now,
         payment_id,
         now,
     )
-    return bool(rows)
+    return _payment(rows[0]) if rows else None
 
 
-async def mark_succeeded(payment: Payment, now: datetime, card_last4: str | None) -> bool:
+#: The slot becomes a success in the link's totals; the link closes at its cap. The CASEs
+#: read the row as it was before this update (both engines do).
+_COUNT_SUCCESS = (
+    "UPDATE payment_link SET slots_held = slots_held - 1, "  # noqa: S608
+    "payments_count = payments_count + 1, amount_collected = amount_collected + {}, "
+    "deactivated_at = CASE WHEN inactive_reason IS NULL AND capacity IS NOT NULL "
+    "AND payments_count + 1 >= capacity THEN {} ELSE deactivated_at END, "
+    "inactive_reason = CASE WHEN inactive_reason IS NULL AND capacity IS NOT NULL "
+    "AND payments_count + 1 >= capacity THEN CASE WHEN type = 'one_off' "
+    "THEN 'completed' ELSE 'max_payments_reached' END ELSE inactive_reason END "
+    "WHERE id = {} RETURNING " + links.SQL_COLUMNS
+)
+
+
+async def mark_succeeded(
+    payment: Payment, now: datetime, card_last4: str | None
+) -> tuple[Payment, PaymentLink] | None:
     """Record the success while the hold is still valid, and move the slot into the link's
-    totals (closing the link at its cap) in the same transaction."""
-    rows = await _raw(
-        "UPDATE payment SET status = 'succeeded', paid_at = {}, card_last4 = {} "
-        "WHERE id = {} AND status = 'pending' AND hold_expires_at > {} RETURNING id",
+    totals (closing the link at its cap) in the same transaction: the paid payment and its
+    link as they now are, or None when the hold had run out or it was decided already."""
+    rows = await fetch(
+        "UPDATE payment SET status = 'succeeded', paid_at = {}, card_last4 = {} "  # noqa: S608
+        "WHERE id = {} AND status = 'pending' AND hold_expires_at > {}" + _RETURNING,
         now,
         card_last4,
         payment.id,
         now,
     )
     if not rows:
-        return False
-    # The CASEs read the row as it was before this update (both engines do).
-    await _raw(
-        "UPDATE payment_link SET slots_held = slots_held - 1, "
-        "payments_count = payments_count + 1, amount_collected = amount_collected + {}, "
-        "deactivated_at = CASE WHEN inactive_reason IS NULL AND capacity IS NOT NULL "
-        "AND payments_count + 1 >= capacity THEN {} ELSE deactivated_at END, "
-        "inactive_reason = CASE WHEN inactive_reason IS NULL AND capacity IS NOT NULL "
-        "AND payments_count + 1 >= capacity THEN CASE WHEN type = 'one_off' "
-        "THEN 'completed' ELSE 'max_payments_reached' END ELSE inactive_reason END "
-        "WHERE id = {}",
-        payment.amount,
-        now,
-        payment.payment_link_id,
-    )
-    return True
+        return None
+    link_rows = await fetch(_COUNT_SUCCESS, payment.amount, now, payment.payment_link_id)
+    return _payment(rows[0]), links.link_of(link_rows[0])
 
 
 async def mark_failed(
@@ -185,20 +203,21 @@ async def mark_failed(
     reason: str,
     card_last4: str | None,
     status: PaymentStatus = PaymentStatus.FAILED,
-) -> bool:
-    """Fail or cancel a pending payment and free its slot at once."""
-    rows = await _raw(
-        "UPDATE payment SET status = {}, failure_reason = {}, card_last4 = {} "
-        "WHERE id = {} AND status = 'pending' RETURNING id",
+) -> Payment | None:
+    """Fail or cancel a pending payment and free its slot at once: the payment as it now
+    is, or None when it was not pending any more."""
+    rows = await fetch(
+        "UPDATE payment SET status = {}, failure_reason = {}, card_last4 = {} "  # noqa: S608
+        "WHERE id = {} AND status = 'pending'" + _RETURNING,
         status.value,
         reason[:300],
         card_last4,
         payment.id,
     )
     if not rows:
-        return False
+        return None
     await release_slots(payment.payment_link_id, 1)
-    return True
+    return _payment(rows[0])
 
 
 async def hold_refund(payment_id: str, amount: int) -> bool:

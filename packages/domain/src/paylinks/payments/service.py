@@ -17,7 +17,7 @@ from paylinks.gateways.model import Authorization, GatewayError, PaymentGateway
 from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
-from paylinks.links.model import LinkStatus, PaymentLink, PublicUrls, to_view
+from paylinks.links.model import InactiveReason, LinkStatus, PaymentLink, PublicUrls, to_view
 from paylinks.links.repository import Merchant
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
@@ -84,12 +84,12 @@ async def start_payment(
 ) -> tuple[Payment, str | None]:
     """Validate the customer's input, reserve a slot of the link and open the payment at
     the gateway. Returns the payment and the gateway's client secret (Stripe)."""
-    link = await public_link(link_id)
+    link, merchant = await public_link_with_merchant(link_id)
     if (closed := link_closed(link, now)) is not None:
         raise closed
     charge = checkout_amount(link, amount)
     clean_customer = validate_customer(link, customer)
-    gateway = await gateways.for_store(link.store_id)
+    gateway = await gateways.named(merchant.gateway, link.store_id)
     payment = Payment(
         id=new_id(Prefix.PAYMENT),
         store_id=link.store_id,
@@ -108,16 +108,15 @@ async def start_payment(
         amount_refunded=0,
         amount_refund_pending=0,
     )
+    started = None
     async with transaction():
-        await repository.cancel_expired_holds(now, link.id)
-        if not await repository.reserve_slot(link.id, now):
-            fresh = await public_link(link_id)
-            if (closed := link_closed(fresh, now)) is not None:
-                raise closed
-            hold_end = await repository.earliest_hold_end(link.id)
-            wait = (hold_end - now).total_seconds() if hold_end else 1
-            raise LinkUnavailable(max(1, int(wait) + 1))
+        await _reserve_slot(link.id, now)
+        if gateway.starts_offline:
+            started = await gateway.start(payment)
+            payment = msgspec.structs.replace(payment, reference=started.reference)
         await repository.insert(payment)
+    if started is not None:
+        return payment, started.client_secret
     try:
         started = await gateway.start(payment)
     except GatewayError as error:
@@ -131,6 +130,22 @@ async def start_payment(
     return payment, started.client_secret
 
 
+async def _reserve_slot(link_id: str, now: datetime) -> None:
+    """Take a slot of the link, freeing its timed-out holds first if none is left;
+    raises when the link closed meanwhile or every slot is held."""
+    if await repository.reserve_slot(link_id, now):
+        return
+    await repository.cancel_expired_holds(now, link_id)
+    if await repository.reserve_slot(link_id, now):
+        return
+    fresh = await public_link(link_id)
+    if (closed := link_closed(fresh, now)) is not None:
+        raise closed
+    hold_end = await repository.earliest_hold_end(link_id)
+    wait = (hold_end - now).total_seconds() if hold_end else 1
+    raise LinkUnavailable(max(1, int(wait) + 1))
+
+
 async def get_public_payment(payment_id: str) -> Payment:
     payment = await repository.get(payment_id)
     if payment is None:
@@ -140,16 +155,40 @@ async def get_public_payment(payment_id: str) -> Payment:
 
 async def confirm_payment(
     payment_id: str, card: Card | None, gateways: Gateways, urls: PublicUrls, now: datetime
-) -> Payment:
+) -> tuple[Payment, PaymentLink | None]:
     """Authorise with the gateway, then capture only while the slot is still held.
 
     Exactly one confirmation of a payment reaches the gateway; a decline frees the slot at
     once; an authorisation that comes back after the hold ran out is cancelled, never
     captured, so no customer is charged for a payment that cannot be honoured.
+    Returns the payment, and its link as the success left it (None otherwise).
     """
-    payment = await get_public_payment(payment_id)
     if card is not None:
-        validate_card(card, now)
+        try:
+            validate_card(card, now)
+        except DomainError:
+            await get_public_payment(payment_id)  # an unknown payment is 404 first
+            raise
+    payment = await repository.claim_confirmation(payment_id, now)
+    if payment is None:
+        await _refuse_confirmation(payment_id, gateways, now)
+        raise Conflict("This payment is already being confirmed.", code="payment_processing")
+
+    gateway = await gateways.named(payment.gateway, payment.store_id)
+    try:
+        authorization = await gateway.authorize(payment, card)
+    except GatewayError as error:
+        async with transaction():
+            await repository.mark_failed(payment, f"The gateway failed: {error}", None)
+        return await get_public_payment(payment.id), None
+    return await apply_authorization(payment, authorization, gateway, urls, now)
+
+
+async def _refuse_confirmation(payment_id: str, gateways: Gateways, now: datetime) -> None:
+    """Why a payment may not be confirmed: raises the matching problem, and cancels a
+    payment whose hold ran out or whose link was deactivated. Returns when it is only
+    being confirmed by another request already."""
+    payment = await get_public_payment(payment_id)
     if payment.status is not PaymentStatus.PENDING:
         raise Conflict(
             f"This payment is already {payment.status.value}.", code="payment_not_pending"
@@ -158,23 +197,12 @@ async def confirm_payment(
         await _cancel_at_gateway(payment, gateways)
         await _expire(payment, now)
     link = await public_link(payment.payment_link_id)
-    if link.inactive_reason is not None and link.inactive_reason.value == "deactivated":
+    if link.inactive_reason is InactiveReason.DEACTIVATED:
         async with transaction():
             await repository.mark_failed(
                 payment, "The payment link was deactivated.", None, PaymentStatus.CANCELED
             )
         raise Conflict("This payment link is no longer active.", code="link_inactive")
-    if not await repository.claim_confirmation(payment.id, now):
-        raise Conflict("This payment is already being confirmed.", code="payment_processing")
-
-    gateway = await gateways.for_store(payment.store_id)
-    try:
-        authorization = await gateway.authorize(payment, card)
-    except GatewayError as error:
-        async with transaction():
-            await repository.mark_failed(payment, f"The gateway failed: {error}", None)
-        return await get_public_payment(payment.id)
-    return await apply_authorization(payment, authorization, gateway, urls, now)
 
 
 async def apply_authorization(
@@ -183,38 +211,38 @@ async def apply_authorization(
     gateway: PaymentGateway,
     urls: PublicUrls,
     now: datetime,
-) -> Payment:
+) -> tuple[Payment, PaymentLink | None]:
     """Act on the gateway's answer: fail and free the slot, or record the success while
     the hold is valid and capture; an authorisation that outlived its hold is cancelled.
-    Also called for gateway webhooks; the conditional updates make it happen once."""
+    Also called for gateway webhooks; the conditional updates make it happen once.
+    Returns the payment, and its link as the success left it (None otherwise)."""
     if authorization.pending:
-        return await get_public_payment(payment.id)
+        return await get_public_payment(payment.id), None
     if not authorization.approved:
         async with transaction():
-            await repository.mark_failed(
+            failed = await repository.mark_failed(
                 payment, authorization.decline_reason or "Declined.", authorization.card_last4
             )
-        return await get_public_payment(payment.id)
+        return failed or await get_public_payment(payment.id), None
 
     async with transaction():
         succeeded = await repository.mark_succeeded(payment, now, authorization.card_last4)
-        if succeeded:
-            paid = await get_public_payment(payment.id)
-            fresh_link = await public_link(payment.payment_link_id)
+        if succeeded is not None:
+            paid, link = succeeded
             await events.record(
                 payment.store_id,
                 EventType.LINK_PAID,
                 {
-                    "payment_link": _builtins(to_view(fresh_link, urls, now)),
+                    "payment_link": _builtins(to_view(link, urls, now)),
                     "payment": _builtins(to_payment_view(paid)),
                 },
                 now,
                 payment.payment_link_id,
             )
-    if not succeeded:
+    if succeeded is None:
         current = await get_public_payment(payment.id)
         if current.status is PaymentStatus.SUCCEEDED:
-            return current
+            return current, None
         await gateway.cancel(payment)
         await _expire(payment, now)
     try:
@@ -223,7 +251,7 @@ async def apply_authorization(
         # Authorised and recorded as paid: the authorisation stands for days, and the
         # gateway's webhook or an operator captures it; the slot stays taken.
         log.exception("Capture of %s failed; it stays authorised", payment.id)
-    return await get_public_payment(payment.id)
+    return paid, link
 
 
 async def _cancel_at_gateway(payment: Payment, gateways: Gateways) -> None:

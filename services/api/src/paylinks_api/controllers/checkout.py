@@ -6,8 +6,9 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
+from paylinks.links.model import PaymentLink
 from paylinks.payments import service as payments
-from paylinks.payments.model import Customer
+from paylinks.payments.model import Customer, Payment
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Ctx, RateLimit
 from paylinks_api.openapi import ERRORS
@@ -17,6 +18,7 @@ from paylinks_api.schemas.checkout import (
     CheckoutPayment,
     PaymentConfirm,
     PaymentStart,
+    shows_after,
 )
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -42,19 +44,17 @@ class CheckoutController(Controller):
         payment, secret = await payments.start_payment(
             link_id, data.amount, data.customer or Customer(), ctx.gateways, ctx.hold, ctx.clock()
         )
-        link = await payments.public_link(link_id)
-        return CheckoutPayment.of(payment, link, secret)
+        return await _answer(payment, None, secret)
 
     @post("/payments/{payment_id:str}/confirm", status_code=200, responses=ERRORS)
     async def confirm(
         self, payment_id: PaymentId, data: JSONBody[PaymentConfirm], ctx: Ctx, rate_limit: RateLimit
     ) -> CheckoutPayment:
         """Pay: with a sandbox test card, or (Stripe) after the Payment Element confirmed."""
-        payment = await payments.confirm_payment(
+        payment, link = await payments.confirm_payment(
             payment_id, data.card, ctx.gateways, ctx.urls, ctx.clock()
         )
-        link = await payments.public_link(payment.payment_link_id)
-        return CheckoutPayment.of(payment, link)
+        return await _answer(payment, link)
 
     @get("/payments/{payment_id:str}", responses=ERRORS)
     async def get_payment(
@@ -62,5 +62,14 @@ class CheckoutController(Controller):
     ) -> CheckoutPayment:
         """The payment's status, and the thank-you page or redirect once it succeeded."""
         payment = await payments.get_public_payment(payment_id)
+        return await _answer(payment, None)
+
+
+async def _answer(
+    payment: Payment, link: PaymentLink | None, client_secret: str | None = None
+) -> CheckoutPayment:
+    """The payment for the customer, with its link read only when the answer needs it and
+    the use case did not return it."""
+    if link is None and shows_after(payment):
         link = await payments.public_link(payment.payment_link_id)
-        return CheckoutPayment.of(payment, link)
+    return CheckoutPayment.of(payment, link, client_secret)

@@ -99,10 +99,13 @@ class CheckoutPayment(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(
-        cls, payment: Payment, link: PaymentLink, client_secret: str | None = None
+        cls, payment: Payment, link: PaymentLink | None, client_secret: str | None = None
     ) -> "CheckoutPayment":
+        """The answer for ``payment``; ``link`` is needed once it is paid (``shows_after``)."""
         after = None
-        if payment.status is PaymentStatus.SUCCEEDED or payment.paid_at is not None:
+        if shows_after(payment):
+            if link is None:
+                raise ValueError("A paid payment is shown with what happens after it.")
             after = after_payment(link, payment)
         return cls(
             id=payment.id,
@@ -117,6 +120,11 @@ class CheckoutPayment(msgspec.Struct, kw_only=True):
             client_secret=client_secret,
             after_payment=after,
         )
+
+
+def shows_after(payment: Payment) -> bool:
+    """Whether the customer sees what happens after payment (from its link)."""
+    return payment.status is PaymentStatus.SUCCEEDED or payment.paid_at is not None
 
 
 def after_payment(link: PaymentLink, payment: Payment) -> AfterPaymentOut:
