@@ -3,11 +3,14 @@ its attempts and a Redeliver button."""
 
 import reflex as rx
 
+from dashboard import routes
 from dashboard.components.panel import empty_state, load_error, loading_or, panel_intro
 from dashboard.developer_rows import AttemptRow, DeliveryRow, EventRow
 from dashboard.display import BADGE_COLORS
 from dashboard.state.event_log import EventLogState as S
 
+#: The path of a payment link's page, without its id.
+LINKS_PATH = routes.link("")
 DELIVERY_STATUSES = ("succeeded", "failed", "queued", "retrying")
 
 
@@ -167,7 +170,13 @@ def _row(event: EventRow) -> rx.Component:
                 spacing="1",
             )
         ),
-        rx.table.cell(rx.code(event.link_id, size="1", variant="ghost", color_scheme="gray")),
+        rx.table.cell(
+            rx.link(
+                rx.code(event.link_id, size="1", variant="ghost"),
+                href=LINKS_PATH + event.link_id,
+                underline="hover",
+            )
+        ),
         rx.table.cell(rx.text(event.created, size="2", color_scheme="gray", white_space="nowrap")),
         rx.table.cell(
             rx.button(

@@ -12,6 +12,7 @@ def panel_intro(text: rx.Component | str, action: rx.Component) -> rx.Component:
         align="center",
         width="100%",
         spacing="4",
+        wrap="wrap",
     )
 
 

@@ -152,6 +152,7 @@ def _actions(endpoint: EndpointRow) -> rx.Component:
         ),
         spacing="2",
         justify="end",
+        padding_left="12px",
     )
 
 
@@ -164,7 +165,7 @@ def _row(endpoint: EndpointRow) -> rx.Component:
                 spacing="1",
             )
         ),
-        rx.table.cell(rx.text(endpoint.events, size="2", class_name="pl-break")),
+        rx.table.cell(rx.text(endpoint.events, size="2", min_width="140px")),
         rx.table.cell(_status(endpoint)),
         rx.table.cell(
             rx.text(endpoint.created, size="2", color_scheme="gray", white_space="nowrap")
