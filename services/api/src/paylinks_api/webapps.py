@@ -141,6 +141,9 @@ def reflex_environment(bun: Path, work_dir: Path) -> dict[str, str]:
         "REFLEX_HTTP_CLIENT_BIND_ADDRESS": "0.0.0.0",  # noqa: S104  (its outgoing calls)
         "REFLEX_WEB_WORKDIR": str(work_dir / ".web"),
         "REFLEX_STATES_WORKDIR": str(work_dir / ".states"),
+        # Reflex makes this folder at start even if nothing is kept there (uploads are
+        # passed on to the API in memory).
+        "REFLEX_UPLOADED_FILES_DIR": str(work_dir / "uploaded_files"),
         "PYTHONUNBUFFERED": "1",
     }
     registry = _npm_registry()
