@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 #: Milliseconds an idle Redis consumer waits at most between two fetches (Dramatiq backs
 #: off from 5 ms up to this). Dramatiq has no blocking fetch, so this bounds the latency a
 #: job waits on an idle worker; each fetch costs a Redis round trip.
-WORKER_TIMEOUT_MS = 40
+WORKER_TIMEOUT_MS = 100
 
 
 class Database(Middleware):

@@ -5,7 +5,7 @@ import asyncio
 import time
 from datetime import datetime, timedelta
 
-import httpx
+import aiohttp
 import msgspec
 
 from paylinks.errors import FieldError, NotFound, ValidationFailed
@@ -36,6 +36,7 @@ from paylinks.webhooks.model import (
 
 #: How long a sender holds a delivery before another may take it (> the HTTP timeout).
 LEASE = timedelta(seconds=60)
+_TIMEOUT = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
 
 
 async def create_endpoint(
@@ -146,7 +147,7 @@ class SigningKeys:
 
 async def deliver(
     delivery_id: str,
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     keys: SigningKeys,
     allow_private: bool,
     now: datetime,
@@ -177,16 +178,16 @@ async def deliver(
     try:
         if not allow_private:  # resolved at each attempt: DNS answers change
             await asyncio.to_thread(check_destination, url, allow_private)
-        response = await client.post(
-            url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False
-        )
-        status_code = response.status_code
-        excerpt = response.text[:EXCERPT_MAX]
+        async with client.post(
+            url, data=body.encode(), headers=headers, allow_redirects=False, timeout=_TIMEOUT
+        ) as response:
+            status_code = response.status
+            excerpt = await _excerpt(response)
     except UnsafeUrl as unsafe:
         error = str(unsafe)
-    except httpx.TimeoutException:
+    except TimeoutError:
         error = f"No answer within {TIMEOUT_SECONDS:.0f} s."
-    except httpx.HTTPError as failure:
+    except (aiohttp.ClientError, OSError) as failure:
         error = f"{type(failure).__name__}: {failure}"[:500]
     duration = int((time.perf_counter() - started) * 1000)
     attempt = _attempt(now, status_code, duration, excerpt, error)
@@ -203,6 +204,20 @@ async def deliver(
         return DeliveryStatus.FAILED
     await repository.record_attempt(delivery, attempt, DeliveryStatus.PENDING, now + delay)
     return DeliveryStatus.PENDING
+
+
+async def _excerpt(response: aiohttp.ClientResponse) -> str:
+    """The start of the answer's body. Only that much is read: a huge answer costs nothing
+    (its connection is dropped instead of reused)."""
+    head = bytearray()
+    limit = EXCERPT_MAX * 4  # enough bytes for EXCERPT_MAX characters in any UTF-8
+    while len(head) < limit and (chunk := await response.content.read(limit - len(head))):
+        head += chunk
+    try:
+        text = head.decode(response.charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = head.decode("utf-8", errors="replace")
+    return text[:EXCERPT_MAX]
 
 
 def _attempt(
