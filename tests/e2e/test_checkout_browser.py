@@ -2,11 +2,9 @@
 the embedded default (SQLite, jobs in-process): a customer's journeys, one per test, each
 saving screenshots (the folder is printed) for a person to look at."""
 
-import json
 import os
 import re
 import shutil
-import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -15,12 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from checkout.components.stripe_element import STRIPE_JS
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from paylinks_api.webapps import READY_WITHIN
 from tests.e2e.checkout_servers import (
     CARD_DECLINED,
     CARD_OK,
@@ -32,7 +28,6 @@ from tests.e2e.checkout_servers import (
     stop_servers,
 )
 from tests.e2e.conftest import PROCESS_OUTPUT
-from tests.e2e.processes import Process, free_port
 from tests.fakes.stripe_server import FakeStripe
 
 SCREENSHOTS = Path(
@@ -448,55 +443,3 @@ class TestStripe:
         assert [p["status"] for p in merchant.payments(link["id"])] == ["succeeded"]
         assert customer.external == [STRIPE_JS]
         customer.external.clear()
-
-
-class TestPaylinksUp:
-    def test_serves_dashboard_and_checkout_beside_the_api_and_stops_them_on_ctrl_c(
-        self, servers: Servers, browser: Browser, tmp_path: Path
-    ) -> None:
-        data = tmp_path / "data"
-        data.mkdir()
-        (data / "tools").symlink_to(servers.data_dir / "tools")  # bun is installed already
-        api_port, checkout_port, dashboard_port = free_port(), free_port(), free_port()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PAYLINKS_")},
-            "PAYLINKS_DATA_DIR": str(data),
-            "PAYLINKS_DASHBOARD_URL": f"http://127.0.0.1:{dashboard_port}",
-            "PAYLINKS_CHECKOUT_URL": f"http://127.0.0.1:{checkout_port}",
-            "PAYLINKS_API_URL": f"http://127.0.0.1:{api_port}",
-            "PYTHONUNBUFFERED": "1",
-        }
-        up = Process("up", ["up", "--port", str(api_port)], env, tmp_path)
-        try:
-            deadline = time.monotonic() + READY_WITHIN
-            while not all(f"{app}: ready on" in up.output() for app in ("checkout", "dashboard")):
-                assert up.alive, up.output()[-5000:]
-                assert time.monotonic() < deadline, up.output()[-5000:]
-                time.sleep(0.5)
-            output = up.output()
-            assert f"Checkout   http://127.0.0.1:{checkout_port}/pay/" in output
-            assert f"Dashboard  http://127.0.0.1:{dashboard_port}" in output
-            assert "Demo login " in output
-            assert "checkout: building and starting" in output
-            assert "Creating Production Build" in output
-            key = json.loads((data / "demo.json").read_text())["api_key"]
-            links = httpx.get(
-                f"http://127.0.0.1:{api_port}/v1/payment-links",
-                headers={"Authorization": f"Bearer {key}"},
-                params={"status": "active"},
-            ).json()["data"]
-            demo = next(link for link in links if link["amount_type"] == "fixed")
-            assert demo["url"].startswith(f"http://127.0.0.1:{checkout_port}/pay/")
-            context = browser.new_context(viewport=PHONE)
-            page = context.new_page()
-            page.goto(demo["url"])
-            expect(page.get_by_role("heading", name=demo["title"])).to_be_visible(timeout=WAIT_MS)
-            page.screenshot(path=str(SCREENSHOTS / "paylinks-up-demo-link.png"), full_page=True)
-            context.close()
-            up.popen.send_signal(signal.SIGINT)
-            up.popen.wait(30)
-        finally:
-            up.stop()
-        for web_port in (checkout_port, dashboard_port):
-            with pytest.raises(httpx.ConnectError):
-                httpx.get(f"http://127.0.0.1:{web_port}/ping", timeout=2)

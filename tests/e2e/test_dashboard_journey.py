@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from paylinks_api.webapps import READY_WITHIN
 from tests.e2e.checkout_servers import CARD_OK, chromium_or_skip
@@ -29,7 +31,8 @@ from tests.fakes.receiver import Receiver
 
 WAIT_MS = 30_000
 DESKTOP = {"width": 1360, "height": 900}
-EMAIL = "owner@corner-bakery.test"
+PHONE = {"width": 390, "height": 844}
+EMAIL = "owner@cornerbakery.example.com"
 PASSWORD = "flour water salt yeast"
 CUSTOMER_EMAIL = "ada@example.com"
 
@@ -114,3 +117,231 @@ def test_paylinks_up_prints_every_address_and_the_demo_login(system: System) -> 
     assert f"Checkout   {system.checkout_url}/pay/" in output
     demo = json.loads((system.data_dir / "demo.json").read_text())
     assert f"Demo login {demo['email']} / {demo['password']}" in output
+
+
+def test_the_merchant_journey(
+    system: System, browser: Browser, receiver: Receiver, request: pytest.FixtureRequest
+) -> None:
+    request.node.stash[PROCESS_OUTPUT] = lambda: system.up.output()[-8000:]
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    expect.set_options(timeout=WAIT_MS)
+    shot = Shots(page)
+    try:
+        merchant_journey(system, page, receiver, shot, browser)
+    except BaseException:
+        shot("FAILED-here")
+        raise
+    finally:
+        context.close()
+
+
+def merchant_journey(
+    system: System, page: Page, receiver: Receiver, shot: Shots, browser: Browser
+) -> None:
+    # Sign up: a new store, sent to activate payments (Payment Links are not there yet).
+    page.goto(system.dashboard_url)
+    page.wait_for_url(re.compile(r"/login/?$"))
+    page.get_by_test_id("to-signup").click()
+    page.get_by_label("Store name").fill("Corner Bakery")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    shot("signup")
+    page.get_by_test_id("signup-submit").click()
+    page.wait_for_url(re.compile(r"/settings/payments/?$"))
+    expect(page.get_by_test_id("store-name")).to_have_text("Corner Bakery")
+    expect(page.get_by_test_id("nav-links")).to_have_count(0)
+    shot("activate-payments")
+
+    # Activate payments with the sandbox gateway.
+    page.get_by_test_id("gateway-sandbox").click()
+    page.get_by_test_id("activate-submit").click()
+    expect(page.get_by_test_id("payments-status").first).to_contain_text("Activated")
+    expect(page.get_by_test_id("nav-links")).to_be_visible()
+    expect(page.get_by_text("Test mode").first).to_be_visible()
+    shot("payments-activated")
+
+    # A webhook endpoint on the local receiver; its signing secret is shown once.
+    page.get_by_test_id("nav-developers").click()
+    page.get_by_test_id("tab-webhooks").click()
+    page.get_by_test_id("add-endpoint").click()
+    page.locator("input[name=url]").fill(receiver.url)
+    page.get_by_test_id("add-endpoint-submit").click()
+    secret = page.get_by_test_id("endpoint-secret-value").inner_text().strip()
+    assert secret.startswith("whsec_")
+    shot("webhook-secret-once")
+    page.get_by_test_id("endpoint-secret-done").click()
+    expect(page.get_by_test_id("endpoint-row")).to_have_count(1)
+    expect(page.get_by_test_id("endpoint-secret-value")).to_have_count(0)
+
+    # A reusable link, the customer chooses the amount, the email is required.
+    page.get_by_test_id("nav-links").click()
+    page.wait_for_url(re.compile(r"/payment-links/?$"))
+    shot("links-empty")
+    page.get_by_role("link", name="Create link").first.click()
+    page.wait_for_url(re.compile(r"/payment-links/new/?$"))
+    page.get_by_test_id("input-title").fill("Cake for the office")
+    page.get_by_test_id("type-reusable").click()
+    page.get_by_test_id("amount-type").get_by_role("radio", name="Customer chooses").click()
+    page.get_by_test_id("input-min_amount").fill("5")
+    page.get_by_test_id("input-max_amount").fill("200.00")
+    page.get_by_test_id("customer-email").get_by_role("radio", name="Required").click()
+    shot("create-link")
+    page.get_by_test_id("create-submit").click()
+    page.wait_for_url(re.compile(r"/payment-links/plink_[^/]+/?$"))
+    link_id = re.findall(r"plink_[0-9a-z]+", page.url)[0]
+    expect(page.get_by_test_id("link-status")).to_contain_text("Active")
+    shot("link-created")
+
+    # Its URL, from the Sharing tab, opens the checkout: the customer pays £25.00.
+    page.get_by_test_id("tab-sharing").click()
+    url = page.get_by_test_id("link-url").inner_text().strip()
+    assert url == f"{system.checkout_url}/pay/{link_id}"
+    expect(page.get_by_test_id("qr-image")).to_be_visible()
+    shot("link-sharing")
+    pay_at_checkout(browser, url, shot)
+
+    # The transaction appears with the customer's email.
+    page.get_by_test_id("tab-transactions").click()
+    page.get_by_test_id("refresh-payments").click()
+    row = page.get_by_test_id("payment-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(CUSTOMER_EMAIL)
+    expect(row).to_contain_text("£25.00")
+    expect(row).to_contain_text("Succeeded")
+    shot("transaction")
+
+    # A partial refund of £10.00, settled by the worker in the background.
+    row.get_by_test_id("refund-open").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label(re.compile("Amount to refund"))).to_have_value("25.00")
+    dialog.get_by_label(re.compile("Amount to refund")).fill("10")
+    dialog.get_by_test_id("refund-submit").click()
+    expect(dialog.get_by_test_id("refunds-table")).to_contain_text("£10.00")
+    expect(dialog.get_by_test_id("refunds-table")).to_contain_text("Succeeded")
+    expect(dialog.get_by_test_id("refund-payment-status")).to_have_text("Partially refunded")
+    shot("partial-refund")
+    page.keyboard.press("Escape")
+    expect(row).to_contain_text("Partially refunded")
+    expect(row).to_contain_text("£10.00")
+
+    # The rest, £15.00: a full refund.
+    row.get_by_test_id("refund-open").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label(re.compile("Amount to refund"))).to_have_value("15.00")
+    dialog.get_by_test_id("refund-submit").click()
+    expect(dialog.get_by_test_id("refund-payment-status")).to_have_text("Refunded")
+    expect(dialog.get_by_test_id("refunds-table").get_by_text("Succeeded")).to_have_count(2)
+    expect(dialog.get_by_text("Nothing is left to refund on this payment.")).to_be_visible()
+    shot("full-refund")
+    page.keyboard.press("Escape")
+    expect(row).to_contain_text("Refunded")
+    expect(row.get_by_test_id("refund-open")).to_have_count(0)
+    shot("transactions-after-refunds")
+
+    # A reload keeps the session; the list shows the link with its payment.
+    page.reload()
+    expect(page.get_by_test_id("link-status")).to_contain_text("Active")
+    page.get_by_test_id("nav-links").click()
+    expect(page.get_by_text("Cake for the office")).to_be_visible()
+    shot("links-list")
+
+    # The receiver got the link created, paid and both refunds, each signed.
+    expected = {
+        "payment_link.created",
+        "payment_link.paid",
+        "payment_link.refund.created",
+        "payment_link.refund.succeeded",
+    }
+    deadline = time.monotonic() + 30
+    while not expected <= set(receiver.types()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    types = receiver.types()
+    assert expected <= set(types), types
+    assert types.count("payment_link.refund.succeeded") == 2, types
+    webhook = Webhook(secret)
+    for received in receiver.requests:
+        event = webhook.verify(received.body, received.headers)
+        assert event["data"]["payment_link"]["id"] == link_id
+    paid = next(
+        msgspec.json.decode(r.body)
+        for r in receiver.requests
+        if msgspec.json.decode(r.body)["type"] == "payment_link.paid"
+    )
+    assert paid["data"]["payment"]["amount"] == 2500
+    forged = receiver.requests[0]
+    with pytest.raises(WebhookVerificationError):
+        webhook.verify(forged.body.replace("Cake", "Pie"), forged.headers)
+
+    # The delivery log shows them as delivered.
+    page.get_by_test_id("nav-developers").click()
+    page.get_by_test_id("tab-log").click()
+    expect(page.get_by_text("payment_link.refund.succeeded").first).to_be_visible()
+    shot("delivery-log")
+    page.get_by_role("button", name="Deliveries").last.click()  # the oldest: created
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(receiver.url)
+    expect(dialog).to_contain_text(re.compile("succeeded", re.IGNORECASE))
+    shot("delivery-of-created")
+    page.keyboard.press("Escape")
+
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(re.compile(r"/login/?$"))
+
+
+def pay_at_checkout(browser: Browser, url: str, shot: Shots) -> None:
+    """The customer, on a phone: £25.00, their email, the 4242 card."""
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Cake for the office")).to_be_visible()
+    page.get_by_label("Amount").fill("25.00")
+    page.get_by_label("Email").fill(CUSTOMER_EMAIL)
+    page.get_by_label("Card number").fill(CARD_OK)
+    page.get_by_label("Expiry date").fill("12 / 34")
+    page.get_by_label("Security code").fill("123")
+    checkout_shot = Shots(page)
+    checkout_shot.count = shot.count
+    checkout_shot("checkout")
+    page.get_by_role("button", name=re.compile(r"^Pay")).click()
+    expect(page.locator("#screen-success")).to_be_visible()
+    checkout_shot("checkout-paid")
+    shot.count = checkout_shot.count
+    context.close()
+
+
+def test_the_demo_store_logs_in_and_its_links_open_at_the_checkout(
+    system: System, browser: Browser
+) -> None:
+    demo = json.loads((system.data_dir / "demo.json").read_text())
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    shot = Shots(page)
+    shot.count = 50
+    page.goto(f"{system.dashboard_url}/login")
+    page.get_by_label("Email").fill(demo["email"])
+    page.get_by_label("Password").fill(demo["password"])
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(r"/payment-links/?$"))
+    expect(page.get_by_text("Bag of house espresso beans")).to_be_visible()
+    shot("demo-links")
+    page.get_by_text("Bag of house espresso beans").click()
+    page.get_by_test_id("tab-sharing").click()
+    url = page.get_by_test_id("link-url").inner_text().strip()
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Bag of house espresso beans")).to_be_visible()
+    expect(page.get_by_text("£14.50").first).to_be_visible()
+    shot("demo-checkout")
+    context.close()
+
+
+def test_ctrl_c_stops_every_part(system: System) -> None:
+    """Last: Ctrl-C in the terminal stops the API, the dashboard and the checkout."""
+    system.up.popen.send_signal(signal.SIGINT)
+    system.up.popen.wait(60)
+    for url in (system.api_url, system.dashboard_url, system.checkout_url):
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/ping", timeout=2)
