@@ -17,10 +17,19 @@ What it does, all on 127.0.0.1:
    events wait in the outbox; then ``--workers`` ``paylinks worker --threads N`` processes
    start and the receiver's clock gives the rate at which they drain it (first arrival to
    last).
-4. Latency: payments started at a fixed rate (``--rate`` a second for ``--seconds``, one
-   every 1/rate s whatever the earlier ones are doing), each started then confirmed with the
-   test card. Latency is the receiver's arrival time minus the event's ``paid_at`` (the
-   time the success was recorded, on the same machine's clock).
+4. Latency, for each ``--source``, at a fixed rate (``--rate`` a second for ``--seconds``,
+   one every 1/rate s whatever the earlier ones are doing):
+
+   - ``outbox``: the bench writes ``payment_link.paid`` event rows straight into the
+     outbox table, each in its own transaction, as the payment path's commit would. This
+     measures the delivery pipeline alone (relay, broker, workers, receiver) at the rate,
+     whatever the API can take. Latency is the arrival minus the time the insert's commit
+     had returned.
+   - ``payments``: payments started then confirmed with the test card through the API, end
+     to end. Latency is the receiver's arrival time minus the event's ``paid_at`` (the time
+     the success was recorded, on the same machine's clock). When the API cannot make
+     ``--rate`` payments a second, fewer events are made and the figure is not one at the
+     rate.
 
 Both parts check that every succeeded payment's event arrived once; duplicates (the same
 ``webhook-id`` more than once) and missing events are reported.
@@ -37,10 +46,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import asyncpg
 import httpx
 import msgspec
 import redis
@@ -64,6 +74,8 @@ from common import (
     wait_for_http,
 )
 from rich.table import Table
+
+from paylinks.ids import Prefix, new_id
 
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}
 EVENT = "payment_link.paid"
@@ -297,6 +309,52 @@ async def pay_paced(
     return paid
 
 
+async def outbox_paced(
+    database_url: str, store_id: str, link_ids: list[str], rate: float, seconds: float
+) -> Paid:
+    """A ``payment_link.paid`` event row written to the outbox every 1/``rate`` s for
+    ``seconds`` (open loop), each insert its own transaction, as a payment's commit writes
+    it: what the relay sees, without the API. ``answered`` is when the commit returned."""
+    paid, rng = Paid(began=time.time()), random.Random(3)
+    pool = await asyncpg.create_pool(database_url, min_size=8, max_size=8)
+    loop = asyncio.get_running_loop()
+    tasks = []
+
+    async def one(link_id: str) -> None:
+        payment_id = new_id(Prefix.PAYMENT)
+        now = datetime.now(UTC)
+        data = {
+            "payment_link": {"id": link_id},
+            "payment": {"id": payment_id, "paid_at": now.isoformat(), "status": "succeeded"},
+        }
+        try:
+            await pool.execute(
+                "INSERT INTO event (id, store_id, type, payment_link_id, data, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6)",
+                new_id(Prefix.EVENT), store_id, EVENT, link_id,
+                msgspec.json.encode(data).decode(), now,
+            )  # fmt: skip
+        except (OSError, asyncpg.PostgresError) as error:
+            paid.errors[type(error).__name__] += 1
+            return
+        paid.ids.add(payment_id)
+        paid.answered[payment_id] = time.time()
+
+    start = loop.time() + 0.1
+    paid.planned = round(rate * seconds)
+    try:
+        for n in range(paid.planned):
+            due = start + n / rate
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            paid.lateness.append(loop.time() - due)
+            tasks.append(asyncio.create_task(one(rng.choice(link_ids))))
+        await asyncio.gather(*tasks)
+    finally:
+        await pool.close()
+    paid.ended = time.time()
+    return paid
+
+
 # ---------------------------------------------------------------------------- figures
 
 
@@ -372,6 +430,7 @@ class Load:
     links: int
     drain: float
     max_in_flight: int
+    sources: tuple[str, ...]
 
 
 BOOT_SECONDS = 120.0  # for the workers to boot and deliver a first event (a busy machine)
@@ -379,7 +438,7 @@ BOOT_SECONDS = 120.0  # for the workers to boot and deliver a first event (a bus
 
 def run(
     load: Load, redis_db: int, logs: Path
-) -> tuple[Deliveries | None, Deliveries, float | None]:
+) -> tuple[Deliveries | None, dict[str, Deliveries], float | None]:
     with (
         database(Backend.POSTGRES, logs, "webhooks") as database_url,
         redis_database(redis_db) as broker_url,
@@ -455,13 +514,22 @@ def run(
         else:
             arrivals.wait_for(paid.ids, load.drain)  # the one warm-up payment
 
-        out.print(f"Paced: {load.rate:g} payments/s for {load.seconds:g} s")
-        meter = CpuMeter(groups)
-        meter.start()
-        paid = uvloop.run(pay_paced(api_url, link_ids, load.rate, load.seconds, load.max_in_flight))
-        arrivals.wait_for(paid.ids, load.drain)
-        meter.stop()
-        paced = deliveries(paid, arrivals.settle(), meter)
+        paced: dict[str, Deliveries] = {}
+        for source in load.sources:
+            out.print(f"Paced: {load.rate:g} events/s for {load.seconds:g} s from {source}")
+            meter = CpuMeter(groups)
+            meter.start()
+            if source == "outbox":
+                made = uvloop.run(
+                    outbox_paced(database_url, store.store_id, link_ids, load.rate, load.seconds)
+                )
+            else:
+                made = uvloop.run(
+                    pay_paced(api_url, link_ids, load.rate, load.seconds, load.max_in_flight)
+                )
+            arrivals.wait_for(made.ids, load.drain)
+            meter.stop()
+            paced[source] = deliveries(made, arrivals.settle(), meter)
         for process in processes:
             if process.popen.poll() is not None:
                 out.print(f"[red]{process.name} exited early:[/]\n{process.tail()}")
@@ -479,40 +547,48 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}"
 
 
-def report(load: Load, backlog: Deliveries | None, paced: Deliveries, boot: float | None) -> bool:
+PHASE_NAMES = {
+    "outbox": "events written to the outbox by the bench (no API)",
+    "payments": "payments through the API, end to end",
+}
+
+
+def report(
+    load: Load, backlog: Deliveries | None, paced: dict[str, Deliveries], boot: float | None
+) -> bool:
     table = Table(
         title=f"Webhook deliveries: PostgreSQL, Redis broker, 1 paylinks api, {load.workers} "
         f"paylinks worker --threads {load.threads}, a receiver, all on 127.0.0.1"
     )
     table.add_column("phase")
-    for column in ("payments", "delivered", "missing", "duplicates", "events/s delivered",
+    for column in ("events made", "delivered", "missing", "duplicates", "events/s delivered",
                    "latency p50 / p95 / p99 / max ms",
-                   "from the answer p50 / p95 ms"):  # fmt: skip
+                   "from the answer or commit p50 / p95 ms"):  # fmt: skip
         table.add_column(column, justify="right")
     table.add_column("target")
-    table.add_column("payment errors")
+    table.add_column("errors")
     cpu = Table(title="CPU during each phase: cores by process, and CPU ms per event")
     cpu.add_column("phase")
-    for column in [*paced.cpu.columns(), "workers ms/event", "API ms/payment"]:
+    any_result = backlog or next(iter(paced.values()))
+    for column in [*any_result.cpu.columns(), "workers ms/event", "API ms/payment"]:
         cpu.add_column(column, justify="right")
     all_met = True
-    for result in (backlog, paced):
-        if result is None:
-            continue
+    phases: list[tuple[str, Deliveries]] = [("backlog", backlog)] if backlog else []
+    for source, result in [*phases, *paced.items()]:
         ok_delivery = result.missing == 0 and result.duplicates == 0 and result.extra_events == 0
         all_met &= ok_delivery and not result.paid.errors
-        if result is paced:
+        if source != "backlog":
             p95 = percentile(result.latencies, 95)
             # The rate must have been kept up too: a saturated API makes fewer events.
             kept_up = len(result.paid.lateness) == result.paid.planned
             ok = p95 < P95_TARGET and ok_delivery and kept_up
             all_met &= ok
-            name = f"paced, {load.rate:g}/s for {load.seconds:g} s"
+            name = f"paced, {load.rate:g}/s for {load.seconds:g} s: {PHASE_NAMES[source]}"
             latency = " / ".join(_ms(percentile(result.latencies, p)) for p in (50, 95, 99, 100))
             after = " / ".join(_ms(percentile(result.after_answer, p)) for p in (50, 95))
             target = f"p95 < {P95_TARGET:g} s {_met(ok)}"
         else:
-            name = f"backlog of {load.backlog}, drained"
+            name = f"backlog of {load.backlog} payments, drained"
             latency, after = "(queued: not a latency)", ""
             target = ""
         errors = ", ".join(f"{n}x {what}" for what, n in sorted(result.paid.errors.items()))
@@ -534,19 +610,27 @@ def report(load: Load, backlog: Deliveries | None, paced: Deliveries, boot: floa
             *(f"{cores[column]:.2f}" for column in result.cpu.columns()),
             f"{result.cpu.per(result.delivered, 'workers'):.2f}",
             # The backlog's payments were made before its window: no API figure for it.
-            f"{result.cpu.per(len(result.paid.ids), 'api'):.2f}" if result is paced else "-",
+            f"{result.cpu.per(len(result.paid.ids), 'api'):.2f}" if source == "payments" else "-",
         )
     out.print(table)
     out.print(cpu)
-    late = sorted(paced.paid.lateness)
-    if late:
+    for source, result in paced.items():
+        late = sorted(result.paid.lateness)
+        if not late:
+            continue
+        what = "payments" if source == "payments" else "event inserts"
         out.print(
-            f"Paced phase: {len(late)} of {paced.paid.planned} payments started within "
-            f"{load.seconds:g} s (at most {load.max_in_flight} under way); a start went out late "
-            f"by p99 {_ms(percentile(late, 99))} ms, max {_ms(late[-1])} ms; the last "
-            f"confirmation was answered {paced.paid.ended - paced.paid.began:.1f} s after the "
-            "first start. Fewer started than planned, or late starts, mean that the API, not "
-            "the webhooks, could not keep up with the rate."
+            f"Paced {source}: {len(late)} of {result.paid.planned} {what} started within "
+            f"{load.seconds:g} s; a start went out late by p99 {_ms(percentile(late, 99))} ms, "
+            f"max {_ms(late[-1])} ms; the last was answered "
+            f"{result.paid.ended - result.paid.began:.1f} s after the first start."
+            + (
+                f" (At most {load.max_in_flight} payments under way.) Fewer started than "
+                "planned, or late starts, mean that the API, not the webhooks, could not keep "
+                "up with the rate."
+                if source == "payments"
+                else ""
+            )
         )
     if backlog is not None and boot is not None:
         out.print(
@@ -554,11 +638,13 @@ def report(load: Load, backlog: Deliveries | None, paced: Deliveries, boot: floa
             "(their boot); events/s and CPU count from the first arrival to the last."
         )
     out.print(
-        "Latency: the receiver's arrival time minus the event's data.payment.paid_at (the clock "
-        "read by the confirmation just before it records the success; on a saturated API the "
-        "commit comes later). 'From the answer': minus the time the customer had the "
-        "confirmation's answer, which comes after the commit. Duplicates: arrivals of a "
-        "webhook-id already received, plus extra events for one payment. " + cpu_note()
+        "Latency: the receiver's arrival time minus the event's data.payment.paid_at: for "
+        "payments, the clock read by the confirmation just before it records the success (on a "
+        "saturated API the commit comes later); for outbox events, the clock read just before "
+        "the insert. 'From the answer or commit': minus the time the customer had the "
+        "confirmation's answer (after the commit), or the time the insert's commit returned. "
+        "Duplicates: arrivals of a webhook-id already received, plus extra events for one "
+        "payment. " + cpu_note()
     )
     return all_met
 
@@ -584,6 +670,14 @@ def main(
     max_in_flight: Annotated[
         int, typer.Option(min=1, help="Paced payments under way at most")
     ] = 256,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="What makes the paced events: outbox (rows written by the bench: the delivery "
+            "pipeline alone), payments (through the API, end to end); repeat for both "
+            "(the default)"
+        ),
+    ] = None,
     redis_db: Annotated[
         int, typer.Option(min=0, max=15, help="Redis database for the broker (flushed)")
     ] = 12,
@@ -594,7 +688,10 @@ def main(
     """Events/s delivered and the latency from a payment's success to the receiver's 2xx,
     with the Redis broker and worker processes."""
     _quiet()
-    load = Load(rate, seconds, backlog, workers, threads, links, drain, max_in_flight)
+    sources = tuple(source or ["outbox", "payments"])
+    if unknown := set(sources) - set(PHASE_NAMES):
+        raise typer.BadParameter(f"unknown --source {', '.join(sorted(unknown))}")
+    load = Load(rate, seconds, backlog, workers, threads, links, drain, max_in_flight, sources)
     with contextlib.ExitStack() as stack:
         if logs is None:
             logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="paylinks-bench-")))
