@@ -16,6 +16,7 @@ from dramatiq.middleware import Middleware
 from paylinks.clock import utc_now
 from paylinks.messages import service as messages
 from paylinks.refunds import service as refunds
+from paylinks.webhooks import http as webhook_http
 from paylinks.webhooks import service as webhooks
 from paylinks_worker.context import WorkerContext
 
@@ -37,14 +38,13 @@ class HttpSession(Middleware):
     it), opened at the first use and closed before the loop stops. aiohttp rather than
     httpx here: about a quarter of the CPU per webhook request."""
 
-    def __init__(self) -> None:
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
         self._session: aiohttp.ClientSession | None = None
 
     def get(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100, limit_per_host=20), trust_env=True
-            )
+            self._session = webhook_http.open_session(self.allow_private)
         return self._session
 
     def after_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
@@ -54,7 +54,7 @@ class HttpSession(Middleware):
 
 
 def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Actor[Any, Any]]:
-    http = HttpSession()
+    http = HttpSession(ctx.settings.webhooks_allow_private)
     # After AsyncIO in the list: "after" hooks run in reverse, so the session closes
     # once the jobs are done and before the event loop stops.
     broker.add_middleware(http)
