@@ -42,6 +42,18 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+#: What ``paylinks api --workers N`` has each of its processes import and call.
+APP_FACTORY = "paylinks_api.app:app_from_environment"
+
+
+def app_from_environment() -> Litestar:
+    """The app of one of several API processes: settings from the environment, the
+    database already migrated by the command that started them."""
+    from paylinks_api.runtime import settings_or_exit
+
+    return create_app(settings_or_exit(), auto_migrate=False)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -88,9 +100,6 @@ def create_app(
     async def provide_ctx() -> ApiContext:
         return ctx
 
-    async def provide_limiter() -> RateLimiter:
-        return limiter
-
     return Litestar(
         route_handlers=[
             health,
@@ -112,13 +121,12 @@ def create_app(
         ],
         dependencies={
             "ctx": Provide(provide_ctx),
-            "rate_limiter": Provide(provide_limiter),
             "principal": Provide(provide_principal),
         },
         middleware=[DefineMiddleware(idempotency_middleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database, mcp_tools.lifespan],
-        state=State({"ctx": ctx}),
+        state=State({"ctx": ctx, "rate_limiter": limiter}),
         openapi_config=OpenAPIConfig(
             title="Paylinks API",
             version=API_VERSION,

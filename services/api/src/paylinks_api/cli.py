@@ -4,7 +4,7 @@ import asyncio
 import json
 import signal
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
@@ -17,7 +17,7 @@ from paylinks.db.migrate import migrate as run_migrations
 from paylinks.errors import ValidationFailed
 from paylinks.settings import Settings
 from paylinks.stores import service as stores
-from paylinks_api.app import create_app
+from paylinks_api.app import APP_FACTORY, create_app
 from paylinks_api.demo import ensure_demo_store
 from paylinks_api.jobs import run_worker
 from paylinks_api.runtime import database, err, settings_or_exit
@@ -34,21 +34,43 @@ Host = Annotated[str, typer.Option(help="Address to listen on")]
 Port = Annotated[int, typer.Option(help="TCP port", min=1, max=65535)]
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+Workers = Annotated[
+    int,
+    typer.Option(help="Processes serving the API, each with its own database pool", min=1, max=64),
+]
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    if settings.is_sqlite:
+
+        async def migrated() -> None:
+            async with database(settings):
+                pass
+
+        # Once here, rather than by every process at the same time.
+        asyncio.run(migrated())
+    # Each process builds its own app (and pool) from the same environment. Importing the
+    # app takes seconds of CPU: on a busy machine more than uvicorn's 5 s for a new
+    # process to answer, after which it would kill and restart it, again and again.
     uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=False,
-        server_header=False,
+        APP_FACTORY, factory=True, workers=workers, timeout_worker_healthcheck=120, **options
     )
 
 
 @app.command()
-def api(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def api(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
     """Serve the REST API (on SQLite it migrates the database itself)."""
-    _serve(settings_or_exit(), host, port)
+    _serve(settings_or_exit(), host, port, workers)
 
 
 @app.command()

@@ -4,9 +4,6 @@ from litestar.di import NamedDependency
 
 from paylinks.stores.model import Principal
 from paylinks_api.context import ApiContext
-from paylinks_api.ratelimit import RateLimiter
 
 Caller = NamedDependency[Principal]
 Ctx = NamedDependency[ApiContext]
-Limiter = NamedDependency[RateLimiter]
-RateLimit = NamedDependency[None]

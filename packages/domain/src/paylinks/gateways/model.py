@@ -60,11 +60,11 @@ class GatewayError(Exception):
 
 class PaymentGateway(Protocol):
     name: GatewayName
-    #: ``start`` makes no network call (the sandbox): the payment service may then run it
-    #: inside the transaction that reserves the slot and write the payment with its
-    #: reference at once. A gateway over the network starts after that commit, so that no
-    #: lock is held while it answers.
-    starts_offline: bool
+    #: ``start`` and ``authorize`` decide here, with no network call (the sandbox): the
+    #: payment service then runs them inside its transactions (the slot's reservation, the
+    #: confirmation's claim) and commits each with its outcome. A gateway over the network
+    #: is called between transactions, so that no lock is held while it answers.
+    offline: bool
 
     async def start(self, payment: Payment) -> Started:
         """Open the payment at the gateway (a Stripe PaymentIntent, manual capture)."""

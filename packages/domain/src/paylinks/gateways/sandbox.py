@@ -21,7 +21,7 @@ REFUND_FAILS = "4000000000005126"
 
 class SandboxGateway:
     name = GatewayName.SANDBOX
-    starts_offline = True
+    offline = True
 
     async def start(self, payment: Payment) -> Started:
         return Started(reference=f"sbx_{payment.id.removeprefix('pay_')}")

@@ -111,7 +111,7 @@ def authorization_of(intent: stripe.PaymentIntent) -> Authorization:
 
 class StripeGateway:
     name = GatewayName.STRIPE
-    starts_offline = False
+    offline = False
 
     def __init__(self, secret_key: str, api_base: str = "") -> None:
         self._secret_key = secret_key

@@ -51,16 +51,22 @@ async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     return rows
 
 
-async def reserve_slot(link_id: str, now: datetime) -> bool:
-    """Take one slot of an active link with room left; False when there is none."""
-    rows = await fetch(
-        "UPDATE payment_link SET slots_held = slots_held + 1 "
-        "WHERE id = {} AND inactive_reason IS NULL AND (expires_at IS NULL OR expires_at > {}) "
-        "AND (capacity IS NULL OR payments_count + slots_held < capacity) RETURNING id",
-        link_id,
-        now,
-    )
-    return bool(rows)
+_RESERVE = (
+    "UPDATE payment_link SET slots_held = slots_held + 1 "  # noqa: S608
+    "WHERE id = {} AND inactive_reason IS NULL AND (expires_at IS NULL OR expires_at > {}) "
+    "AND (capacity IS NULL OR payments_count + slots_held < capacity) RETURNING "
+    + links.SQL_COLUMNS
+    + ", (SELECT gateway FROM store WHERE store.id = payment_link.store_id) AS store_gateway"
+)
+
+
+async def reserve_slot(link_id: str, now: datetime) -> tuple[PaymentLink, str | None] | None:
+    """Take one slot of an active link with room left: the link as it now is and the name
+    of its store's gateway, or None when there is no such link or slot."""
+    rows = await fetch(_RESERVE, link_id, now)
+    if not rows:
+        return None
+    return links.link_of(rows[0]), rows[0]["store_gateway"]
 
 
 async def release_slots(link_id: str, count: int) -> None:

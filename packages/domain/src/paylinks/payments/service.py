@@ -83,35 +83,38 @@ async def start_payment(
     now: datetime,
 ) -> tuple[Payment, str | None]:
     """Validate the customer's input, reserve a slot of the link and open the payment at
-    the gateway. Returns the payment and the gateway's client secret (Stripe)."""
-    link, merchant = await public_link_with_merchant(link_id)
-    if (closed := link_closed(link, now)) is not None:
-        raise closed
-    charge = checkout_amount(link, amount)
-    clean_customer = validate_customer(link, customer)
-    gateway = await gateways.named(merchant.gateway, link.store_id)
-    payment = Payment(
-        id=new_id(Prefix.PAYMENT),
-        store_id=link.store_id,
-        payment_link_id=link.id,
-        amount=charge,
-        currency=link.currency,
-        status=PaymentStatus.PENDING,
-        gateway=gateway.name.value,
-        reference=None,
-        customer=clean_customer,
-        card_last4=None,
-        failure_reason=None,
-        hold_expires_at=now + hold,
-        created_at=now,
-        paid_at=None,
-        amount_refunded=0,
-        amount_refund_pending=0,
-    )
+    the gateway. Returns the payment and the gateway's client secret (Stripe).
+
+    The slot is taken first, reading the link in the same statement; bad input then rolls
+    it back. Only a link without a free slot is read again, to say why."""
     started = None
     async with transaction():
-        await _reserve_slot(link.id, now)
-        if gateway.starts_offline:
+        reserved = await repository.reserve_slot(link_id, now)
+        if reserved is None:
+            reserved = await _reserve_after_all(link_id, amount, customer, now)
+        link, gateway_name = reserved
+        charge = checkout_amount(link, amount)
+        clean_customer = validate_customer(link, customer)
+        gateway = await gateways.named(gateway_name, link.store_id)
+        payment = Payment(
+            id=new_id(Prefix.PAYMENT),
+            store_id=link.store_id,
+            payment_link_id=link.id,
+            amount=charge,
+            currency=link.currency,
+            status=PaymentStatus.PENDING,
+            gateway=gateway.name.value,
+            reference=None,
+            customer=clean_customer,
+            card_last4=None,
+            failure_reason=None,
+            hold_expires_at=now + hold,
+            created_at=now,
+            paid_at=None,
+            amount_refunded=0,
+            amount_refund_pending=0,
+        )
+        if gateway.offline:
             started = await gateway.start(payment)
             payment = msgspec.structs.replace(payment, reference=started.reference)
         await repository.insert(payment)
@@ -130,14 +133,20 @@ async def start_payment(
     return payment, started.client_secret
 
 
-async def _reserve_slot(link_id: str, now: datetime) -> None:
-    """Take a slot of the link, freeing its timed-out holds first if none is left;
-    raises when the link closed meanwhile or every slot is held."""
-    if await repository.reserve_slot(link_id, now):
-        return
+async def _reserve_after_all(
+    link_id: str, amount: int | None, customer: Customer, now: datetime
+) -> tuple[PaymentLink, str | None]:
+    """When no slot was free: raise why (no such link, closed, bad input) or, once the
+    link's timed-out holds are freed, take one of them; raise when every slot is held."""
+    link, _ = await public_link_with_merchant(link_id)
+    if (closed := link_closed(link, now)) is not None:
+        raise closed
+    checkout_amount(link, amount)
+    validate_customer(link, customer)
     await repository.cancel_expired_holds(now, link_id)
-    if await repository.reserve_slot(link_id, now):
-        return
+    reserved = await repository.reserve_slot(link_id, now)
+    if reserved is not None:
+        return reserved
     fresh = await public_link(link_id)
     if (closed := link_closed(fresh, now)) is not None:
         raise closed
@@ -169,18 +178,30 @@ async def confirm_payment(
         except DomainError:
             await get_public_payment(payment_id)  # an unknown payment is 404 first
             raise
-    payment = await repository.claim_confirmation(payment_id, now)
+    async with transaction():
+        payment = await repository.claim_confirmation(payment_id, now)
+        if payment is not None:
+            gateway = await gateways.named(payment.gateway, payment.store_id)
+            if gateway.offline:
+                # Nothing leaves this process: the claim and what came of it commit
+                # together. The claim checked the status and the hold at ``now`` and locked
+                # the row, so the success that follows cannot find the hold run out.
+                return await _authorize(payment, card, gateway, urls, now)
     if payment is None:
         await _refuse_confirmation(payment_id, gateways, now)
         raise Conflict("This payment is already being confirmed.", code="payment_processing")
+    return await _authorize(payment, card, gateway, urls, now)
 
-    gateway = await gateways.named(payment.gateway, payment.store_id)
+
+async def _authorize(
+    payment: Payment, card: Card | None, gateway: PaymentGateway, urls: PublicUrls, now: datetime
+) -> tuple[Payment, PaymentLink | None]:
     try:
         authorization = await gateway.authorize(payment, card)
     except GatewayError as error:
         async with transaction():
-            await repository.mark_failed(payment, f"The gateway failed: {error}", None)
-        return await get_public_payment(payment.id), None
+            failed = await repository.mark_failed(payment, f"The gateway failed: {error}", None)
+        return failed or await get_public_payment(payment.id), None
     return await apply_authorization(payment, authorization, gateway, urls, now)
 
 

@@ -1,11 +1,10 @@
 """Sign-up, login and logout for the dashboard; rate-limited per client address."""
 
 from litestar import Controller, post
-from litestar.di import Provide
 from litestar.params import JSONBody
 
 from paylinks.stores import service as stores
-from paylinks_api.deps import Caller, Ctx, RateLimit
+from paylinks_api.deps import Caller, Ctx
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.ratelimit import limit
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
@@ -17,10 +16,10 @@ class AuthController(Controller):
 
     @post(
         "/signup",
-        dependencies={"rate_limit": Provide(limit("auth"))},
+        guards=[limit("auth")],
         responses=ERRORS,
     )
-    async def signup(self, data: JSONBody[SignUp], ctx: Ctx, rate_limit: RateLimit) -> SignUpOut:
+    async def signup(self, data: JSONBody[SignUp], ctx: Ctx) -> SignUpOut:
         """Create a store and its first user; returns a session and the first API key."""
         now = ctx.clock()
         created = await stores.create_store(
@@ -37,10 +36,10 @@ class AuthController(Controller):
     @post(
         "/login",
         status_code=200,
-        dependencies={"rate_limit": Provide(limit("auth"))},
+        guards=[limit("auth")],
         responses=ERRORS,
     )
-    async def login(self, data: JSONBody[Login], ctx: Ctx, rate_limit: RateLimit) -> SessionOut:
+    async def login(self, data: JSONBody[Login], ctx: Ctx) -> SessionOut:
         """Exchange an email and password for a session token (``sess_…``)."""
         user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)

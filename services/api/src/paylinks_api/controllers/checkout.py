@@ -3,14 +3,13 @@
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.di import Provide
 from litestar.params import JSONBody
 
 from paylinks.links.model import PaymentLink
 from paylinks.payments import service as payments
 from paylinks.payments.model import Customer, Payment
 from paylinks_api.controllers.params import object_id
-from paylinks_api.deps import Ctx, RateLimit
+from paylinks_api.deps import Ctx
 from paylinks_api.openapi import ERRORS
 from paylinks_api.ratelimit import limit
 from paylinks_api.schemas.checkout import (
@@ -28,17 +27,17 @@ PaymentId = Annotated[str, object_id("A payment id (pay_…)")]
 class CheckoutController(Controller):
     path = "/v1/checkout"
     tags = ["Checkout (public)"]
-    dependencies = {"rate_limit": Provide(limit("checkout"))}
+    guards = [limit("checkout")]
 
     @get("/links/{link_id:str}", responses=ERRORS)
-    async def get_link(self, link_id: LinkId, ctx: Ctx, rate_limit: RateLimit) -> CheckoutLink:
+    async def get_link(self, link_id: LinkId, ctx: Ctx) -> CheckoutLink:
         """What the customer sees: merchant, title, amount or bounds, fields, status."""
         link, merchant = await payments.public_link_with_merchant(link_id)
         return CheckoutLink.of(link, merchant, ctx.urls, ctx.clock())
 
     @post("/links/{link_id:str}/payments", responses=ERRORS)
     async def start(
-        self, link_id: LinkId, data: JSONBody[PaymentStart], ctx: Ctx, rate_limit: RateLimit
+        self, link_id: LinkId, data: JSONBody[PaymentStart], ctx: Ctx
     ) -> CheckoutPayment:
         """Start a payment: validates amount and details and holds a place on the link."""
         payment, secret = await payments.start_payment(
@@ -48,7 +47,7 @@ class CheckoutController(Controller):
 
     @post("/payments/{payment_id:str}/confirm", status_code=200, responses=ERRORS)
     async def confirm(
-        self, payment_id: PaymentId, data: JSONBody[PaymentConfirm], ctx: Ctx, rate_limit: RateLimit
+        self, payment_id: PaymentId, data: JSONBody[PaymentConfirm], ctx: Ctx
     ) -> CheckoutPayment:
         """Pay: with a sandbox test card, or (Stripe) after the Payment Element confirmed."""
         payment, link = await payments.confirm_payment(
@@ -57,9 +56,7 @@ class CheckoutController(Controller):
         return await _answer(payment, link)
 
     @get("/payments/{payment_id:str}", responses=ERRORS)
-    async def get_payment(
-        self, payment_id: PaymentId, ctx: Ctx, rate_limit: RateLimit
-    ) -> CheckoutPayment:
+    async def get_payment(self, payment_id: PaymentId, ctx: Ctx) -> CheckoutPayment:
         """The payment's status, and the thank-you page or redirect once it succeeded."""
         payment = await payments.get_public_payment(payment_id)
         return await _answer(payment, None)
