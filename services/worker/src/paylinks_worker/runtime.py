@@ -38,9 +38,10 @@ WORKER_TIMEOUT_MS = 100
 class Database(Middleware):
     """The worker's own engine (when no other runtime in this process bound one).
 
-    Registered before Dramatiq's AsyncIO middleware, so that at shutdown its pool closes
-    after the worker threads finished their jobs and before the event loop stops. Until
-    the pool is open, queries use plain connections, which work on any loop.
+    Registered after Dramatiq's AsyncIO middleware: "after" hooks run in reverse order,
+    so at shutdown its pool closes once the worker threads finished their jobs and before
+    the event loop stops. Until the pool is open, queries use plain connections, which
+    work on any loop.
     """
 
     def __init__(self, settings: Settings, own_engine: bool) -> None:
@@ -72,7 +73,7 @@ def make_broker(settings: Settings, *, own_engine: bool) -> Broker:
         broker = StubBroker()
         broker.emit_after("process_boot")
     broker.add_middleware(AsyncIO())
-    broker.add_middleware(Database(settings, own_engine), before=AsyncIO)
+    broker.add_middleware(Database(settings, own_engine))
     dramatiq.set_broker(broker)
     return broker
 
