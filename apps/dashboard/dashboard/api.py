@@ -71,19 +71,9 @@ class DashboardApi:
             raise problem_of(response)
         return response
 
-    async def _json(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Json = None,
-        params: Params | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Json:
-        response = await self._send(
-            method, path, body=body, params=params, files=files, headers=headers
-        )
+    async def _json(self, method: str, path: str, **request: Any) -> Json:
+        """``_send`` (same arguments), the answer's JSON body (None for 204)."""
+        response = await self._send(method, path, **request)
         if response.status_code == 204:
             return None
         try:

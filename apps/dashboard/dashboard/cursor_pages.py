@@ -2,6 +2,12 @@
 (``starting_after=<last id>``), so the way back is the stack of cursors that opened each
 page seen so far: ``[]`` is the first page, ``["venue_a"]`` the page after ``venue_a``."""
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+#: How many rows ``first_rows`` asks for at a time (the API's largest page).
+BIG_PAGE = 100
+
 
 def cursor(starts: list[str]) -> str | None:
     """The ``starting_after`` of the current page (None on the first)."""
@@ -18,3 +24,20 @@ def back(starts: list[str]) -> list[str]:
 
 def page_number(starts: list[str]) -> int:
     return len(starts) + 1
+
+
+async def first_rows(
+    list_page: Callable[[dict[str, Any]], Awaitable[Any]], pages: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The rows of the first ``pages`` big pages of a list, and whether there are more."""
+    rows: list[dict[str, Any]] = []
+    after: str | None = None
+    more = False
+    for _ in range(pages):
+        page = await list_page({"limit": BIG_PAGE, "starting_after": after})
+        rows.extend(page.get("data") or [])
+        more = bool(page.get("has_more"))
+        if not more or not rows:
+            break
+        after = str(rows[-1]["id"])
+    return rows, more

@@ -2,7 +2,8 @@
 production, with no browser: handlers are awaited directly on states built the way Reflex
 builds them (every page state is a substate of the session)."""
 
-from collections.abc import AsyncIterator
+import inspect
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,3 +100,41 @@ async def signed_in(api: ApiClient, store: StoreClient) -> Any:
         return state
 
     return make
+
+
+async def run(handler: Any) -> list[Any]:
+    """Every event a handler gives: an async generator's yields, or what it returns."""
+    if isinstance(handler, AsyncIterator):
+        return [event async for event in handler]
+    result = await handler if inspect.isawaitable(handler) else handler
+    return [] if result is None else [result]
+
+
+def everything_held(state: Any) -> str:
+    """The whole state tree of the page view, as text (what could leak to a browser)."""
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    return repr(root.dict())
+
+
+def api_answering(
+    monkeypatch: pytest.MonkeyPatch, answer: Callable[[httpx.Request], httpx.Response]
+) -> None:
+    """From now on the dashboard's API calls get ``answer(request)``."""
+    monkeypatch.setattr(
+        dashboard_api,
+        "client",
+        lambda token="", client_ip=None: dashboard_api.DashboardApi(
+            token, API_BASE, httpx.MockTransport(answer)
+        ),
+    )
+
+
+def refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("refused", request=request)
+
+
+def api_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the dashboard's API calls find nobody listening."""
+    api_answering(monkeypatch, refused)

@@ -2,9 +2,7 @@
 
 from typing import Any
 
-import httpx
 import pytest
-from dashboard import api as dashboard_api
 from dashboard.developer_rows import (
     ALL_EVENTS,
     DeliveryRow,
@@ -18,38 +16,11 @@ from dashboard.state.api_keys import ApiKeysState
 from dashboard.state.event_log import EventLogState
 from dashboard.state.webhooks import WebhooksState
 
-from tests.apps.dashboard.conftest import API_BASE
+from tests.apps.dashboard.conftest import api_down, everything_held, run
 from tests.factories import StoreClient
 
 #: A public address literal: accepted without DNS (the tests' API refuses private ones).
 PUBLIC_URL = "https://93.184.216.34/hooks/paylinks"
-
-
-async def run(handler: Any) -> list[Any]:
-    if hasattr(handler, "__aiter__"):
-        return [event async for event in handler]
-    return [await handler]
-
-
-def everything_held(state: Any) -> str:
-    """The whole state tree of the page view, as text (what could leak to a browser)."""
-    root = state
-    while root.parent_state is not None:
-        root = root.parent_state
-    return repr(root.dict())
-
-
-def api_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(refused)
-        ),
-    )
 
 
 # ---- API keys ----------------------------------------------------------------------------
@@ -62,7 +33,7 @@ async def keys_page(signed_in: Any) -> ApiKeysState:
 
 
 async def create_key(state: ApiKeysState, name: str) -> None:
-    state.show_create_form(True)
+    state.show_form(True)
     await run(state.create({"form_key": state.form_key, "name": name}))
 
 
@@ -84,8 +55,8 @@ class TestApiKeys:
         secret = state.new_secret
         assert secret.startswith("sk_")
         assert state.secret_shown
-        assert state.new_secret_name == "Accounting sync"
-        assert state.create_open is False
+        assert state.new_secret_for == "Accounting sync"
+        assert state.form_open is False
         assert state.keys[0].name == "Accounting sync"
         assert state.keys[0].last4.endswith(secret[-4:])
         # The key works at the API.
@@ -107,8 +78,8 @@ class TestApiKeys:
     async def test_a_key_needs_a_name(self, signed_in: Any, store: StoreClient) -> None:
         state = await keys_page(signed_in)
         await create_key(state, "  ")
-        assert "name" in state.create_errors
-        assert state.create_open is True
+        assert "name" in state.form_errors
+        assert state.form_open is True
         assert len((await store.get("/v1/api-keys")).json()["data"]) == 1
 
     async def test_a_too_long_name_is_refused_by_the_api_next_to_the_field(
@@ -116,12 +87,12 @@ class TestApiKeys:
     ) -> None:
         state = await keys_page(signed_in)
         await create_key(state, "k" * 200)
-        assert state.create_errors.get("name")
+        assert state.form_errors.get("name")
         assert state.new_secret == ""
 
     async def test_a_double_submit_makes_one_key(self, signed_in: Any, store: StoreClient) -> None:
         state = await keys_page(signed_in)
-        state.show_create_form(True)
+        state.show_form(True)
         form = {"form_key": state.form_key, "name": "Once"}
         await run(state.create(form))
         await run(state.create(form))
@@ -136,14 +107,14 @@ class TestApiKeys:
         state.forget_secret()
         key = state.keys[0]
         state.ask_revoke(key.id, key.name)
-        assert state.revoke_asked
-        assert state.revoke_name == "Old integration"
-        state.revoke_dialog_changed(False)  # cancelled
-        assert not state.revoke_asked
+        assert state.confirm_asked
+        assert state.confirm_name == "Old integration"
+        state.confirm_dialog_changed(False)  # cancelled
+        assert not state.confirm_asked
         assert not state.keys[0].revoked
         state.ask_revoke(key.id, key.name)
-        await run(state.revoke())
-        assert not state.revoke_asked
+        await run(state.confirm())
+        assert not state.confirm_asked
         assert state.keys[0].revoked
         assert state.keys[0].revoked_on
         refused = await store.client.get("/v1/store", headers={"Authorization": f"Bearer {secret}"})
@@ -152,10 +123,10 @@ class TestApiKeys:
     async def test_revoking_an_unknown_key_says_so(self, signed_in: Any) -> None:
         state = await keys_page(signed_in)
         state.ask_revoke("key_" + "0" * 32, "Ghost")
-        events = await run(state.revoke())
+        events = await run(state.confirm())
         assert any(e is not None for e in events)  # a toast
-        assert not state.revoke_asked
-        assert state.revoking is False
+        assert not state.confirm_asked
+        assert state.confirming is False
 
     async def test_keys_are_paged(self, signed_in: Any, store: StoreClient) -> None:
         for number in range(21):
@@ -163,7 +134,7 @@ class TestApiKeys:
         state = await keys_page(signed_in)
         assert len(state.keys) == 20
         assert state.has_more
-        await state.next_page()
+        await run(state.next_page())
         assert len(state.keys) == 2
         assert state.page_number == 2
 
@@ -175,7 +146,7 @@ class TestApiKeys:
         await state.load()
         assert "cannot be reached" in state.load_error
         await create_key(state, "x")
-        assert "cannot be reached" in state.create_notice
+        assert "cannot be reached" in state.form_notice
         assert state.new_secret == ""
 
 
@@ -189,7 +160,7 @@ async def webhooks_page(signed_in: Any) -> WebhooksState:
 
 
 async def add_endpoint(state: WebhooksState, url: str, *events: str) -> None:
-    state.show_add_form(True)
+    state.show_form(True)
     form = {"form_key": state.form_key, "url": url, **{f"event:{e}": "on" for e in events}}
     await run(state.add(form))
 
@@ -207,8 +178,8 @@ class TestWebhookEndpoints:
         await add_endpoint(state, PUBLIC_URL, "payment_link.paid", "payment_link.created")
         secret = state.new_secret
         assert secret.startswith("whsec_")
-        assert state.new_secret_url == PUBLIC_URL
-        assert state.add_open is False
+        assert state.new_secret_for == PUBLIC_URL
+        assert state.form_open is False
         [row] = state.endpoints
         assert row.url == PUBLIC_URL
         assert row.events == "payment_link.created, payment_link.paid"
@@ -229,17 +200,17 @@ class TestWebhookEndpoints:
     ) -> None:
         state = await webhooks_page(signed_in)
         await add_endpoint(state, "http://127.0.0.1:9000/hook")
-        assert "private or loopback" in state.add_errors["url"]
-        assert state.add_open is True
+        assert "private or loopback" in state.form_errors["url"]
+        assert state.form_open is True
         assert state.new_secret == ""
         assert (await store.get("/v1/webhook-endpoints")).json() == []
 
     async def test_a_url_is_needed_and_must_be_one(self, signed_in: Any) -> None:
         state = await webhooks_page(signed_in)
         await add_endpoint(state, " ")
-        assert "url" in state.add_errors
+        assert "url" in state.form_errors
         await add_endpoint(state, "ftp://example.com/x")
-        assert "http" in state.add_errors["url"]
+        assert "http" in state.form_errors["url"]
         assert state.endpoints == []
 
     async def test_disable_then_enable(self, signed_in: Any, store: StoreClient) -> None:
@@ -273,7 +244,7 @@ class TestWebhookEndpoints:
         row = state.endpoints[0]
         state.ask_delete(row.id, row.url)
         assert state.confirm_is_delete
-        assert state.confirm_url == PUBLIC_URL
+        assert state.confirm_name == PUBLIC_URL
         state.confirm_dialog_changed(False)
         assert len(state.endpoints) == 1
         state.ask_delete(row.id, row.url)
@@ -301,7 +272,7 @@ class TestWebhookEndpoints:
         await state.load()
         assert "cannot be reached" in state.load_error
         await add_endpoint(state, PUBLIC_URL)
-        assert "cannot be reached" in state.add_notice
+        assert "cannot be reached" in state.form_notice
 
 
 # ---- delivery log --------------------------------------------------------------------------

@@ -3,13 +3,10 @@ it, sending it, its transactions, refunds (settled as the worker settles them) a
 export; and what the page says when things go wrong."""
 
 import base64
-import inspect
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from dashboard import api as dashboard_api
 from dashboard.state import transactions as transactions_state
 from dashboard.state.link_detail import LinkDetailState
 from dashboard.state.transactions import TransactionsState
@@ -18,20 +15,12 @@ from reflex.istate.data import RouterData
 from paylinks.refunds.service import process_refund
 from paylinks.settings import load_settings
 from paylinks_api.context import ApiContext
-from tests.apps.dashboard.conftest import API_BASE
+from tests.apps.dashboard.conftest import API_BASE, api_answering, refused, run
 from tests.conftest import FrozenClock
 from tests.factories import CARD_DECLINED, CARD_REFUND_FAILS, ApiClient, Customer, StoreClient
 
 CUSTOMER_FIELDS = {"customer_name": "required", "email": "optional", "phone": "optional"}
 ADA = {"customer_name": "Ada Lovelace", "email": "ada@example.com", "phone": "+447911123456"}
-
-
-async def run(handler: Any) -> list[Any]:
-    """Every event a handler gives: an async generator's yields, or what it returns."""
-    if isinstance(handler, AsyncIterator):
-        return [event async for event in handler]
-    result = await handler if inspect.isawaitable(handler) else handler
-    return [] if result is None else [result]
 
 
 def download_of(event: Any) -> tuple[str, str]:
@@ -54,21 +43,6 @@ async def opened(signed_in: Any, link_id: str) -> TransactionsState:
     await state.load()
     await state.load_transactions()
     return state
-
-
-def api_answering(monkeypatch: pytest.MonkeyPatch, answer: Any) -> None:
-    """From now on the dashboard's API calls get ``answer(request)``."""
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(answer)
-        ),
-    )
-
-
-def refused(request: httpx.Request) -> httpx.Response:
-    raise httpx.ConnectError("refused", request=request)
 
 
 @pytest.fixture

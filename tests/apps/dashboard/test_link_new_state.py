@@ -1,11 +1,9 @@
 """Create link: what the merchant sees after submitting, and what the API then holds."""
 
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import reflex as rx
 from dashboard import api as dashboard_api
@@ -14,15 +12,11 @@ from dashboard.state import link_new
 from dashboard.state.link_new import CHECK_FIELDS, NewLinkState
 from starlette.datastructures import Headers
 
-from tests.apps.dashboard.conftest import API_BASE, redirected_to
+from tests.apps.dashboard.conftest import API_BASE, api_down, redirected_to, run
 from tests.conftest import FrozenClock
 from tests.factories import StoreClient, image_bytes
 
 FORM = {"title": "Espresso beans", "amount": "14.50"}
-
-
-async def run(events: AsyncIterator[Any]) -> list[Any]:
-    return [event async for event in events]
 
 
 def redirect_of(events: list[Any]) -> str | None:
@@ -221,16 +215,7 @@ async def test_the_api_down_keeps_the_form(
 ) -> None:
     state = await opened(signed_in)
 
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(refused)
-        ),
-    )
+    api_down(monkeypatch)
     events = await run(state.submit(FORM))
     assert redirect_of(events) is None
     assert "cannot be reached" in state.notice

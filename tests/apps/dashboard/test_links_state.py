@@ -1,26 +1,17 @@
 """Payments > Payment Links: what the list shows for a store, through the real API."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 from dashboard import api as dashboard_api
 from dashboard import routes
-from dashboard.state import links as links_state
+from dashboard.state import paging
 from dashboard.state.links import LinksState
 
-from tests.apps.dashboard.conftest import API_BASE, redirected_to
+from tests.apps.dashboard.conftest import api_down, redirected_to, run
 from tests.conftest import FrozenClock
 from tests.factories import Customer, StoreClient
-
-
-async def run(events: AsyncIterator[Any] | Any) -> list[Any]:
-    """Run a handler to its end (a generator yields its updates)."""
-    if hasattr(events, "__aiter__"):
-        return [event async for event in events]
-    return [await events] if hasattr(events, "__await__") else [events]
 
 
 async def opened(signed_in: Any) -> LinksState:
@@ -145,7 +136,7 @@ async def test_type_venue_and_search_filters(signed_in: Any, store: StoreClient)
 async def test_next_and_previous_pages_follow_the_cursors(
     signed_in: Any, store: StoreClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(links_state, "PAGE_SIZE", 2)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     for number in range(1, 6):
         await store.create_link(title=f"Link {number}")
 
@@ -179,7 +170,7 @@ async def test_next_and_previous_pages_follow_the_cursors(
 async def test_a_filter_starts_again_from_the_first_page(
     signed_in: Any, store: StoreClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(links_state, "PAGE_SIZE", 2)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     for number in range(1, 4):
         await store.create_link(title=f"Link {number}", type="reusable")
     state = await opened(signed_in)
@@ -196,16 +187,7 @@ async def test_the_api_down_is_said_and_can_be_retried(
     state: LinksState = await signed_in(LinksState)
     working = dashboard_api.client
 
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(refused)
-        ),
-    )
+    api_down(monkeypatch)
     await run(state.open_page())
     assert "cannot be reached" in state.load_error
     assert state.venues == []

@@ -2,12 +2,10 @@
 
 from typing import Any
 
-import httpx
-from dashboard import api as dashboard_api
 from dashboard import routes
 from dashboard.state.session import SessionState
 
-from tests.apps.dashboard.conftest import API_BASE, redirected_to, state_of
+from tests.apps.dashboard.conftest import api_down, redirected_to, state_of
 from tests.factories import PASSWORD, ApiClient, StoreClient
 
 SIGNUP = {
@@ -109,16 +107,7 @@ async def test_payment_pages_wait_for_activation(api: ApiClient) -> None:
 
 
 async def test_api_down_is_said_not_crashed(api: ApiClient, monkeypatch: Any) -> None:
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(refused)
-        ),
-    )
+    api_down(monkeypatch)
     state = state_of(SessionState)
     await state.login({"email": "a@example.com", "password": "whatever1"})
     assert "cannot be reached" in state.auth_notice

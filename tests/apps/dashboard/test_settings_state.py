@@ -1,15 +1,11 @@
 """Store Settings > Payments: the store, its payments status and activation, through the
 real API."""
 
-from typing import Any
-
-import httpx
 import pytest
-from dashboard import api as dashboard_api
 from dashboard.activation_form import activation_request, gateway_label
 from dashboard.state.settings import SettingsState
 
-from tests.apps.dashboard.conftest import API_BASE, session_token, state_of
+from tests.apps.dashboard.conftest import api_down, everything_held, run, session_token, state_of
 from tests.factories import ApiClient, StoreClient
 
 STRIPE_KEYS = {
@@ -17,21 +13,6 @@ STRIPE_KEYS = {
     "stripe_publishable_key": "pk_test_51PaylinksDashboardPublic",
     "stripe_webhook_secret": "whsec_PaylinksDashboardSigning",
 }
-
-
-async def run(handler: Any) -> list[Any]:
-    """Every event a handler yields (or the one it returns)."""
-    if hasattr(handler, "__aiter__"):
-        return [event async for event in handler]
-    return [await handler]
-
-
-def everything_held(state: Any) -> str:
-    """The whole state tree of the page view, as text (what could leak to a browser)."""
-    root = state
-    while root.parent_state is not None:
-        root = root.parent_state
-    return repr(root.dict())
 
 
 async def settings_of(api: ApiClient, store: StoreClient) -> SettingsState:
@@ -154,16 +135,7 @@ async def test_the_api_being_down_is_said_not_crashed(
 ) -> None:
     state = await settings_of(api, new_store)
 
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(refused)
-        ),
-    )
+    api_down(monkeypatch)
     await run(state.activate({}))
     assert "cannot be reached" in state.activation_notice
     assert state.payments_activated is False

@@ -2,21 +2,15 @@
 
 from typing import Any
 
-import httpx
 import pytest
 from dashboard import api as dashboard_api
 from dashboard import cursor_pages
-from dashboard.state.venues import PAGE_SIZE, VenuesState
+from dashboard.state.paging import PAGE_SIZE
+from dashboard.state.venues import VenuesState
 from dashboard.venue_rows import venue_request
 
-from tests.apps.dashboard.conftest import API_BASE
+from tests.apps.dashboard.conftest import api_down, run
 from tests.factories import ApiClient, StoreClient
-
-
-async def run(handler: Any) -> list[Any]:
-    if hasattr(handler, "__aiter__"):
-        return [event async for event in handler]
-    return [await handler]
 
 
 async def venues_page(signed_in: Any) -> VenuesState:
@@ -26,7 +20,7 @@ async def venues_page(signed_in: Any) -> VenuesState:
 
 
 async def add(state: VenuesState, **form: str) -> list[Any]:
-    state.show_add_form(True)
+    state.show_form(True)
     return await run(state.add({"form_key": state.form_key, **form}))
 
 
@@ -48,7 +42,7 @@ async def test_a_new_venue_heads_the_list_and_the_api_holds_it(
     assert state.venues[0].address == "12 Market St, Bristol"
     assert state.venues[0].created
     assert state.venues[1].address == ""
-    assert state.add_open is False
+    assert state.form_open is False
     assert events[-1] is not None  # a toast
     listed = (await store.get("/v1/venues")).json()["data"]
     assert listed[0]["name"] == "Market Street"
@@ -57,15 +51,15 @@ async def test_a_new_venue_heads_the_list_and_the_api_holds_it(
 async def test_a_venue_without_a_name_is_not_sent(signed_in: Any, store: StoreClient) -> None:
     state = await venues_page(signed_in)
     await add(state, name="   ", address="Somewhere")
-    assert state.add_errors == {"name": "Enter the venue's name."}
-    assert state.add_open is True  # the form stays, with what was typed
+    assert state.form_errors == {"name": "Enter the venue's name."}
+    assert state.form_open is True  # the form stays, with what was typed
     assert (await store.get("/v1/venues")).json()["data"] == []
 
 
 async def test_a_double_submit_adds_one_venue(signed_in: Any, store: StoreClient) -> None:
     state = await venues_page(signed_in)
     form = {"form_key": "", "name": "Pier Stall"}
-    state.show_add_form(True)
+    state.show_form(True)
     form["form_key"] = state.form_key
     await run(state.add(form))
     await run(state.add(form))  # the same submit, queued behind the first
@@ -85,9 +79,9 @@ async def test_api_field_errors_land_next_to_their_fields(
 
     monkeypatch.setattr(dashboard_api, "client", lambda token="", client_ip=None: Refusing(token))
     await add(state, name="Market", address="x")
-    assert state.add_errors == {"address": "At most 300 characters."}
-    assert state.add_notice == ""
-    assert state.adding is False
+    assert state.form_errors == {"address": "At most 300 characters."}
+    assert state.form_notice == ""
+    assert state.submitting is False
 
 
 async def test_many_venues_are_paged_with_the_api_cursors(
@@ -101,15 +95,15 @@ async def test_many_venues_are_paged_with_the_api_cursors(
     assert state.has_more
     assert not state.has_previous
     assert state.venues[0].name == f"Venue {PAGE_SIZE + 4:02d}"  # newest first
-    await state.next_page()
+    await run(state.next_page())
     assert len(state.venues) == 5
     assert state.page_number == 2
     assert not state.has_more
     assert state.has_previous
     assert not set(first_page) & {v.id for v in state.venues}
-    await state.next_page()  # nothing further: stays put
+    await run(state.next_page())  # nothing further: stays put
     assert state.page_number == 2
-    await state.previous_page()
+    await run(state.previous_page())
     assert [v.id for v in state.venues] == first_page
 
 
@@ -118,21 +112,12 @@ async def test_the_api_being_down_is_said_not_crashed(
 ) -> None:
     state: VenuesState = await signed_in(VenuesState)
 
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    monkeypatch.setattr(
-        dashboard_api,
-        "client",
-        lambda token="", client_ip=None: dashboard_api.DashboardApi(
-            token, API_BASE, httpx.MockTransport(refused)
-        ),
-    )
+    api_down(monkeypatch)
     await state.load()
     assert "cannot be reached" in state.load_error
     assert state.loading is False
     await add(state, name="Market")
-    assert "cannot be reached" in state.add_notice
+    assert "cannot be reached" in state.form_notice
 
 
 async def test_the_list_of_another_store_is_not_shown(api: ApiClient, signed_in: Any) -> None:

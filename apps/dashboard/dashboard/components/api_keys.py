@@ -2,67 +2,34 @@
 
 import reflex as rx
 
-from dashboard.components.cursor_pager import cursor_pager
-from dashboard.components.field import field, notice
-from dashboard.components.panel import (
-    confirm_dialog,
-    empty_state,
-    load_error,
-    loading_or,
-    panel_intro,
-)
-from dashboard.components.secret_once import secret_once_dialog
+from dashboard.components.cursor_pager import paged_table
+from dashboard.components.dialogs import confirm_dialog, form_dialog, secret_once_dialog
+from dashboard.components.field import field
+from dashboard.components.panel import empty_state, panel_intro, rows_or_empty
 from dashboard.developer_rows import ApiKeyRow
 from dashboard.state.api_keys import ApiKeysState as S
 
 
 def _create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("plus", size=16), "Create API key", data_testid="create-key"),
-        ),
-        rx.dialog.content(
-            rx.dialog.title("Create an API key"),
-            rx.dialog.description(
-                "The key can do everything in this store through the API: "
-                "give it only to code you trust.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.el.input(type="hidden", name="form_key", value=S.form_key, read_only=True),
-                    field(
-                        "name",
-                        "Name",
-                        S.create_errors,
-                        placeholder="Accounting sync",
-                        hint="What uses it, so you know which to revoke later.",
-                        max_length=120,
-                    ),
-                    notice(S.create_notice),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                        ),
-                        rx.button(
-                            "Create key",
-                            type="submit",
-                            loading=S.creating,
-                            data_testid="create-key-submit",
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=S.create,
-            ),
-            max_width="480px",
-        ),
-        open=S.create_open,
-        on_open_change=S.show_create_form,
+    return form_dialog(
+        S,
+        open_label="Create API key",
+        title="Create an API key",
+        description="The key can do everything in this store through the API: "
+        "give it only to code you trust.",
+        fields=[
+            field(
+                "name",
+                "Name",
+                S.form_errors,
+                placeholder="Accounting sync",
+                hint="What uses it, so you know which to revoke later.",
+                max_length=120,
+            )
+        ],
+        submit_label="Create key",
+        on_submit=S.create,
+        test_id="create-key",
     )
 
 
@@ -106,7 +73,8 @@ def _row(key: ApiKeyRow) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return rx.vstack(
+    return paged_table(
+        S,
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -121,16 +89,7 @@ def _table() -> rx.Component:
             variant="surface",
             width="100%",
         ),
-        cursor_pager(
-            page_number=S.page_number,
-            has_previous=S.has_previous,
-            has_more=S.has_more,
-            on_previous=S.previous_page,
-            on_next=S.next_page,
-            loading=S.loading,
-        ),
-        spacing="3",
-        width="100%",
+        "keys",
     )
 
 
@@ -143,44 +102,37 @@ def api_keys_panel() -> rx.Component:
             ),
             _create_dialog(),
         ),
-        rx.cond(
-            S.load_error,
-            load_error(S.load_error),
-            rx.cond(
-                S.keys.length() > 0,
-                _table(),
-                loading_or(
-                    S.loading,
-                    empty_state(
-                        "key-round",
-                        "No API keys",
-                        "Create one to connect your own code or an AI agent to this store.",
-                        "keys-empty",
-                    ),
-                ),
+        rows_or_empty(
+            load_error_message=S.load_error,
+            has_rows=S.keys.length() > 0,
+            loaded=S.loaded,
+            rows=_table(),
+            empty=empty_state(
+                "key-round",
+                "No API keys",
+                "Create one to connect your own code or an AI agent to this store.",
+                "keys-empty",
             ),
+            on_retry=S.retry,
         ),
         secret_once_dialog(
-            is_open=S.secret_shown,
+            S,
             title="Your new API key",
-            description=rx.text("The secret of “", S.new_secret_name, "”:"),
-            secret=S.new_secret,
-            on_open_change=S.secret_dialog_changed,
-            on_done=S.forget_secret,
+            description=rx.text("The secret of “", S.new_secret_for, "”:"),
             test_id="key-secret",
         ),
         confirm_dialog(
-            is_open=S.revoke_asked,
+            is_open=S.confirm_asked,
             title="Revoke this API key?",
             description=rx.text(
                 "Requests with “",
-                S.revoke_name,
+                S.confirm_name,
                 "” will be refused at once. This cannot be undone.",
             ),
             confirm_label="Revoke key",
-            on_confirm=S.revoke,
-            on_open_change=S.revoke_dialog_changed,
-            busy=S.revoking,
+            on_confirm=S.confirm,
+            on_open_change=S.confirm_dialog_changed,
+            busy=S.confirming,
             test_id="revoke-dialog",
         ),
         spacing="4",

@@ -4,7 +4,7 @@ its attempts and a Redeliver button."""
 import reflex as rx
 
 from dashboard import routes
-from dashboard.components.panel import empty_state, load_error, loading_or, panel_intro
+from dashboard.components.panel import empty_state, panel_intro, rows_or_empty
 from dashboard.developer_rows import AttemptRow, DeliveryRow, EventRow
 from dashboard.display import BADGE_COLORS
 from dashboard.state.event_log import EventLogState as S
@@ -132,21 +132,17 @@ def _deliveries_dialog() -> rx.Component:
                 size="2",
                 margin_bottom="12px",
             ),
-            rx.cond(
-                S.deliveries_error,
-                load_error(S.deliveries_error),
-                rx.cond(
-                    S.deliveries.length() > 0,
-                    rx.vstack(rx.foreach(S.deliveries, _delivery), spacing="3", width="100%"),
-                    loading_or(
-                        S.deliveries_loading,
-                        rx.text(
-                            "No endpoint receives this event. Add one under Webhooks.",
-                            size="2",
-                            color_scheme="gray",
-                        ),
-                    ),
+            rows_or_empty(
+                load_error_message=S.deliveries_error,
+                has_rows=S.deliveries.length() > 0,
+                loaded=~S.deliveries_loading,
+                rows=rx.vstack(rx.foreach(S.deliveries, _delivery), spacing="3", width="100%"),
+                empty=rx.text(
+                    "No endpoint receives this event. Add one under Webhooks.",
+                    size="2",
+                    color_scheme="gray",
                 ),
+                on_retry=S.refresh_deliveries,
             ),
             rx.flex(
                 rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
@@ -242,22 +238,18 @@ def delivery_log_panel() -> rx.Component:
                 data_testid="refresh-events",
             ),
         ),
-        rx.cond(
-            S.load_error,
-            load_error(S.load_error),
-            rx.cond(
-                S.events.length() > 0,
-                _table(),
-                loading_or(
-                    S.loading,
-                    empty_state(
-                        "activity",
-                        "No events yet",
-                        "Events appear here when payment links are created, paid or refunded.",
-                        "events-empty",
-                    ),
-                ),
+        rows_or_empty(
+            load_error_message=S.load_error,
+            has_rows=S.events.length() > 0,
+            loaded=S.loaded,
+            rows=_table(),
+            empty=empty_state(
+                "activity",
+                "No events yet",
+                "Events appear here when payment links are created, paid or refunded.",
+                "events-empty",
             ),
+            on_retry=S.refresh,
         ),
         _deliveries_dialog(),
         spacing="4",

@@ -2,7 +2,11 @@
 
 import reflex as rx
 
+from dashboard import routes
 from dashboard.state.links import LinksState
+
+#: The path of a payment link's page, without its id.
+LINKS_PATH = routes.link("")
 
 COLUMNS = [
     ("Title", "left"),
@@ -31,7 +35,7 @@ def _title_cell(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.link(
                 row["title"],
-                href="/payment-links/" + row["id"].to(str),
+                href=LINKS_PATH + row["id"].to(str),
                 weight="medium",
                 color_scheme="gray",
                 high_contrast=True,

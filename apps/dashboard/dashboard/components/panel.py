@@ -1,5 +1,5 @@
-"""Pieces shared by the Developers panels: a panel's intro with its main action, a load
-error, an empty state, and an alert dialog asking to confirm a destructive action."""
+"""Pieces of the list pages and panels: an intro with the main action, a load error (with
+Try again), an empty state, a spinner while loading, and the three put together."""
 
 import reflex as rx
 
@@ -16,18 +16,30 @@ def panel_intro(text: rx.Component | str, action: rx.Component) -> rx.Component:
     )
 
 
-def load_error(message: rx.Var) -> rx.Component:
+def load_error(message: rx.Var, on_retry: rx.EventHandler | list | None = None) -> rx.Component:
+    retry = (
+        rx.button("Try again", size="1", variant="soft", on_click=on_retry)
+        if on_retry is not None
+        else rx.fragment()
+    )
     return rx.callout(
-        message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"
+        rx.hstack(rx.text(message), retry, align="center", spacing="3", wrap="wrap"),
+        icon="triangle-alert",
+        color_scheme="red",
+        role="alert",
+        width="100%",
     )
 
 
-def empty_state(icon: str, title: str, text: str, test_id: str) -> rx.Component:
+def empty_state(
+    icon: str, title: str, text: str, test_id: str, *actions: rx.Component
+) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.icon(icon, size=28, color="var(--gray-9)"),
             rx.heading(title, size="4"),
-            rx.text(text, size="2", color_scheme="gray", align="center"),
+            rx.text(text, size="2", color_scheme="gray", align="center", max_width="440px"),
+            *actions,
             align="center",
             spacing="2",
             padding="2em",
@@ -37,43 +49,23 @@ def empty_state(icon: str, title: str, text: str, test_id: str) -> rx.Component:
     )
 
 
-def loading_or(loading: rx.Var, otherwise: rx.Component) -> rx.Component:
-    return rx.cond(loading, rx.center(rx.spinner(size="3"), padding="3em"), otherwise)
+def spinner() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), padding="3em", width="100%")
 
 
-def confirm_dialog(
+def rows_or_empty(
     *,
-    is_open: rx.Var,
-    title: rx.Var | str,
-    description: rx.Component,
-    confirm_label: rx.Var | str,
-    on_confirm: rx.EventHandler,
-    on_open_change: rx.EventHandler,
-    busy: rx.Var,
-    test_id: str,
+    load_error_message: rx.Var,
+    has_rows: rx.Var,
+    loaded: rx.Var,
+    rows: rx.Component,
+    empty: rx.Component,
+    on_retry: rx.EventHandler | None = None,
 ) -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description, size="2"),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", disabled=busy)
-                ),
-                rx.button(
-                    confirm_label,
-                    color_scheme="red",
-                    loading=busy,
-                    on_click=on_confirm,
-                    data_testid=f"{test_id}-confirm",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="16px",
-            ),
-            max_width="480px",
-            data_testid=test_id,
-        ),
-        open=is_open,
-        on_open_change=on_open_change,
+    """A list's rows; else why they could not be loaded, a spinner until the first
+    answer, or its empty state."""
+    return rx.cond(
+        load_error_message,
+        load_error(load_error_message, on_retry),
+        rx.cond(has_rows, rows, rx.cond(loaded, empty, spinner())),
     )

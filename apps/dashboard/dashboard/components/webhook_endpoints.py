@@ -3,15 +3,9 @@ rotating, enabling / disabling and deleting."""
 
 import reflex as rx
 
-from dashboard.components.field import error_text, field, notice
-from dashboard.components.panel import (
-    confirm_dialog,
-    empty_state,
-    load_error,
-    loading_or,
-    panel_intro,
-)
-from dashboard.components.secret_once import secret_once_dialog
+from dashboard.components.dialogs import confirm_dialog, form_dialog, secret_once_dialog
+from dashboard.components.field import error_text, field
+from dashboard.components.panel import empty_state, panel_intro, rows_or_empty
 from dashboard.developer_rows import EVENT_FIELD_PREFIX, EVENT_TYPES, EndpointRow
 from dashboard.display import BADGE_COLORS
 from dashboard.state.webhooks import WebhooksState as S
@@ -43,59 +37,33 @@ def _event_choices() -> rx.Component:
             spacing="2",
             margin_top="8px",
         ),
-        error_text("events", S.add_errors.get("events", "")),
+        error_text("events", S.form_errors.get("events", "")),
         class_name="pl-fieldset",
     )
 
 
 def _add_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("plus", size=16), "Add endpoint", data_testid="add-endpoint"),
-        ),
-        rx.dialog.content(
-            rx.dialog.title("Add a webhook endpoint"),
-            rx.dialog.description(
-                "Paylinks POSTs each event to this URL, signed with the endpoint's secret "
-                "(Standard Webhooks), and retries until it answers 2xx.",
-                size="2",
-                margin_bottom="12px",
+    return form_dialog(
+        S,
+        open_label="Add endpoint",
+        title="Add a webhook endpoint",
+        description="Paylinks POSTs each event to this URL, signed with the endpoint's secret "
+        "(Standard Webhooks), and retries until it answers 2xx.",
+        fields=[
+            field(
+                "url",
+                "Endpoint URL",
+                S.form_errors,
+                input_mode="url",
+                placeholder="https://example.com/webhooks/paylinks",
+                spell_check=False,
             ),
-            rx.form(
-                rx.vstack(
-                    rx.el.input(type="hidden", name="form_key", value=S.form_key, read_only=True),
-                    field(
-                        "url",
-                        "Endpoint URL",
-                        S.add_errors,
-                        input_mode="url",
-                        placeholder="https://example.com/webhooks/paylinks",
-                        spell_check=False,
-                    ),
-                    _event_choices(),
-                    notice(S.add_notice),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                        ),
-                        rx.button(
-                            "Add endpoint",
-                            type="submit",
-                            loading=S.adding,
-                            data_testid="add-endpoint-submit",
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="4",
-                ),
-                on_submit=S.add,
-            ),
-            max_width="560px",
-        ),
-        open=S.add_open,
-        on_open_change=S.show_add_form,
+            _event_choices(),
+        ],
+        submit_label="Add endpoint",
+        on_submit=S.add,
+        test_id="add-endpoint",
+        max_width="560px",
     )
 
 
@@ -199,34 +167,27 @@ def webhook_endpoints_panel() -> rx.Component:
             "to your endpoints and logs every attempt (see the Delivery log).",
             _add_dialog(),
         ),
-        rx.cond(
-            S.load_error,
-            load_error(S.load_error),
-            rx.cond(
-                S.endpoints.length() > 0,
-                _table(),
-                loading_or(
-                    S.loading,
-                    empty_state(
-                        "webhook",
-                        "No webhook endpoints",
-                        "Add the URL of your server to receive events as they happen.",
-                        "endpoints-empty",
-                    ),
-                ),
+        rows_or_empty(
+            load_error_message=S.load_error,
+            has_rows=S.endpoints.length() > 0,
+            loaded=S.loaded,
+            rows=_table(),
+            empty=empty_state(
+                "webhook",
+                "No webhook endpoints",
+                "Add the URL of your server to receive events as they happen.",
+                "endpoints-empty",
             ),
+            on_retry=S.load,
         ),
         secret_once_dialog(
-            is_open=S.secret_shown,
+            S,
             title="Signing secret",
             description=rx.text(
                 "Verify the webhook-signature header of deliveries to ",
-                rx.text.strong(S.new_secret_url, class_name="pl-break"),
+                rx.text.strong(S.new_secret_for, class_name="pl-break"),
                 " with this secret:",
             ),
-            secret=S.new_secret,
-            on_open_change=S.secret_dialog_changed,
-            on_done=S.forget_secret,
             test_id="endpoint-secret",
         ),
         confirm_dialog(
@@ -236,12 +197,12 @@ def webhook_endpoints_panel() -> rx.Component:
                 S.confirm_is_delete,
                 rx.text(
                     "Events will no longer be sent to ",
-                    rx.text.strong(S.confirm_url, class_name="pl-break"),
+                    rx.text.strong(S.confirm_name, class_name="pl-break"),
                     ". Deliveries already logged stay in the log.",
                 ),
                 rx.text(
                     "A new secret signs deliveries to ",
-                    rx.text.strong(S.confirm_url, class_name="pl-break"),
+                    rx.text.strong(S.confirm_name, class_name="pl-break"),
                     " from now on. For 24 hours they are signed with the old one too, "
                     "so you can switch your server over.",
                 ),

@@ -4,9 +4,11 @@ shared (Sharing), with deactivation in the page's actions."""
 import reflex as rx
 
 from dashboard import routes
+from dashboard.components.dialogs import confirm_dialog
 from dashboard.components.layout import app_shell
 from dashboard.components.link_detail_sharing import sharing_tab
 from dashboard.components.link_detail_transactions import chart_card, transactions_tab
+from dashboard.components.panel import empty_state, load_error, spinner
 from dashboard.state.link_detail import LinkDetailState as S
 from dashboard.state.session import SessionState
 from dashboard.state.transactions import TransactionsState
@@ -94,43 +96,24 @@ def overview_tab() -> rx.Component:
 def deactivate_action() -> rx.Component:
     return rx.cond(
         S.found & S.deactivatable,
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(
-                rx.button(
-                    rx.icon("ban", size=14),
-                    "Deactivate",
-                    color_scheme="red",
-                    variant="soft",
-                    loading=S.deactivating,
-                    data_testid="deactivate",
-                )
+        confirm_dialog(
+            trigger=rx.button(
+                rx.icon("ban", size=14),
+                "Deactivate",
+                color_scheme="red",
+                variant="soft",
+                loading=S.deactivating,
+                data_testid="deactivate",
             ),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Deactivate this link?"),
-                rx.alert_dialog.description(
-                    "Customers who open it will read that it is no longer active, and it "
-                    "cannot be paid again. Payments already made and their refunds stay as "
-                    "they are. This cannot be undone.",
-                    size="2",
-                ),
-                rx.hstack(
-                    rx.alert_dialog.cancel(
-                        rx.button("Keep it active", variant="soft", color_scheme="gray")
-                    ),
-                    rx.alert_dialog.action(
-                        rx.button(
-                            "Deactivate link",
-                            color_scheme="red",
-                            on_click=S.deactivate,
-                            data_testid="deactivate-confirm",
-                        )
-                    ),
-                    justify="end",
-                    spacing="3",
-                    margin_top="1em",
-                ),
-                max_width="460px",
-            ),
+            title="Deactivate this link?",
+            description="Customers who open it will read that it is no longer active, and it "
+            "cannot be paid again. Payments already made and their refunds stay as they are. "
+            "This cannot be undone.",
+            cancel_label="Keep it active",
+            confirm_label="Deactivate link",
+            on_confirm=S.deactivate,
+            test_id="deactivate-dialog",
+            confirm_test_id="deactivate-confirm",
         ),
     )
 
@@ -177,43 +160,12 @@ def link_view() -> rx.Component:
 
 
 def not_found_view() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.icon("search-x", size=32, color="var(--gray-9)"),
-            rx.heading("This payment link was not found", size="4"),
-            rx.text(
-                "It does not exist in your store. Check the address, or pick the link from "
-                "the list.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.link(rx.button("Back to payment links", variant="soft"), href=routes.LINKS),
-            align="center",
-            spacing="3",
-            padding="2em",
-        ),
-        width="100%",
-        data_testid="link-not-found",
-    )
-
-
-def error_view() -> rx.Component:
-    return rx.callout(
-        rx.hstack(
-            rx.text(S.load_error),
-            rx.button(
-                "Try again",
-                size="1",
-                variant="soft",
-                on_click=[S.load, TransactionsState.load_transactions],
-            ),
-            align="center",
-            spacing="3",
-        ),
-        icon="triangle-alert",
-        color_scheme="red",
-        role="alert",
-        width="100%",
+    return empty_state(
+        "search-x",
+        "This payment link was not found",
+        "It does not exist in your store. Check the address, or pick the link from the list.",
+        "link-not-found",
+        rx.link(rx.button("Back to payment links", variant="soft"), href=routes.LINKS),
     )
 
 
@@ -228,7 +180,11 @@ def page() -> rx.Component:
             rx.cond(
                 S.not_found,
                 not_found_view(),
-                rx.cond(S.load_error, error_view(), rx.center(rx.spinner(size="3"), padding="3em")),
+                rx.cond(
+                    S.load_error,
+                    load_error(S.load_error, [S.load, TransactionsState.load_transactions]),
+                    spinner(),
+                ),
             ),
         ),
         actions=deactivate_action(),

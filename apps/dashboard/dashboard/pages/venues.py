@@ -1,74 +1,46 @@
-"""Venues: the store's locations and adding one."""
+"""Venues: the store's locations, a page at a time, and adding one."""
 
 import reflex as rx
 
-from dashboard.components.cursor_pager import cursor_pager
-from dashboard.components.field import field, notice
+from dashboard.components.cursor_pager import paged_table
+from dashboard.components.dialogs import form_dialog
+from dashboard.components.field import field
 from dashboard.components.layout import app_shell
+from dashboard.components.panel import empty_state, rows_or_empty
 from dashboard.state.session import SessionState
-from dashboard.state.venues import VenuesState
-from dashboard.venue_rows import VenueRow
+from dashboard.state.venues import VenuesState as S
+from dashboard.venue_rows import ADDRESS_MAX, NAME_MAX, VenueRow
 
-ON_LOAD = [SessionState.require_session, VenuesState.load]
+ON_LOAD = [SessionState.require_session, S.load]
 
 
 def _add_dialog() -> rx.Component:
-    errors = VenuesState.add_errors
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("plus", size=16), "Add venue", data_testid="add-venue"),
-        ),
-        rx.dialog.content(
-            rx.dialog.title("Add a venue"),
-            rx.dialog.description(
-                "A location of your store. Links can belong to one, and lists filter by it.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.el.input(
-                        type="hidden", name="form_key", value=VenuesState.form_key, read_only=True
-                    ),
-                    field("name", "Name", errors, placeholder="Market Street", max_length=120),
-                    field(
-                        "address",
-                        "Address",
-                        errors,
-                        hint="Optional.",
-                        control=rx.text_area(
-                            name="address",
-                            id="address",
-                            placeholder="12 Market Street, Bristol BS1 1AA",
-                            max_length=300,
-                            rows="3",
-                            width="100%",
-                            aria_describedby="address-error",
-                        ),
-                    ),
-                    notice(VenuesState.add_notice),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                        ),
-                        rx.button(
-                            "Add venue",
-                            type="submit",
-                            loading=VenuesState.adding,
-                            data_testid="add-venue-submit",
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="3",
+    return form_dialog(
+        S,
+        open_label="Add venue",
+        title="Add a venue",
+        description="A location of your store. Links can belong to one, and lists filter by it.",
+        fields=[
+            field("name", "Name", S.form_errors, placeholder="Market Street", max_length=NAME_MAX),
+            field(
+                "address",
+                "Address",
+                S.form_errors,
+                hint="Optional.",
+                control=rx.text_area(
+                    name="address",
+                    id="address",
+                    placeholder="12 Market Street, Bristol BS1 1AA",
+                    max_length=ADDRESS_MAX,
+                    rows="3",
+                    width="100%",
+                    aria_describedby="address-error",
                 ),
-                on_submit=VenuesState.add,
             ),
-            max_width="480px",
-        ),
-        open=VenuesState.add_open,
-        on_open_change=VenuesState.show_add_form,
+        ],
+        submit_label="Add venue",
+        on_submit=S.add,
+        test_id="add-venue",
     )
 
 
@@ -85,7 +57,8 @@ def _row(venue: VenueRow) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return rx.vstack(
+    return paged_table(
+        S,
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -95,59 +68,30 @@ def _table() -> rx.Component:
                     rx.table.column_header_cell("ID"),
                 )
             ),
-            rx.table.body(rx.foreach(VenuesState.venues, _row)),
+            rx.table.body(rx.foreach(S.venues, _row)),
             variant="surface",
             width="100%",
         ),
-        cursor_pager(
-            page_number=VenuesState.page_number,
-            has_previous=VenuesState.has_previous,
-            has_more=VenuesState.has_more,
-            on_previous=VenuesState.previous_page,
-            on_next=VenuesState.next_page,
-            loading=VenuesState.loading,
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
-def _empty() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.icon("map-pin", size=28, color="var(--gray-9)"),
-            rx.heading("No venues yet", size="4"),
-            rx.text(
-                "Add your shops, stalls or sites to tell their payment links apart.",
-                size="2",
-                color_scheme="gray",
-            ),
-            align="center",
-            spacing="2",
-            padding="2em",
-        ),
-        width="100%",
-        data_testid="venues-empty",
-    )
-
-
-def _content() -> rx.Component:
-    return rx.cond(
-        VenuesState.load_error,
-        rx.callout(
-            VenuesState.load_error,
-            icon="triangle-alert",
-            color_scheme="red",
-            role="alert",
-            width="100%",
-        ),
-        rx.cond(
-            VenuesState.venues.length() > 0,
-            _table(),
-            rx.cond(VenuesState.loading, rx.center(rx.spinner(size="3"), padding="3em"), _empty()),
-        ),
+        "venues",
     )
 
 
 def page() -> rx.Component:
-    return app_shell("venues", "Venues", _content(), actions=_add_dialog())
+    return app_shell(
+        "venues",
+        "Venues",
+        rows_or_empty(
+            load_error_message=S.load_error,
+            has_rows=S.venues.length() > 0,
+            loaded=S.loaded,
+            rows=_table(),
+            empty=empty_state(
+                "map-pin",
+                "No venues yet",
+                "Add your shops, stalls or sites to tell their payment links apart.",
+                "venues-empty",
+            ),
+            on_retry=S.retry,
+        ),
+        actions=_add_dialog(),
+    )

@@ -13,7 +13,8 @@ from dashboard.developer_rows import (
     event_row,
     redelivered,
 )
-from dashboard.state.session import UNREACHABLE, SessionState
+from dashboard.failures import FAILURES, UNREACHABLE, message
+from dashboard.state.session import SessionState
 
 PAGE_SIZE = 20
 
@@ -22,6 +23,7 @@ class EventLogState(SessionState):
     events: list[EventRow] = []
     has_more: bool = False
     loading: bool = False
+    loaded: bool = False
     load_error: str = ""
 
     #: The event whose deliveries are shown ("" when none is open).
@@ -60,14 +62,12 @@ class EventLogState(SessionState):
             page = await self.api().list_events(
                 {"limit": PAGE_SIZE, "starting_after": starting_after}
             )
-        except api.Problem as problem:
-            self.load_error = problem.detail
-            return
-        except api.Unreachable:
-            self.load_error = UNREACHABLE
+        except FAILURES as error:
+            self.load_error = message(error)
             return
         finally:
             self.loading = False
+            self.loaded = True
         self.events = [*self.events, *(event_row(e) for e in page.get("data") or [])]
         self.has_more = bool(page.get("has_more"))
 
@@ -92,11 +92,8 @@ class EventLogState(SessionState):
         try:
             found = await client.list_deliveries(self.event_id)
             endpoints = await client.list_endpoints()
-        except api.Problem as problem:
-            self.deliveries_error = problem.detail
-            return
-        except api.Unreachable:
-            self.deliveries_error = UNREACHABLE
+        except FAILURES as error:
+            self.deliveries_error = message(error)
             return
         finally:
             self.deliveries_loading = False

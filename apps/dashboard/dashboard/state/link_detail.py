@@ -8,8 +8,10 @@ from typing import Any
 import reflex as rx
 
 from dashboard import api
+from dashboard.failures import FAILURES, UNREACHABLE, field_errors, message
 from dashboard.link_view import can_deactivate, can_send, link_facts, message_row, route_link_id
-from dashboard.state.session import UNREACHABLE, SessionState, field_errors
+from dashboard.state.links import store_venues
+from dashboard.state.session import SessionState
 
 #: The QR code's width in pixels: sharp on screen and big enough to print.
 QR_SIZE = 512
@@ -82,14 +84,11 @@ class LinkDetailState(SessionState):
         """The link from the API, or the reason it is not on screen."""
         try:
             link = await self.api().get_link(self.plink)
-        except api.Problem as problem:
-            if problem.status in NOT_FOUND_STATUSES:
+        except FAILURES as error:
+            if isinstance(error, api.Problem) and error.status in NOT_FOUND_STATUSES:
                 self.not_found = True
             else:
-                self.load_error = problem.detail
-            return False
-        except api.Unreachable:
-            self.load_error = UNREACHABLE
+                self.load_error = message(error)
             return False
         self._show(link, await self._venue_name(link.get("venue_id")))
         return True
@@ -105,24 +104,23 @@ class LinkDetailState(SessionState):
         if not venue_id:
             return ""
         try:
-            venues = await self.api().list_venues({"limit": 100})
-        except (api.Problem, api.Unreachable):
+            venues = await store_venues(self.api())
+        except FAILURES:
             return ""
-        names = {v.get("id"): v.get("name") for v in (venues or {}).get("data", [])}
-        return str(names.get(venue_id) or "")
+        return next((v["name"] for v in venues if v["id"] == venue_id), "")
 
     async def reload_link(self) -> None:
         """The link again (its status and totals change with payments and refunds)."""
         try:
             self._show(await self.api().get_link(self.plink))
-        except (api.Problem, api.Unreachable):
+        except FAILURES:
             return
 
     async def _fetch_qr(self) -> None:
         # The PNG needs the session: fetched here and shown inline, never a tokened URL.
         try:
             png = await self.api().qr_png(self.plink, QR_SIZE)
-        except (api.Problem, api.Unreachable):
+        except FAILURES:
             self.qr_error = "The QR code could not be loaded. Reload the page to try again."
             return
         self.qr_src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
@@ -143,16 +141,12 @@ class LinkDetailState(SessionState):
         yield
         try:
             link = await self.api().deactivate_link(self.plink)
-        except api.Problem as problem:
-            if problem.status == 404:
+        except FAILURES as error:
+            if isinstance(error, api.Problem) and error.status == 404:
                 self.found, self.not_found = False, True
                 return
-            self.deactivate_notice = problem.detail
-            yield rx.toast.error(problem.detail)
-            return
-        except api.Unreachable:
-            self.deactivate_notice = UNREACHABLE
-            yield rx.toast.error(UNREACHABLE)
+            self.deactivate_notice = message(error)
+            yield rx.toast.error(self.deactivate_notice)
             return
         finally:
             self.deactivating = False
@@ -211,7 +205,7 @@ class LinkDetailState(SessionState):
     async def _fetch_messages(self) -> None:
         try:
             messages = await self.api().list_messages(self.plink)
-        except (api.Problem, api.Unreachable):
+        except FAILURES:
             self.messages_error = "The sends of this link could not be loaded."
             return
         self.messages_error = ""

@@ -13,9 +13,10 @@ from typing import Any
 import reflex as rx
 
 from dashboard import api, link_form, routes
+from dashboard.failures import FAILURES, UNREACHABLE
 from dashboard.link_form import DEFAULT_MODES, FIELD_MODES
 from dashboard.state.links import store_venues
-from dashboard.state.session import UNREACHABLE, SessionState
+from dashboard.state.session import SessionState
 
 NO_VENUE = "none"
 CHECK_FIELDS = "Check the fields marked in red."
@@ -88,7 +89,7 @@ class NewLinkState(SessionState):
             return
         try:
             self.venues = await store_venues(self.api())
-        except (api.Problem, api.Unreachable):
+        except FAILURES:
             self.venues = []
 
     # ---- the choices ----------------------------------------------------------------------

@@ -8,19 +8,11 @@ from typing import Any
 import reflex as rx
 
 from dashboard import api, routes
+from dashboard.failures import FAILURES, UNREACHABLE, field_errors
 
 #: The API's sessions last 30 days; the cookie need not outlive them.
 SESSION_COOKIE_SECONDS = 30 * 24 * 3600
-UNREACHABLE = "The Paylinks API cannot be reached right now. Please try again in a moment."
 CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK", "NOK", "DKK", "AUD", "CAD"]
-
-
-def field_errors(problem: api.Problem, known: set[str]) -> tuple[dict[str, str], str]:
-    """The problem's messages for the fields the form has, and a line for the rest."""
-    errors = {name: message for name, message in problem.errors.items() if name in known}
-    others = [f"{name}: {message}" for name, message in problem.errors.items() if name not in known]
-    notice = " ".join(others) if others else ("" if errors else problem.detail)
-    return errors, notice
 
 
 class SessionState(rx.State):
@@ -164,7 +156,7 @@ class SessionState(rx.State):
     async def logout(self) -> Any:
         if self.token:
             # The session ends here either way; the API expires it on its own.
-            with contextlib.suppress(api.Problem, api.Unreachable):
+            with contextlib.suppress(*FAILURES):
                 await self.api().logout()
         self._forget()
         return rx.redirect(routes.LOGIN)

@@ -7,10 +7,10 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import api
 from dashboard.activation_form import FIELDS, SANDBOX, activation_request, gateway_label
 from dashboard.display import when
-from dashboard.state.session import UNREACHABLE, SessionState, field_errors
+from dashboard.failures import FAILURES, form_failure, message
+from dashboard.state.session import SessionState
 
 
 class SettingsState(SessionState):
@@ -54,10 +54,8 @@ class SettingsState(SessionState):
             return None
         try:
             self._show_store(await self.api().get_store())
-        except api.Problem as problem:
-            return rx.toast.error(problem.detail)
-        except api.Unreachable:
-            return rx.toast.error(UNREACHABLE)
+        except FAILURES as error:
+            return rx.toast.error(message(error))
         self.gateway_choice = self.gateway or SANDBOX
         return None
 
@@ -85,11 +83,8 @@ class SettingsState(SessionState):
         yield
         try:
             store = await self.api().activate(body)
-        except api.Problem as problem:
-            self.activation_errors, self.activation_notice = field_errors(problem, FIELDS)
-            return
-        except api.Unreachable:
-            self.activation_notice = UNREACHABLE
+        except FAILURES as error:
+            self.activation_errors, self.activation_notice = form_failure(error, FIELDS)
             return
         finally:
             self.activating = False

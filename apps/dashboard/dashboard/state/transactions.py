@@ -7,9 +7,9 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import api
+from dashboard import api, cursor_pages
+from dashboard.failures import FAILURES, form_failure, message
 from dashboard.state.link_detail import LinkDetailState
-from dashboard.state.session import UNREACHABLE, field_errors
 from dashboard.transactions import (
     RefundAmountError,
     daily_payments,
@@ -66,11 +66,8 @@ class TransactionsState(LinkDetailState):
         params: api.Params = {"limit": PAGE_SIZE, "starting_after": starting_after}
         try:
             page = await self.api().list_payments(self.plink, params)
-        except api.Problem as problem:
-            self.payments_error = problem.detail
-            return
-        except api.Unreachable:
-            self.payments_error = UNREACHABLE
+        except FAILURES as error:
+            self.payments_error = message(error)
             return
         self.payments_error = ""
         rows = [payment_row(p) for p in page.get("data", [])]
@@ -88,20 +85,12 @@ class TransactionsState(LinkDetailState):
             self.payments_loading = False
 
     async def _fetch_chart(self) -> None:
-        payments: list[dict[str, Any]] = []
-        after: str | None = None
-        more = False
+        client = self.api()
         try:
-            for _ in range(CHART_PAGES):
-                page = await self.api().list_payments(
-                    self.plink, {"limit": 100, "starting_after": after}
-                )
-                payments.extend(page.get("data", []))
-                more = bool(page.get("has_more"))
-                if not more or not payments:
-                    break
-                after = str(payments[-1]["id"])
-        except (api.Problem, api.Unreachable):
+            payments, more = await cursor_pages.first_rows(
+                lambda params: client.list_payments(self.plink, params), CHART_PAGES
+            )
+        except FAILURES:
             self.chart, self.chart_note = [], "The chart could not be loaded."
             return
         self.chart = daily_payments(payments, self.currency)
@@ -129,11 +118,8 @@ class TransactionsState(LinkDetailState):
         yield
         try:
             body = await self.api().payments_csv(self.plink)
-        except api.Problem as problem:
-            yield rx.toast.error(problem.detail)
-            return
-        except api.Unreachable:
-            yield rx.toast.error(UNREACHABLE)
+        except FAILURES as error:
+            yield rx.toast.error(message(error))
             return
         finally:
             self.exporting = False
@@ -183,12 +169,11 @@ class TransactionsState(LinkDetailState):
         yield
         try:
             await self.api().refund(payment["id"], amount, str(form.get("reason") or "").strip())
-        except api.Problem as problem:
-            self.refund_errors, self.refund_notice = field_errors(problem, {"amount", "reason"})
-            await self._fetch_payment()
-            return
-        except api.Unreachable:
-            self.refund_notice = UNREACHABLE
+        except FAILURES as error:
+            self.refund_errors, self.refund_notice = form_failure(error, {"amount", "reason"})
+            if isinstance(error, api.Problem):
+                # Refused (another refund came first, say): the payment as it is now.
+                await self._fetch_payment()
             return
         finally:
             self.refunding = False
@@ -237,7 +222,7 @@ class TransactionsState(LinkDetailState):
     async def _fetch_refunds(self) -> None:
         try:
             refunds = await self.api().list_refunds(self.refund_payment["id"])
-        except (api.Problem, api.Unreachable):
+        except FAILURES:
             self.refunds_error = "The refunds of this payment could not be loaded."
             return
         self.refunds_error = ""
@@ -247,7 +232,7 @@ class TransactionsState(LinkDetailState):
         """The payment in the dialog as it is now, in the dialog and in the table."""
         try:
             payment = await self.api().get_payment(self.refund_payment["id"])
-        except (api.Problem, api.Unreachable):
+        except FAILURES:
             return
         row = payment_row(payment)
         self.refund_payment = row
