@@ -71,9 +71,10 @@ def limit(scope: str) -> Guard:
     """A guard that counts the request against ``scope``'s limit, with the app's limiter
     (``app.state.rate_limiter``). A guard rather than a dependency: it runs before the
     handler's dependencies, and without the task group Litestar starts to resolve
-    several dependencies side by side (a measurable share of a checkout request)."""
+    several dependencies side by side (a measurable share of a checkout request). Async,
+    because Litestar runs a sync guard in a worker thread."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         limiter: RateLimiter = connection.app.state.rate_limiter
         limiter.hit(scope, client_address(connection, limiter.trusted_proxies))
 
