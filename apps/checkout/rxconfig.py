@@ -2,6 +2,7 @@
 the environment (``paylinks up`` sets them; see ``paylinks_api.webapps``)."""
 
 import reflex as rx
+from reflex import constants
 from reflex.plugins.sitemap import SitemapPlugin
 
 config = rx.Config(
@@ -10,4 +11,8 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[],
     disable_plugins=[SitemapPlugin],
+    # Page state lives in memory only (expiring): nothing a person typed, nor a session
+    # token or a secret shown once, is written to disk. A restart loses open pages' state,
+    # which they load again from the API.
+    state_manager_mode=constants.StateManagerMode.MEMORY,
 )
