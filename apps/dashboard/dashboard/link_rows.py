@@ -1,5 +1,6 @@
 """How a payment link reads in the list (pure): its amount, type and status in words, and
-the filter choices the list offers."""
+the filter choices the list offers. The link's own page words its status and type the
+same way (``link_view``)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -19,8 +20,11 @@ TYPE_CHOICES: list[tuple[str, str]] = [
     ("reusable", "Reusable"),
 ]
 TYPE_LABELS = {"one_off": "One-off", "reusable": "Reusable"}
-STATUS_LABELS = {"active": "Active", "inactive": "Inactive", "expired": "Expired"}
-INACTIVE_LABELS = {
+#: By ``link_status``: an inactive link is labelled with the reason it is inactive.
+STATUS_LABELS = {
+    "active": "Active",
+    "inactive": "Inactive",
+    "expired": "Expired",
     "deactivated": "Deactivated",
     "completed": "Completed",
     "max_payments_reached": "Limit reached",
@@ -42,28 +46,35 @@ def amount_label(link: Mapping[str, Any]) -> str:
     return "Any amount"
 
 
-def status_label(link: Mapping[str, Any]) -> str:
-    """An inactive link says why (completed, deactivated, limit reached)."""
+def link_status(link: Mapping[str, Any]) -> str:
+    """The status a merchant reads: an inactive link says why (deactivated, completed …)."""
     status = str(link.get("status") or "")
-    reason = str(link.get("inactive_reason") or "")
-    if status == "inactive" and reason in INACTIVE_LABELS:
-        return INACTIVE_LABELS[reason]
+    if status == "inactive" and link.get("inactive_reason"):
+        return str(link["inactive_reason"])
+    return status
+
+
+def status_label(link: Mapping[str, Any]) -> str:
+    status = link_status(link)
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def type_label(link: Mapping[str, Any]) -> str:
+    return TYPE_LABELS.get(str(link.get("type")), str(link.get("type") or ""))
 
 
 def row_of(link: Mapping[str, Any]) -> dict[str, str]:
     """A link of ``GET /v1/payment-links`` as the table's strings."""
     currency = str(link.get("currency") or "")
-    status = str(link.get("status") or "")
     return {
         "id": str(link.get("id") or ""),
         "title": str(link.get("title") or ""),
         "reference": str(link.get("reference") or ""),
         "amount": amount_label(link),
-        "type": TYPE_LABELS.get(str(link.get("type")), str(link.get("type") or "")),
-        "status": status,
+        "type": type_label(link),
+        "status": str(link.get("status") or ""),
         "status_label": status_label(link),
-        "status_color": badge_color(status),
+        "status_color": badge_color(link_status(link)),
         "payments": f"{int(link.get('payments_count') or 0):,}",
         "collected": money(int(link.get("amount_collected") or 0), currency),
         "created": when(str(link.get("created_at") or "")),

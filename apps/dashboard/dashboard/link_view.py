@@ -4,6 +4,7 @@ of display strings out, so the page only lays them out."""
 from typing import Any
 
 from dashboard.display import badge_color, money, when
+from dashboard.link_rows import link_status, status_label, type_label
 
 __all__ = [
     "can_deactivate",
@@ -17,15 +18,6 @@ __all__ = [
 #: What an id of a link looks like before the API is asked (``plink_`` + 32 hex).
 LINK_PREFIX = "plink_"
 
-STATUS_LABELS = {
-    "active": "Active",
-    "expired": "Expired",
-    "deactivated": "Deactivated",
-    "completed": "Completed",
-    "max_payments_reached": "Payment limit reached",
-    "inactive": "Inactive",
-}
-TYPE_LABELS = {"one_off": "One-off", "reusable": "Reusable"}
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS"}
 
 
@@ -33,14 +25,6 @@ def route_link_id(path: str) -> str:
     """The link id of a page address such as ``/payment-links/plink_…`` ('' for none)."""
     last = path.rstrip("/").rpartition("/")[-1]
     return last if last.startswith(LINK_PREFIX) else ""
-
-
-def link_status(link: dict[str, Any]) -> str:
-    """The status a merchant reads: an inactive link says why (deactivated, completed …)."""
-    status = str(link.get("status") or "")
-    if status == "inactive" and link.get("inactive_reason"):
-        return str(link["inactive_reason"])
-    return status
 
 
 def can_deactivate(link: dict[str, Any]) -> bool:
@@ -66,7 +50,7 @@ def _amount(link: dict[str, Any], currency: str) -> str:
 
 
 def _type(link: dict[str, Any]) -> str:
-    label = TYPE_LABELS.get(str(link.get("type")), str(link.get("type") or ""))
+    label = type_label(link)
     cap = link.get("max_payments")
     if link.get("type") == "reusable" and cap:
         return f"{label}, up to {cap} payment" + ("" if cap == 1 else "s")
@@ -84,7 +68,7 @@ def link_facts(link: dict[str, Any], venue_name: str = "") -> dict[str, str]:
         "reference": str(link.get("reference") or ""),
         "url": str(link.get("url") or ""),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status.replace("_", " ").capitalize()),
+        "status_label": status_label(link),
         "status_color": badge_color(status),
         "amount": _amount(link, currency),
         "type": _type(link),
