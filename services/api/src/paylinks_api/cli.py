@@ -7,6 +7,7 @@ import threading
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import msgspec
 import typer
 import uvicorn
 from rich.console import Console
@@ -105,6 +106,25 @@ def _local_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def local_addresses(
+    settings: Settings, host: str, port: int, checkout_port: int, dashboard_port: int
+) -> Settings:
+    """The public addresses where ``up`` really serves, for those left at their built-in
+    defaults (links, images and QR codes must point where things are); an address set
+    on purpose (a proxy, a domain) is kept."""
+    defaults = Settings()
+    changes = {
+        name: _local_url(host, actual)
+        for name, actual in (
+            ("api_url", port),
+            ("checkout_url", checkout_port),
+            ("dashboard_url", dashboard_port),
+        )
+        if getattr(settings, name) == getattr(defaults, name)
+    }
+    return msgspec.structs.replace(settings, **changes)
+
+
 def _exit(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -139,6 +159,7 @@ def up(
     settings = settings_or_exit()
     checkout_port = checkout_port or urlsplit(settings.checkout_url).port or 3001
     dashboard_port = dashboard_port or urlsplit(settings.dashboard_url).port or 3000
+    settings = local_addresses(settings, host, port, checkout_port, dashboard_port)
 
     async def prepare() -> None:
         async with database(settings):
