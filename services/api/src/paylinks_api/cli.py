@@ -18,7 +18,6 @@ from paylinks.db.migrate import migrate as run_migrations
 from paylinks.errors import ValidationFailed
 from paylinks.settings import Settings
 from paylinks.stores import service as stores
-from paylinks_api.app import APP_FACTORY, create_app
 from paylinks_api.demo import ensure_demo_store
 from paylinks_api.jobs import run_worker
 from paylinks_api.runtime import database, err, settings_or_exit
@@ -42,6 +41,10 @@ Workers = Annotated[
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    # Imported here: the app (its MCP SDK above all) takes seconds that the other
+    # commands, the worker first, need not spend.
+    from paylinks_api.app import APP_FACTORY, create_app
+
     options: dict[str, Any] = {
         "host": host,
         "port": port,
