@@ -140,14 +140,17 @@ class TestSms:
         link = await store.create_link()
         await store.post(f"/v1/payment-links/{link['id']}/send", json={"phone": "+16502530000"})
 
-        async def after_retry_is_due() -> list[dict[str, Any]]:
-            # Time passes: the retry's wait is over.
-            await MessageTable.raw(
-                "UPDATE message SET lease_until = NULL WHERE status = 'queued' AND attempts > 0"
-            )
-            return await sends(store, link["id"])
-
-        messages = await eventually(after_retry_is_due, settled)
+        # The first attempt failed and the retry waits its turn (10 s)...
+        first = await eventually(
+            lambda: sends(store, link["id"]), lambda ms: bool(ms) and ms[0]["attempts"] == 1
+        )
+        assert first[0]["status"] == "queued"
+        assert "Unavailable" in first[0]["error"]
+        # ...time passes: the wait is over (once: a claimed retry keeps its lease).
+        await MessageTable.raw(
+            "UPDATE message SET lease_until = NULL WHERE status = 'queued' AND attempts = 1"
+        )
+        messages = await eventually(lambda: sends(store, link["id"]), settled)
         assert messages[0]["status"] == "sent"
         assert messages[0]["attempts"] == 2
         assert len(twilio.sent) == 1
