@@ -6,6 +6,13 @@ import reflex as rx
 from dashboard.components.field import field, notice
 from dashboard.state.transactions import TransactionsState as T
 
+AMOUNT_AS_MONEY = rx.Var(
+    _js_expr=(
+        "((value, name, item) => (item && item.dataKey === 'amount' && item.payload)"
+        " ? item.payload.total : value)"
+    )
+)
+
 
 def chart_card() -> rx.Component:
     chart = rx.recharts.composed_chart(
@@ -29,7 +36,9 @@ def chart_card() -> rx.Component:
             stroke_width=2,
             type_="monotone",
         ),
-        rx.recharts.graphing_tooltip(),
+        # The bar's value is a plotting coordinate: the tooltip shows the day's total as
+        # money, formatted exactly by the state ("total").
+        rx.recharts.graphing_tooltip(custom_attrs={"formatter": AMOUNT_AS_MONEY}),
         rx.recharts.legend(),
         data=T.chart,
         width="100%",
