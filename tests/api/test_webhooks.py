@@ -1,5 +1,6 @@
 """Webhook endpoints, events and signed deliveries (Standard Webhooks), with retries."""
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,6 +76,17 @@ class TestEndpoints:
         response = await store.post("/v1/webhook-endpoints", json=body)
         assert response.status_code == 422
         assert field in {e["field"] for e in response.json()["errors"]}
+
+    async def test_a_store_has_at_most_sixteen_endpoints(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        made = [await endpoint(store, f"https://hooks.example/{n}") for n in range(16)]
+        refused = await store.post(
+            "/v1/webhook-endpoints", json={"url": "https://hooks.example/17"}
+        )
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "endpoint_limit_reached"
+        await store.delete(f"/v1/webhook-endpoints/{made[0]['id']}")
+        await endpoint(store, "https://hooks.example/17")
 
     async def test_another_stores_endpoint_is_404(self, api: ApiClient) -> None:
         owner = await api.create_store()
@@ -158,6 +170,43 @@ class TestDelivery:
             if msgspec.json.decode(r.body)["type"] == "payment_link.paid"
         )
         assert paid_event["data"]["payment"]["id"] == paid["id"]
+
+    async def test_fan_out_larger_than_one_insert_reaches_every_endpoint_once(
+        self, api_with_jobs: ApiClient, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from paylinks.webhooks import repository
+
+        monkeypatch.setattr(repository, "INSERT_CHUNK", 2)
+        store = await api_with_jobs.create_store()
+        hooks = [await endpoint(store, f"{receiver.url}/{n}") for n in range(5)]
+        for title in ("One", "Two", "Three"):
+            await store.create_link(title=title)
+        await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 15)
+        await asyncio.sleep(0.5)  # nothing more comes
+        arrivals = [(r.path, r.headers["webhook-id"]) for r in receiver.requests]
+        assert len(arrivals) == 15
+        assert len(set(arrivals)) == 15
+        assert {path for path, _ in arrivals} == {f"/hooks/{n}" for n in range(len(hooks))}
+
+    async def test_thousands_of_deliveries_in_one_pass_are_all_made_once(
+        self, api: ApiClient
+    ) -> None:
+        """100 events x 40 endpoints' worth, inserted in several statements."""
+        from datetime import UTC, datetime, timedelta
+
+        from paylinks.ids import Prefix, new_id
+        from paylinks.webhooks import repository
+
+        rows = [
+            (new_id(Prefix.DELIVERY), "st_x", f"evt_{n // 40}", f"we_{n % 40}") for n in range(4000)
+        ]
+        now = datetime.now(UTC)
+        made = await repository.insert_deliveries(rows, now, timedelta(seconds=60))
+        assert len(made) == 4000
+        again = await repository.insert_deliveries(
+            [(new_id(Prefix.DELIVERY), *row[1:]) for row in rows], now, timedelta(seconds=60)
+        )
+        assert again == []  # one delivery per (event, endpoint), whatever the chunks
 
     async def test_only_the_chosen_types_are_sent(
         self, api_with_jobs: ApiClient, receiver: Receiver

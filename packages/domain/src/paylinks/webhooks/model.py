@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import msgspec
 from standardwebhooks.webhooks import Webhook
 
-from paylinks.errors import FieldError, ValidationFailed
+from paylinks.errors import Conflict, FieldError, ValidationFailed
 from paylinks.events.model import Event, EventType
 
 URL_MAX = 2000
@@ -21,6 +21,8 @@ SECRET_PREFIX = "whsec_"
 ROTATION_OVERLAP = timedelta(hours=24)
 TIMEOUT_SECONDS = 10.0
 EXCERPT_MAX = 500
+#: Endpoints a store may have at once (as Stripe allows): each event fans out to all.
+MAX_ENDPOINTS = 16
 
 #: Delay before each attempt: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (SPEC §6).
 RETRY_SCHEDULE: tuple[timedelta, ...] = tuple(
@@ -151,6 +153,15 @@ def is_public_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
+
+
+class TooManyEndpoints(Conflict):
+    code = "endpoint_limit_reached"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"A store can have at most {MAX_ENDPOINTS} webhook endpoints: delete one first."
+        )
 
 
 class UnsafeUrl(ValueError):

@@ -150,14 +150,26 @@ async def insert_delivery(
     )
 
 
+#: Rows per INSERT: a relay pass of many events to many endpoints is written in several
+#: statements of bounded size (9 values a row), never one unbounded one.
+INSERT_CHUNK = 1000
+
+
 async def insert_deliveries(
     deliveries: list[tuple[str, str, str, str]], now: datetime, lease: timedelta
 ) -> list[tuple[str, str]]:
     """Insert (id, store id, event id, endpoint id) deliveries, leased to their sender
     for ``lease``, skipping any (event, endpoint) pair that has one already: returns the
     (id, event id) of those made now."""
-    if not deliveries:
-        return []
+    made: list[tuple[str, str]] = []
+    for start in range(0, len(deliveries), INSERT_CHUNK):
+        made += await _insert_chunk(deliveries[start : start + INSERT_CHUNK], now, lease)
+    return made
+
+
+async def _insert_chunk(
+    deliveries: list[tuple[str, str, str, str]], now: datetime, lease: timedelta
+) -> list[tuple[str, str]]:
     values = ", ".join(["({}, {}, {}, {}, 'pending', 0, {}, {}, {})"] * len(deliveries))
     args: list[Any] = []
     for delivery in deliveries:

@@ -17,12 +17,14 @@ from paylinks.stores.model import Principal
 from paylinks.webhooks import repository
 from paylinks.webhooks.model import (
     EXCERPT_MAX,
+    MAX_ENDPOINTS,
     ROTATION_OVERLAP,
     TIMEOUT_SECONDS,
     Attempt,
     Delivery,
     DeliveryStatus,
     EndpointStatus,
+    TooManyEndpoints,
     UnsafeUrl,
     WebhookEndpoint,
     check_destination,
@@ -49,6 +51,8 @@ async def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (shown to the caller only now)."""
     clean_url, clean_events = validate_endpoint(url, events_)
+    if len(await repository.list_endpoints(principal.store_id)) >= MAX_ENDPOINTS:
+        raise TooManyEndpoints()
     await _check_url(clean_url, allow_private)
     endpoint = WebhookEndpoint(
         id=new_id(Prefix.WEBHOOK_ENDPOINT),
