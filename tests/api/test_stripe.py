@@ -161,6 +161,32 @@ class TestCheckout:
         assert again.json()["code"] == "payment_not_pending"
         assert fake.captures[intent["id"]] == 1
 
+    async def test_a_stripe_payment_is_never_settled_by_the_sandbox_after_a_switch(
+        self, fake: FakeStripe, store: StoreClient, customer: Customer
+    ) -> None:
+        link = await store.create_link(type="one_off", amount=1450)
+        started = await start(customer, link["id"])
+        switched = await store.post("/v1/store/payments/activate", json={"gateway": "sandbox"})
+        assert switched.status_code == 200, switched.text
+        confirmed = await customer.client.post(
+            f"/v1/checkout/payments/{started['id']}/confirm",
+            json={
+                "card": {
+                    "number": "4242424242424242",
+                    "exp_month": 12,
+                    "exp_year": 2030,
+                    "cvc": "123",
+                }
+            },
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        assert confirmed.json()["status"] == "failed"
+        assert "no longer has stripe keys" in confirmed.json()["failure_reason"]
+        after = await link_of(store, link["id"])
+        assert (after["status"], after["payments_count"]) == ("active", 0)
+        assert await paid_events(link["id"]) == 0
+        assert not fake.captures
+
     async def test_a_declined_card_fails_and_frees_the_slot(
         self, fake: FakeStripe, store: StoreClient, customer: Customer
     ) -> None:

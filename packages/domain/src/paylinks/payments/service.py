@@ -280,7 +280,7 @@ async def _cancel_at_gateway(payment: Payment, gateways: Gateways) -> None:
     PaymentIntent stays open, and may hold funds, until it is cancelled)."""
     if payment.reference is None:
         return
-    gateway = await gateways.for_store(payment.store_id)
+    gateway = await gateways.named(payment.gateway, payment.store_id)
     try:
         await gateway.cancel(payment)
     except GatewayError as error:
