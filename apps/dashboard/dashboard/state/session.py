@@ -3,6 +3,7 @@ belongs to, and sign-up, login and logout. Every page's state is a substate of t
 and reaches the API with ``self.api()``."""
 
 import contextlib
+import os
 from typing import Any
 
 import reflex as rx
@@ -17,7 +18,13 @@ CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK", "NOK", "DKK", "AUD", "CA
 
 class SessionState(rx.State):
     token: str = rx.Cookie(
-        "", name="paylinks_session", path="/", same_site="strict", max_age=SESSION_COOKIE_SECONDS
+        "",
+        name="paylinks_session",
+        path="/",
+        same_site="strict",
+        max_age=SESSION_COOKIE_SECONDS,
+        # Never sent over plain HTTP once the dashboard is served over HTTPS.
+        secure=os.environ.get("PAYLINKS_DASHBOARD_URL", "").startswith("https://"),
     )
 
     user_email: str = ""

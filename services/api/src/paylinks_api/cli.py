@@ -36,7 +36,12 @@ Port = Annotated[int, typer.Option(help="TCP port", min=1, max=65535)]
 
 Workers = Annotated[
     int,
-    typer.Option(help="Processes serving the API, each with its own database pool", min=1, max=64),
+    typer.Option(
+        help="Processes serving the API, each with its own database pool (and its own "
+        "rate-limit counts: N processes allow N times the per-address limits)",
+        min=1,
+        max=64,
+    ),
 ]
 
 
@@ -197,7 +202,12 @@ def up(
                 web_port,
                 data_dir=settings.data_dir,
                 host=host,
-                env={"PAYLINKS_API_URL": _local_url(host, port)},
+                env={
+                    # Where the app calls the API (on this machine), and its own public
+                    # address (an https one makes the session cookie Secure).
+                    "PAYLINKS_API_URL": _local_url(host, port),
+                    "PAYLINKS_DASHBOARD_URL": settings.dashboard_url,
+                },
                 say=lambda line: out.print(line, markup=False, highlight=False),
             )
             # Built and started beside the API, which serves meanwhile (and if they fail).
