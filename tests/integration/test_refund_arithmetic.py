@@ -508,7 +508,8 @@ class RefundMachine(RuleBasedStateMachine):
 
     @rule(pick=picks)
     def process_concurrently(self, pick: int) -> None:
-        """Two workers run the job of the same refund at once: it settles once."""
+        """Two workers run the job of the same refund at once: it settles once. One job
+        holds the refund; the other finds it held (and leaves it, pending) or settled."""
         if (id_ := self.pick(pick, RefundStatus.PENDING)) is None:
             return
 
@@ -516,7 +517,9 @@ class RefundMachine(RuleBasedStateMachine):
             jobs = (process_refund(id_, self.gateways, URLS, self.now) for _ in range(2))
             return list(await asyncio.gather(*jobs))
 
-        assert self.run(race()) == [CARDS[self.card]] * 2
+        statuses = self.run(race())
+        assert CARDS[self.card] in statuses, statuses
+        assert set(statuses) <= {CARDS[self.card], RefundStatus.PENDING}, statuses
         self.status[id_] = CARDS[self.card]
 
     # What must hold after every step.

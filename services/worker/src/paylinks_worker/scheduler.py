@@ -17,7 +17,7 @@ from paylinks.idempotency.model import RETENTION
 from paylinks.idempotency.repository import delete_expired
 from paylinks.messages import service as messages
 from paylinks.payments import service as payments
-from paylinks.refunds import repository as refunds
+from paylinks.refunds import service as refunds
 from paylinks.webhooks import service as webhooks
 from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, SEND_MESSAGE, enqueue
 from paylinks_worker.outbox_signal import CommitSignal
@@ -30,7 +30,8 @@ RELAY_EVERY = 0.2
 RELAY_EVERY_SIGNALLED = 2.0
 DELIVERIES_EVERY = 0.5
 SWEEP_EVERY = 5.0
-REFUNDS_EVERY = 30.0
+#: Cheap: only refunds due for another job are touched.
+REFUNDS_EVERY = 5.0
 PURGE_EVERY = 3600.0
 
 
@@ -106,8 +107,11 @@ class Scheduler:
         await payments.release_expired_holds(utc_now())
 
     async def _recheck_refunds(self) -> None:
-        for refund_id in await refunds.pending_ids(limit=100):
-            enqueue(self.broker, PROCESS_REFUND, refund_id)
+        """Pending refunds whose next attempt is due (a gateway that was down, a refund
+        pending at the gateway, a lost job); their schedule lives in the database."""
+        while refund_ids := await refunds.claim_due(utc_now()):
+            for refund_id in refund_ids:
+                enqueue(self.broker, PROCESS_REFUND, refund_id)
 
     async def _purge(self) -> None:
         await delete_expired(utc_now() - RETENTION - timedelta(minutes=1))

@@ -1,6 +1,6 @@
 """Refunds: ``pending`` until the gateway says ``succeeded`` or ``failed``."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import msgspec
@@ -8,6 +8,15 @@ import msgspec
 from paylinks.errors import FieldError, ValidationFailed
 
 REASON_MAX = 500
+#: How long a job holds a pending refund it took: short, so that the refunds of a worker
+#: killed mid-job are taken again soon. The job gives up on the gateway before that.
+LEASE = timedelta(seconds=20)
+ATTEMPT_TIMEOUT = timedelta(seconds=15)
+#: How long the sweep waits for a job it enqueued before it enqueues the refund again (a
+#: job lost with a killed worker; one merely late finds the refund settled or held).
+QUEUED_FOR = timedelta(seconds=20)
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MAX = timedelta(hours=1)
 
 
 class RefundStatus(StrEnum):
@@ -55,3 +64,11 @@ def clean_reason(reason: str | None) -> str | None:
     if text is not None and len(text) > REASON_MAX:
         raise ValidationFailed([FieldError("reason", f"At most {REASON_MAX} characters.")])
     return text
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a refund still pending after ``attempts`` jobs waits for the next one:
+    doubling from 30 seconds, at most an hour (a gateway may be down for a while, and a
+    refund pending at the gateway may take days)."""
+    doublings: int = max(0, min(attempts - 1, 16))
+    return min(RETRY_FIRST * (1 << doublings), RETRY_MAX)

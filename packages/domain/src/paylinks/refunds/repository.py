@@ -1,18 +1,22 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from paylinks.refunds.model import Refund, RefundStatus
 from paylinks.refunds.tables import RefundTable as T
 
-_COLUMNS = list(T._meta.columns)
+# The retry schedule is the repository's own business: never part of a Refund.
+_COLUMNS = [T._meta.get_column_by_name(name) for name in Refund.__struct_fields__]
 
 
 def _refund(row: dict[str, Any]) -> Refund:
     return Refund(**{**row, "status": RefundStatus(row["status"])})
 
 
-async def insert(refund: Refund) -> None:
-    await T.insert(T(**{field: getattr(refund, field) for field in Refund.__struct_fields__}))
+async def insert(refund: Refund, next_attempt_at: datetime) -> None:
+    """A new pending refund; the sweep leaves it to the job the outbox sends until
+    ``next_attempt_at``."""
+    fields = {field: getattr(refund, field) for field in Refund.__struct_fields__}
+    await T.insert(T(**fields, attempts=0, next_attempt_at=next_attempt_at, lease_until=None))
 
 
 async def get(refund_id: str, store_id: str | None = None) -> Refund | None:
@@ -38,7 +42,13 @@ async def settle(
     """Pending → final, once: False when another settlement came first."""
     rows = (
         await T.update(
-            {T.status: status.value, T.failure_reason: failure_reason, T.settled_at: now}
+            {
+                T.status: status.value,
+                T.failure_reason: failure_reason,
+                T.settled_at: now,
+                T.next_attempt_at: None,
+                T.lease_until: None,
+            }
         )
         .where((T.id == refund_id) & (T.status == RefundStatus.PENDING.value))
         .returning(T.id)
@@ -53,11 +63,43 @@ async def list_for_payment(payment_id: str) -> list[Refund]:
     return [_refund(row) for row in rows]
 
 
-async def pending_ids(limit: int) -> list[str]:
-    rows = (
-        await T.select(T.id)
-        .where(T.status == RefundStatus.PENDING.value)
-        .order_by(T.id)
-        .limit(limit)
+async def claim_due(now: datetime, queued_for: timedelta, limit: int) -> list[str]:
+    """Take pending refunds due for another job and free of any, pushing their next attempt
+    ``queued_for`` on: the job enqueued now has that long to take them."""
+    rows = await T.raw(
+        "UPDATE refund SET next_attempt_at = {} WHERE id IN ("
+        "SELECT id FROM refund WHERE status = 'pending' "
+        "AND (next_attempt_at IS NULL OR next_attempt_at <= {}) "
+        "AND (lease_until IS NULL OR lease_until < {}) ORDER BY next_attempt_at LIMIT {}) "
+        "AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= {}) "
+        "AND (lease_until IS NULL OR lease_until < {}) RETURNING id",
+        now + queued_for,
+        now,
+        now,
+        limit,
+        now,
+        now,
     )
     return [row["id"] for row in rows]
+
+
+async def take(refund_id: str, now: datetime, lease: timedelta) -> int | None:
+    """Hold a pending refund for one job until ``now + lease``: the number of this attempt,
+    or None when the refund is settled or another job holds it."""
+    rows = await T.raw(
+        "UPDATE refund SET attempts = attempts + 1, lease_until = {} WHERE id = {} "
+        "AND status = 'pending' AND (lease_until IS NULL OR lease_until < {}) "
+        "RETURNING attempts",
+        now + lease,
+        refund_id,
+        now,
+    )
+    return int(rows[0]["attempts"]) if rows else None
+
+
+async def let_go(refund_id: str, attempt: int, next_attempt_at: datetime) -> None:
+    """End a job's hold on a refund still pending, and schedule the next attempt (unless
+    another job took the refund meanwhile, its hold having run out)."""
+    await T.update({T.lease_until: None, T.next_attempt_at: next_attempt_at}).where(
+        (T.id == refund_id) & (T.attempts == attempt) & (T.status == RefundStatus.PENDING.value)
+    )

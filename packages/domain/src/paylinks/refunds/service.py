@@ -1,6 +1,7 @@
 """Use cases of refunds: ask for one (its amount set aside at once), settle it when the
 gateway answers, read them. Gateway calls happen in worker jobs, never in the request."""
 
+import asyncio
 from datetime import datetime
 
 import msgspec
@@ -17,7 +18,16 @@ from paylinks.links.model import PublicUrls, to_view
 from paylinks.payments import repository as payments
 from paylinks.payments.model import REFUNDABLE, Payment, to_payment_view
 from paylinks.refunds import repository
-from paylinks.refunds.model import Refund, RefundStatus, clean_reason, refund_amount
+from paylinks.refunds.model import (
+    ATTEMPT_TIMEOUT,
+    LEASE,
+    QUEUED_FOR,
+    Refund,
+    RefundStatus,
+    clean_reason,
+    refund_amount,
+    retry_delay,
+)
 from paylinks.stores.model import Principal
 from paylinks.stores.service import require_payments
 
@@ -76,7 +86,8 @@ async def create_refund(
             created_at=now,
             settled_at=None,
         )
-        await repository.insert(refund)
+        # The outbox relay enqueues its job: the sweep leaves it alone meanwhile.
+        await repository.insert(refund, now + QUEUED_FOR)
         await events.record(
             payment.store_id,
             EventType.REFUND_CREATED,
@@ -91,12 +102,46 @@ async def process_refund(
     refund_id: str, gateways: Gateways, urls: PublicUrls, now: datetime
 ) -> RefundStatus:
     """The worker's job: submit the refund to the gateway if not yet done, then settle it
-    when the gateway has an outcome. Safe to run any number of times."""
+    when the gateway has an outcome. Safe to run any number of times; one job at a time
+    works on a refund (another finds it held and leaves it: pending). A refund still
+    pending afterwards is scheduled for the sweep, later after each attempt."""
     refund = await repository.get(refund_id)
     if refund is None or refund.status is not RefundStatus.PENDING:
         return refund.status if refund else RefundStatus.FAILED
+    attempt = await repository.take(refund.id, now, LEASE)
+    if attempt is None:
+        fresh = await repository.get(refund.id)
+        return fresh.status if fresh else RefundStatus.FAILED
+    try:
+        return await _attempt(refund, gateways, urls, now)
+    finally:
+        # Settled: a no-op. Else whatever happened (an outage, a crash), the next attempt
+        # waits its turn.
+        await repository.let_go(refund.id, attempt, now + retry_delay(attempt))
+
+
+async def _attempt(
+    refund: Refund, gateways: Gateways, urls: PublicUrls, now: datetime
+) -> RefundStatus:
     payment = await payments.get(refund.payment_id)
     assert payment is not None
+    try:
+        # Done before the job's hold runs out, so that no other job takes the refund
+        # meanwhile.
+        async with asyncio.timeout(ATTEMPT_TIMEOUT.total_seconds()):
+            state = await _gateway_state(refund, payment, gateways)
+    except TimeoutError:
+        return RefundStatus.PENDING
+    if state is None or state.outcome is RefundOutcome.PENDING:
+        return RefundStatus.PENDING
+    return await settle_refund(refund, payment, state, urls, now)
+
+
+async def _gateway_state(
+    refund: Refund, payment: Payment, gateways: Gateways
+) -> RefundState | None:
+    """Submit the refund if not yet done, and what the gateway says of it; None if the
+    gateway could not be asked."""
     gateway = await gateways.for_store(refund.store_id)
     try:
         if refund.reference is None:
@@ -110,15 +155,18 @@ async def process_refund(
         if error.transient:
             # The refund may exist at the gateway already: never fail it on an outage (the
             # merchant could refund again); the pending-refund sweep asks again later.
-            return RefundStatus.PENDING
-        state = RefundState(
+            return None
+        return RefundState(
             reference=refund.reference or "",
             outcome=RefundOutcome.FAILED,
             failure_reason=str(error),
         )
-    if state.outcome is RefundOutcome.PENDING:
-        return RefundStatus.PENDING
-    return await settle_refund(refund, payment, state, urls, now)
+    return state
+
+
+async def claim_due(now: datetime, limit: int = 100) -> list[str]:
+    """Pending refunds due for another job, held for the job about to be enqueued."""
+    return await repository.claim_due(now, QUEUED_FOR, limit)
 
 
 async def settle_refund(

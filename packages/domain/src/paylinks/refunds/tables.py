@@ -1,4 +1,4 @@
-from piccolo.columns import BigInt, Timestamptz, Varchar
+from piccolo.columns import BigInt, Integer, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -15,3 +15,8 @@ class RefundTable(Table, tablename="refund"):
     failure_reason = Varchar(length=300, null=True, default=None)
     created_at = Timestamptz()
     settled_at = Timestamptz(null=True, default=None)
+    # The retry schedule of a pending refund: how many jobs took it, when the sweep may
+    # enqueue it again, and until when the job that took it holds it.
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(null=True, default=None)
+    lease_until = Timestamptz(null=True, default=None)
