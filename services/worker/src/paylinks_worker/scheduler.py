@@ -1,5 +1,6 @@
 """Periodic work on the worker's event loop: the outbox relay, due webhook retries, the hold
-sweeper, refunds a gateway has not settled yet, and purging old idempotency keys.
+sweeper, refunds a gateway has not settled yet, and purging old idempotency keys and
+gateway event ids.
 
 The relay also runs as soon as an event commits when a ``CommitSignal`` listens (PostgreSQL);
 its poll is then only a safety net for expired leases and a lost connection."""
@@ -13,6 +14,8 @@ from datetime import timedelta
 from dramatiq import Broker
 
 from paylinks.clock import utc_now
+from paylinks.gateways import repository as gateway_events
+from paylinks.gateways.model import EVENT_RETENTION
 from paylinks.idempotency.model import RETENTION
 from paylinks.idempotency.repository import delete_expired
 from paylinks.messages import service as messages
@@ -114,4 +117,6 @@ class Scheduler:
                 enqueue(self.broker, PROCESS_REFUND, refund_id)
 
     async def _purge(self) -> None:
-        await delete_expired(utc_now() - RETENTION - timedelta(minutes=1))
+        now = utc_now()
+        await delete_expired(now - RETENTION - timedelta(minutes=1))
+        await gateway_events.prune(now - EVENT_RETENTION)

@@ -4,12 +4,17 @@ The payment service decides *when* to authorise, capture, cancel and refund (cap
 while the reservation holds); a gateway only knows *how*.
 """
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import Protocol
 
 import msgspec
 
 from paylinks.payments.model import Card, Payment
+
+#: How long received gateway event ids are kept to turn duplicates away: well beyond the
+#: three days over which Stripe retries a delivery.
+EVENT_RETENTION = timedelta(days=30)
 
 
 class GatewayName(StrEnum):

@@ -1,4 +1,5 @@
-"""Every query about gateway events: claim one for processing, finish it, or let it go."""
+"""Every query about gateway events: claim one for processing, finish it, let it go, or
+forget old ones."""
 
 from datetime import datetime
 from typing import Any
@@ -43,3 +44,19 @@ async def mark_processed(event_id: str, now: datetime) -> None:
 async def release(event_id: str) -> None:
     """Forget an unfinished claim, so that the gateway's retry processes the event."""
     await T.delete().where((T.id == event_id) & T.processed_at.is_null())
+
+
+async def prune(received_before: datetime, batch: int = 1000) -> int:
+    """Forget events received before ``received_before``, ``batch`` rows per statement (no
+    long lock on a large table); returns how many went."""
+    pruned = 0
+    while True:
+        rows = await _raw(
+            "DELETE FROM gateway_event WHERE id IN (SELECT id FROM gateway_event "
+            "WHERE received_at < {} LIMIT {}) RETURNING id",
+            received_before,
+            batch,
+        )
+        pruned += len(rows)
+        if len(rows) < batch:
+            return pruned
