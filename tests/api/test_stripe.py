@@ -517,6 +517,27 @@ class TestRefunds:
         assert again is RefundStatus.SUCCEEDED
         assert len([r for r in fake.requests if r["path"] == "/v1/refunds"]) == 1
 
+    async def test_a_stripe_payment_is_not_refunded_by_the_sandbox_after_a_switch(
+        self,
+        fake: FakeStripe,
+        ctx: ApiContext,
+        store: StoreClient,
+        customer: Customer,
+        clock: FrozenClock,
+    ) -> None:
+        link = await store.create_link(amount=3000)
+        paid = await pay(fake, customer, link["id"], "4242424242424242")
+        switched = await store.post("/v1/store/payments/activate", json={"gateway": "sandbox"})
+        assert switched.status_code == 200, switched.text
+        asked = await store.post(f"/v1/payments/{paid['id']}/refunds", json={"amount": 1000})
+        assert asked.status_code == 201, asked.text
+        await process_refund(asked.json()["id"], ctx.gateways, ctx.urls, clock())
+        refund = (await store.get(f"/v1/refunds/{asked.json()['id']}")).json()
+        assert refund["status"] == "failed"
+        after = await payment(store, paid["id"])
+        assert (after["status"], after["amount_refunded"]) == ("succeeded", 0)
+        assert not [o for o in fake.objects.values() if o.get("object") == "refund"]
+
     async def test_a_failed_refund_frees_its_amount(
         self,
         fake: FakeStripe,

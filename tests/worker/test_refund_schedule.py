@@ -51,6 +51,9 @@ class FlakyGateways(Gateways):
     async def for_store(self, store_id: str) -> PaymentGateway:
         return self.gateway
 
+    async def named(self, name: str | None, store_id: str) -> PaymentGateway:
+        return self.gateway
+
 
 @pytest.fixture
 async def refund_id(api: ApiClient) -> str:

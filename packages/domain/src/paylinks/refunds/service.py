@@ -142,7 +142,7 @@ async def _gateway_state(
 ) -> RefundState | None:
     """Submit the refund if not yet done, and what the gateway says of it; None if the
     gateway could not be asked."""
-    gateway = await gateways.for_store(refund.store_id)
+    gateway = await gateways.named(payment.gateway, refund.store_id)
     try:
         if refund.reference is None:
             state = await gateway.refund(payment, refund.id, refund.amount)
