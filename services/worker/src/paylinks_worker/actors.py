@@ -15,6 +15,7 @@ from dramatiq.middleware import Middleware
 
 from paylinks.clock import utc_now
 from paylinks.messages import service as messages
+from paylinks.payments import service as payments
 from paylinks.refunds import service as refunds
 from paylinks.webhooks import http as webhook_http
 from paylinks.webhooks import service as webhooks
@@ -23,6 +24,7 @@ from paylinks_worker.context import WorkerContext
 PROCESS_REFUND = "process_refund"
 DELIVER_WEBHOOK = "deliver_webhook"
 SEND_MESSAGE = "send_message"
+VOID_PAYMENT = "void_payment"
 QUEUE = "default"
 
 
@@ -74,10 +76,16 @@ def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Act
         """Email or SMS a link; transient failures are retried from the database."""
         await messages.deliver(message_id, ctx.settings, ctx.urls, utc_now())
 
+    async def void_payment(payment_id: str) -> None:
+        """Cancel a timed-out payment's authorisation at its gateway; outages are retried
+        from the database."""
+        await payments.void_at_gateway(payment_id, ctx.gateways, utc_now())
+
     jobs: dict[str, Callable[..., Any]] = {
         SEND_MESSAGE: send_message,
         PROCESS_REFUND: process_refund,
         DELIVER_WEBHOOK: deliver_webhook,
+        VOID_PAYMENT: void_payment,
     }
     return {
         name: dramatiq.actor(

@@ -22,7 +22,13 @@ from paylinks.messages import service as messages
 from paylinks.payments import service as payments
 from paylinks.refunds import service as refunds
 from paylinks.webhooks import service as webhooks
-from paylinks_worker.actors import DELIVER_WEBHOOK, PROCESS_REFUND, SEND_MESSAGE, enqueue
+from paylinks_worker.actors import (
+    DELIVER_WEBHOOK,
+    PROCESS_REFUND,
+    SEND_MESSAGE,
+    VOID_PAYMENT,
+    enqueue,
+)
 from paylinks_worker.outbox_signal import CommitSignal
 from paylinks_worker.relay import relay_once
 
@@ -107,7 +113,12 @@ class Scheduler:
                 enqueue(self.broker, SEND_MESSAGE, message_id)
 
     async def _sweep(self) -> None:
+        """Free timed-out holds, then cancel their PaymentIntents at the gateway (in jobs:
+        a gateway that is down never holds the sweep up)."""
         await payments.release_expired_holds(utc_now())
+        while payment_ids := await payments.claim_voids(utc_now()):
+            for payment_id in payment_ids:
+                enqueue(self.broker, VOID_PAYMENT, payment_id)
 
     async def _recheck_refunds(self) -> None:
         """Pending refunds whose next attempt is due (a gateway that was down, a refund

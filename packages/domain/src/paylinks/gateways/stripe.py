@@ -183,7 +183,8 @@ class StripeGateway:
                 if current.status != wanted:
                     verb = "captured" if capture else "canceled"
                     raise GatewayError(
-                        f"The PaymentIntent cannot be {verb}: its status is {current.status}."
+                        f"The PaymentIntent cannot be {verb}: its status is {current.status}.",
+                        transient=False,
                     ) from None
 
     async def refund(self, payment: Payment, refund_id: str, amount: int) -> RefundState:

@@ -4,7 +4,7 @@ Each write that guards money or capacity is one conditional ``UPDATE â€¦ WHERE â
 (portable to SQLite and PostgreSQL), never a read-then-write in Python.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from paylinks.db.sql import Row, fetch
@@ -14,7 +14,8 @@ from paylinks.links.tables import PaymentLinkTable
 from paylinks.payments.model import Customer, Payment, PaymentStatus
 from paylinks.payments.tables import PaymentTable as T
 
-_COLUMNS = [column for column in T._meta.columns if column._meta.name != "confirm_started_at"]
+_NOT_IN_PAYMENT = {"confirm_started_at", "void_due_at", "void_attempts"}
+_COLUMNS = [column for column in T._meta.columns if column._meta.name not in _NOT_IN_PAYMENT]
 #: The end of a statement whose rows go through ``_payment``. The statements below that
 #: add it (``noqa: S608``) join constant column names, never a value: values are bound.
 _RETURNING = " RETURNING " + ", ".join(column._meta.db_column_name for column in _COLUMNS)
@@ -81,7 +82,9 @@ async def cancel_expired_holds(now: datetime, link_id: str | None = None) -> dic
     The status condition makes each cancellation happen once, however many sweepers run.
     """
     sql = (
-        "UPDATE payment SET status = 'canceled', failure_reason = {} "
+        # A Stripe PaymentIntent may hold the customer's funds: cancel it there too.
+        "UPDATE payment SET status = 'canceled', failure_reason = {}, void_due_at = CASE "
+        "WHEN gateway = 'stripe' AND reference IS NOT NULL THEN hold_expires_at END "
         "WHERE status = 'pending' AND hold_expires_at <= {}"
     )
     args: list[Any] = ["The payment was not completed in time.", now]
@@ -95,6 +98,29 @@ async def cancel_expired_holds(now: datetime, link_id: str | None = None) -> dic
     for freed_link, count in freed.items():
         await release_slots(freed_link, count)
     return freed
+
+
+async def claim_voids(now: datetime, lease: timedelta, limit: int) -> list[str]:
+    """Take timed-out payments due to be cancelled at their gateway, for ``lease``."""
+    rows = await fetch(
+        "UPDATE payment SET void_due_at = {}, void_attempts = void_attempts + 1 "
+        "WHERE id IN (SELECT id FROM payment WHERE void_due_at <= {} "
+        "ORDER BY void_due_at LIMIT {}) AND void_due_at <= {} RETURNING id",
+        now + lease,
+        now,
+        limit,
+        now,
+    )
+    return [row["id"] for row in rows]
+
+
+async def void_attempts(payment_id: str) -> int:
+    row = await T.select(T.void_attempts).where(T.id == payment_id).first()
+    return int(row["void_attempts"]) if row else 0
+
+
+async def schedule_void(payment_id: str, due_at: datetime | None) -> None:
+    await T.update({T.void_due_at: due_at}).where(T.id == payment_id)
 
 
 async def earliest_hold_end(link_id: str) -> datetime | None:

@@ -303,6 +303,40 @@ async def release_expired_holds(now: datetime) -> int:
     return sum(freed.values())
 
 
+#: How long a claimed cancellation is left to its job before the sweep takes it again.
+VOID_LEASE = timedelta(minutes=2)
+VOID_RETRY_FIRST = timedelta(seconds=30)
+VOID_RETRY_MAX = timedelta(hours=1)
+#: Stripe lets an uncaptured authorisation lapse after 7 days anyway: stop well after.
+VOID_MAX_ATTEMPTS = 200
+
+
+async def claim_voids(now: datetime, limit: int = 100) -> list[str]:
+    """Timed-out payments whose authorisation at the gateway is due to be cancelled."""
+    return await repository.claim_voids(now, VOID_LEASE, limit)
+
+
+async def void_at_gateway(payment_id: str, gateways: Gateways, now: datetime) -> bool:
+    """The job: cancel a timed-out payment's PaymentIntent. True once nothing is left to
+    do (cancelled, or no longer cancellable); on an outage, retried later (doubling)."""
+    payment = await repository.get(payment_id)
+    if payment is None or payment.status is not PaymentStatus.CANCELED:
+        return True
+    gateway = await gateways.named(payment.gateway, payment.store_id)
+    try:
+        await gateway.cancel(payment)
+    except GatewayError as error:
+        attempts = await repository.void_attempts(payment_id)
+        if error.transient and attempts < VOID_MAX_ATTEMPTS:
+            delay = min(VOID_RETRY_FIRST * (1 << min(max(0, attempts - 1), 16)), VOID_RETRY_MAX)
+            await repository.schedule_void(payment_id, now + delay)
+            return False
+        # Already captured (a webhook or an operator did) or gone: nothing to cancel.
+        log.warning("Not cancelling %s at the gateway: %s", payment_id, error)
+    await repository.schedule_void(payment_id, None)
+    return True
+
+
 async def get_payment(principal: Principal, payment_id: str) -> Payment:
     require_payments(principal)
     payment = await repository.get(payment_id, principal.store_id)

@@ -1,4 +1,4 @@
-from piccolo.columns import BigInt, Timestamptz, Varchar
+from piccolo.columns import BigInt, Integer, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -25,3 +25,8 @@ class PaymentTable(Table, tablename="payment"):
     paid_at = Timestamptz(null=True, default=None)
     amount_refunded = BigInt(default=0)
     amount_refund_pending = BigInt(default=0)
+    # A payment that timed out with an authorisation at the gateway (a Stripe
+    # PaymentIntent): when to cancel it there next (None: nothing to cancel), and how often
+    # that was tried.
+    void_due_at = Timestamptz(null=True, default=None)
+    void_attempts = Integer(default=0)

@@ -1,0 +1,171 @@
+"""A Stripe payment swept for timing out has its PaymentIntent cancelled at Stripe by a job
+the sweeper enqueues: once, tolerating one already cancelled or captured, and retried
+later (doubling) while Stripe is down."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+import pytest
+from dramatiq.brokers.stub import StubBroker
+
+from paylinks.payments import service as payments
+from paylinks.payments.service import VOID_LEASE, claim_voids, void_at_gateway
+from paylinks.settings import Settings
+from paylinks_api.context import ApiContext
+from paylinks_worker.actors import QUEUE, VOID_PAYMENT
+from paylinks_worker.scheduler import Scheduler
+from tests.conftest import FrozenClock
+from tests.factories import ApiClient, Customer, StoreClient, activate_stripe
+from tests.fakes.stripe_server import FakeStripe
+
+SECRET_KEY = "sk_test_51PaylinksStoreSecretKey0123456789abcdef"
+WEBHOOK_SECRET = "whsec_PaylinksWebhookSigningSecret0123456789"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeStripe]:
+    with FakeStripe() as server:
+        yield server
+
+
+@pytest.fixture
+async def settings(settings: Settings, fake: FakeStripe) -> Settings:
+    return msgspec.structs.replace(settings, stripe_api_base=fake.url)
+
+
+@pytest.fixture
+def ctx(settings: Settings, clock: FrozenClock) -> ApiContext:
+    return ApiContext.from_settings(settings, clock)
+
+
+@pytest.fixture
+async def store(api: ApiClient) -> StoreClient:
+    store = await api.create_store(activate=False)
+    await activate_stripe(store, SECRET_KEY, WEBHOOK_SECRET)
+    return store
+
+
+async def abandoned(
+    api: ApiClient, store: StoreClient, fake: FakeStripe, clock: FrozenClock, settings: Settings
+) -> tuple[str, str]:
+    """A payment started and left until its hold ran out, swept: (its id, its intent's)."""
+    link = await store.create_link()
+    started = await Customer(api.client).start(link["id"])
+    assert started.status_code == 201, started.text
+    payment_id = started.json()["id"]
+    [intent] = [i for i in fake.intents() if i["metadata"]["paylinks_payment_id"] == payment_id]
+    clock.advance(seconds=settings.reservation_seconds + 1)
+    assert await payments.release_expired_holds(clock()) == 1
+    return payment_id, str(intent["id"])
+
+
+async def status(store: StoreClient, payment_id: str) -> Any:
+    return (await store.get(f"/v1/payments/{payment_id}")).json()["status"]
+
+
+class TestVoid:
+    async def test_the_sweeper_has_the_intent_cancelled_once(
+        self,
+        api: ApiClient,
+        store: StoreClient,
+        fake: FakeStripe,
+        ctx: ApiContext,
+        clock: FrozenClock,
+        settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        link = await store.create_link()
+        started = await Customer(api.client).start(link["id"])
+        payment_id = started.json()["id"]
+        clock.advance(seconds=settings.reservation_seconds + 1)
+        monkeypatch.setattr("paylinks_worker.scheduler.utc_now", clock)
+        broker = StubBroker()
+        broker.declare_queue(QUEUE)
+        scheduler = Scheduler(broker)
+        for _ in range(2):
+            await scheduler._sweep()
+        assert broker.queues[QUEUE].qsize() == 1
+        message = broker.queues[QUEUE].get_nowait()
+        assert VOID_PAYMENT.encode() in message
+        assert payment_id.encode() in message
+        assert await status(store, payment_id) == "canceled"
+
+        assert await void_at_gateway(payment_id, ctx.gateways, clock())
+        [intent] = fake.intents()
+        assert intent["status"] == "canceled"
+        assert fake.cancels[intent["id"]] == 1
+        clock.advance(days=1)
+        assert await claim_voids(clock()) == []
+
+    async def test_an_outage_is_retried_later(
+        self,
+        api: ApiClient,
+        store: StoreClient,
+        fake: FakeStripe,
+        ctx: ApiContext,
+        clock: FrozenClock,
+        settings: Settings,
+    ) -> None:
+        payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
+        assert await claim_voids(clock()) == [payment_id]
+        fake.down = True
+        assert not await void_at_gateway(payment_id, ctx.gateways, clock())
+        clock.advance(seconds=29)
+        assert await claim_voids(clock()) == []
+        clock.advance(seconds=2)
+        assert await claim_voids(clock()) == [payment_id]
+        assert not await void_at_gateway(payment_id, ctx.gateways, clock())
+        clock.advance(seconds=59)
+        assert await claim_voids(clock()) == []
+        clock.advance(seconds=2)
+        assert await claim_voids(clock()) == [payment_id]
+        fake.down = False
+        assert await void_at_gateway(payment_id, ctx.gateways, clock())
+        assert fake.intent(intent_id)["status"] == "canceled"
+        clock.advance(days=1)
+        assert await claim_voids(clock()) == []
+
+    async def test_a_lost_job_is_sent_again_after_its_lease(
+        self,
+        api: ApiClient,
+        store: StoreClient,
+        fake: FakeStripe,
+        clock: FrozenClock,
+        settings: Settings,
+    ) -> None:
+        payment_id, _ = await abandoned(api, store, fake, clock, settings)
+        assert await claim_voids(clock()) == [payment_id]
+        assert await claim_voids(clock()) == []
+        clock.advance(seconds=VOID_LEASE.total_seconds() + 1)
+        assert await claim_voids(clock()) == [payment_id]
+
+    @pytest.mark.parametrize("at_stripe", ["canceled", "succeeded"])
+    async def test_an_intent_already_cancelled_or_captured_is_left_as_it_is(
+        self,
+        api: ApiClient,
+        store: StoreClient,
+        fake: FakeStripe,
+        ctx: ApiContext,
+        clock: FrozenClock,
+        settings: Settings,
+        at_stripe: str,
+    ) -> None:
+        payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
+        with fake._lock:
+            fake.objects[intent_id]["status"] = at_stripe
+        assert await claim_voids(clock()) == [payment_id]
+        assert await void_at_gateway(payment_id, ctx.gateways, clock())
+        assert fake.intent(intent_id)["status"] == at_stripe
+        clock.advance(days=1)
+        assert await claim_voids(clock()) == []
+
+    async def test_sandbox_payments_have_nothing_to_cancel(
+        self, api: ApiClient, clock: FrozenClock, settings: Settings
+    ) -> None:
+        sandbox = await api.create_store()
+        link = await sandbox.create_link()
+        assert (await Customer(api.client).start(link["id"])).status_code == 201
+        clock.advance(seconds=settings.reservation_seconds + 1)
+        assert await payments.release_expired_holds(clock()) == 1
+        assert await claim_voids(clock()) == []
