@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from paylinks.backoff import doubling
 from paylinks.db.engine import transaction
 from paylinks.errors import Conflict, DomainError, NotFound
 from paylinks.events import service as events
@@ -328,7 +329,7 @@ async def void_at_gateway(payment_id: str, gateways: Gateways, now: datetime) ->
     except GatewayError as error:
         attempts = await repository.void_attempts(payment_id)
         if error.transient and attempts < VOID_MAX_ATTEMPTS:
-            delay = min(VOID_RETRY_FIRST * (1 << min(max(0, attempts - 1), 16)), VOID_RETRY_MAX)
+            delay = doubling(attempts, VOID_RETRY_FIRST, VOID_RETRY_MAX)
             await repository.schedule_void(payment_id, now + delay)
             return False
         # Already captured (a webhook or an operator did) or gone: nothing to cancel.

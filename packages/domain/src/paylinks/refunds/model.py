@@ -5,6 +5,7 @@ from enum import StrEnum
 
 import msgspec
 
+from paylinks.backoff import doubling
 from paylinks.errors import FieldError, ValidationFailed
 
 REASON_MAX = 500
@@ -70,5 +71,4 @@ def retry_delay(attempts: int) -> timedelta:
     """How long a refund still pending after ``attempts`` jobs waits for the next one:
     doubling from 30 seconds, at most an hour (a gateway may be down for a while, and a
     refund pending at the gateway may take days)."""
-    doublings: int = max(0, min(attempts - 1, 16))
-    return min(RETRY_FIRST * (1 << doublings), RETRY_MAX)
+    return doubling(attempts, RETRY_FIRST, RETRY_MAX)
