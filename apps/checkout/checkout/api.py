@@ -2,21 +2,13 @@
 calls it: every rule lives behind the API, this module only carries requests and answers.
 """
 
-import os
 from typing import Any
 
 import httpx
 
-from paylinks.api_problems import Problem, Unreachable, problem_of
+from paylinks.api_problems import Problem, Unreachable, api_url, problem_of, send
 
 __all__ = ["CheckoutApi", "Problem", "Unreachable", "api_url", "client", "problem_of"]
-
-DEFAULT_API_URL = "http://127.0.0.1:8000"
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-
-
-def api_url() -> str:
-    return os.environ.get("PAYLINKS_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
 
 
 class CheckoutApi:
@@ -34,20 +26,7 @@ class CheckoutApi:
         self.headers = {"X-Forwarded-For": customer_ip} if customer_ip else {}
 
     async def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        try:
-            async with httpx.AsyncClient(
-                base_url=self.base_url,
-                transport=self.transport,
-                timeout=TIMEOUT,
-                headers=self.headers,
-            ) as client:
-                response = await client.request(method, path, json=body)
-        except httpx.HTTPError as error:
-            raise Unreachable(f"{method} {path}: {error!r}") from error
-        if response.status_code >= 500:
-            raise Unreachable(f"{method} {path}: HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise problem_of(response)
+        response = await send(self.base_url, self.transport, self.headers, method, path, json=body)
         try:
             answer = response.json()
         except ValueError as error:

@@ -3,24 +3,16 @@ like any integrator calls it with a key: every rule lives behind the API, this m
 carries requests and answers. Failures are ``Problem`` (an RFC 9457 answer) or
 ``Unreachable`` (no usable answer)."""
 
-import os
 from typing import Any
 
 import httpx
 
-from paylinks.api_problems import Problem, Unreachable, problem_of
+from paylinks.api_problems import Problem, Unreachable, api_url, send
 
 __all__ = ["DashboardApi", "Problem", "Unreachable", "api_url", "client"]
 
-DEFAULT_API_URL = "http://127.0.0.1:8000"
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-
 Json = Any
 Params = dict[str, str | int | None]
-
-
-def api_url() -> str:
-    return os.environ.get("PAYLINKS_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
 
 
 class DashboardApi:
@@ -53,23 +45,17 @@ class DashboardApi:
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-        try:
-            async with httpx.AsyncClient(
-                base_url=self.base_url,
-                transport=self.transport,
-                timeout=TIMEOUT,
-                headers=self.headers,
-            ) as client:
-                response = await client.request(
-                    method, path, json=body, params=query or None, files=files, headers=headers
-                )
-        except httpx.HTTPError as error:
-            raise Unreachable(f"{method} {path}: {error!r}") from error
-        if response.status_code >= 500:
-            raise Unreachable(f"{method} {path}: HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise problem_of(response)
-        return response
+        return await send(
+            self.base_url,
+            self.transport,
+            self.headers,
+            method,
+            path,
+            json=body,
+            params=query or None,
+            files=files,
+            headers=headers,
+        )
 
     async def _json(self, method: str, path: str, **request: Any) -> Json:
         """``_send`` (same arguments), the answer's JSON body (None for 204)."""
