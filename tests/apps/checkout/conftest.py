@@ -2,7 +2,6 @@
 production, with no browser: the pay page's handlers are awaited directly."""
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,31 +10,19 @@ from checkout import api as checkout_api
 from checkout.state.pay import PayState
 from reflex.istate.data import RouterData
 
-from paylinks.settings import load_settings
+from paylinks.settings import Settings
 from paylinks_api.app import create_app
+from tests.apps.conftest import API_BASE
 from tests.conftest import FrozenClock, running
 from tests.factories import ApiClient, StoreClient
-
-API_BASE = "http://api.test"
 
 
 @pytest.fixture
 async def api(
-    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+    app_settings: Settings, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[ApiClient]:
     """The API on SQLite; the checkout's API client is pointed at it."""
-    settings = load_settings(
-        {
-            "PAYLINKS_DATA_DIR": str(tmp_path / "data"),
-            "PAYLINKS_DATABASE_URL": f"sqlite:///{tmp_path / 'paylinks.sqlite3'}",
-            "PAYLINKS_SECRET_KEY": "test-secret-key-" + "x" * 32,
-            "PAYLINKS_API_URL": API_BASE,
-            "PAYLINKS_CHECKOUT_URL": "http://checkout.test",
-            "PAYLINKS_RATE_LIMIT_PER_MINUTE": "10000",
-        },
-        env_file=None,
-    )
-    app = create_app(settings, clock=clock, auto_migrate=True, run_jobs=False)
+    app = create_app(app_settings, clock=clock, auto_migrate=True, run_jobs=False)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     monkeypatch.setattr(
         checkout_api, "client", lambda _ip=None: checkout_api.CheckoutApi(API_BASE, transport)

@@ -4,7 +4,6 @@ builds them (every page state is a substate of the session)."""
 
 import inspect
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -13,33 +12,21 @@ import reflex as rx
 from dashboard import api as dashboard_api
 from dashboard.state.session import SessionState
 
-from paylinks.settings import load_settings
+from paylinks.settings import Settings
 from paylinks_api.app import create_app
+from tests.apps.conftest import API_BASE
 from tests.conftest import FrozenClock, running
 from tests.factories import PASSWORD, ApiClient, StoreClient
-
-API_BASE = "http://api.test"
 
 S = TypeVar("S", bound=rx.State)
 
 
 @pytest.fixture
 async def api(
-    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+    app_settings: Settings, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[ApiClient]:
     """The API on SQLite; the dashboard's API client is pointed at it."""
-    settings = load_settings(
-        {
-            "PAYLINKS_DATA_DIR": str(tmp_path / "data"),
-            "PAYLINKS_DATABASE_URL": f"sqlite:///{tmp_path / 'paylinks.sqlite3'}",
-            "PAYLINKS_SECRET_KEY": "test-secret-key-" + "x" * 32,
-            "PAYLINKS_API_URL": API_BASE,
-            "PAYLINKS_CHECKOUT_URL": "http://checkout.test",
-            "PAYLINKS_RATE_LIMIT_PER_MINUTE": "10000",
-        },
-        env_file=None,
-    )
-    app = create_app(settings, clock=clock, auto_migrate=True, run_jobs=False)
+    app = create_app(app_settings, clock=clock, auto_migrate=True, run_jobs=False)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
 
     def client(token: str = "", client_ip: str | None = None) -> dashboard_api.DashboardApi:

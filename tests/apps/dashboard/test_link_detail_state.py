@@ -13,9 +13,9 @@ from dashboard.state.transactions import TransactionsState
 from reflex.istate.data import RouterData
 
 from paylinks.refunds.service import process_refund
-from paylinks.settings import load_settings
+from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
-from tests.apps.dashboard.conftest import API_BASE, api_answering, refused, run
+from tests.apps.dashboard.conftest import api_answering, refused, run
 from tests.conftest import FrozenClock
 from tests.factories import CARD_DECLINED, CARD_REFUND_FAILS, ApiClient, Customer, StoreClient
 
@@ -51,19 +51,9 @@ def customer(api: ApiClient) -> Customer:
 
 
 @pytest.fixture
-def settle(clock: FrozenClock, tmp_path: Any) -> Any:
+def settle(clock: FrozenClock, app_settings: Settings) -> Any:
     """Settle a refund as the worker's job does (jobs do not run in the ``api`` fixture)."""
-    settings = load_settings(
-        {
-            "PAYLINKS_DATA_DIR": str(tmp_path / "data"),
-            "PAYLINKS_DATABASE_URL": f"sqlite:///{tmp_path / 'paylinks.sqlite3'}",
-            "PAYLINKS_SECRET_KEY": "test-secret-key-" + "x" * 32,
-            "PAYLINKS_API_URL": API_BASE,
-            "PAYLINKS_CHECKOUT_URL": "http://checkout.test",
-        },
-        env_file=None,
-    )
-    ctx = ApiContext.from_settings(settings, clock)
+    ctx = ApiContext.from_settings(app_settings, clock)
 
     async def settle_all(store: StoreClient, payment_id: str) -> None:
         refunds = (await store.get(f"/v1/payments/{payment_id}/refunds")).json()
