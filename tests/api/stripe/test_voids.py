@@ -2,10 +2,8 @@
 the sweeper enqueues: once, tolerating one already cancelled or captured, and retried
 later (doubling) while Stripe is down."""
 
-from collections.abc import Iterator
 from typing import Any
 
-import msgspec
 import pytest
 from dramatiq.brokers.stub import StubBroker
 
@@ -16,34 +14,8 @@ from paylinks_api.context import ApiContext
 from paylinks_worker.actors import QUEUE, VOID_PAYMENT
 from paylinks_worker.scheduler import Scheduler
 from tests.conftest import FrozenClock
-from tests.factories import ApiClient, Customer, StoreClient, activate_stripe
+from tests.factories import ApiClient, Customer, StoreClient
 from tests.fakes.stripe_server import FakeStripe
-
-SECRET_KEY = "sk_test_51PaylinksStoreSecretKey0123456789abcdef"
-WEBHOOK_SECRET = "whsec_PaylinksWebhookSigningSecret0123456789"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeStripe]:
-    with FakeStripe() as server:
-        yield server
-
-
-@pytest.fixture
-async def settings(settings: Settings, fake: FakeStripe) -> Settings:
-    return msgspec.structs.replace(settings, stripe_api_base=fake.url)
-
-
-@pytest.fixture
-def ctx(settings: Settings, clock: FrozenClock) -> ApiContext:
-    return ApiContext.from_settings(settings, clock)
-
-
-@pytest.fixture
-async def store(api: ApiClient) -> StoreClient:
-    store = await api.create_store(activate=False)
-    await activate_stripe(store, SECRET_KEY, WEBHOOK_SECRET)
-    return store
 
 
 async def abandoned(

@@ -3,11 +3,9 @@ manual capture, the capacity rules around the capture, webhooks and refunds."""
 
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 
 from paylinks.events.tables import EventTable
@@ -17,6 +15,7 @@ from paylinks.refunds.model import RefundStatus
 from paylinks.refunds.service import process_refund
 from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
+from tests.api.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
 from tests.conftest import FrozenClock
 from tests.factories import (
     STRIPE_PUBLISHABLE_KEY,
@@ -28,35 +27,7 @@ from tests.factories import (
 )
 from tests.fakes.stripe_server import CARD_DECLINED, CARD_REFUND_FAILS, FakeStripe
 
-SECRET_KEY = "sk_test_51PaylinksStoreSecretKey0123456789abcdef"
-WEBHOOK_SECRET = "whsec_PaylinksWebhookSigningSecret0123456789"
 WEBHOOK = "/v1/gateways/stripe/webhook"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeStripe]:
-    with FakeStripe() as server:
-        yield server
-
-
-@pytest.fixture
-async def settings(settings: Settings, fake: FakeStripe) -> Settings:
-    """The shared settings, with the Stripe SDK pointed at the fake."""
-    return msgspec.structs.replace(settings, stripe_api_base=fake.url)
-
-
-@pytest.fixture
-def ctx(settings: Settings, clock: FrozenClock) -> ApiContext:
-    """What a worker job gets: the gateways and public URLs of these settings."""
-    assert settings.stripe_api_base.startswith("http://127.0.0.1:")
-    return ApiContext.from_settings(settings, clock)
-
-
-@pytest.fixture
-async def store(api: ApiClient) -> StoreClient:
-    store = await api.create_store(activate=False)
-    await activate_stripe(store, SECRET_KEY, WEBHOOK_SECRET)
-    return store
 
 
 @pytest.fixture
