@@ -8,7 +8,7 @@ import reflex as rx
 
 from dashboard import api
 from dashboard.developer_rows import ApiKeyRow, api_key_row
-from dashboard.failures import FAILURES, form_failure, message
+from dashboard.failures import FAILURES, message
 from dashboard.state.dialogs import Confirmation, DialogForm, SecretOnce
 from dashboard.state.paging import CursorPages
 from dashboard.state.session import SessionState
@@ -35,23 +35,14 @@ class ApiKeysState(CursorPages, DialogForm, SecretOnce, Confirmation, SessionSta
         self.keys = [api_key_row(k) for k in rows]
 
     async def create(self, form: dict[str, Any]) -> AsyncIterator[None]:
-        if not self._takes(form):
-            return
         name = str(form.get("name") or "").strip()
-        self.form_errors = {} if name else {"name": "Name the key after what uses it."}
-        self.form_notice = ""
-        if not name:
+        errors = {} if name else {"name": "Name the key after what uses it."}
+        if not self._begin(form, errors):
             return
-        self.submitting = True
         yield
-        try:
-            created = await self.api().create_api_key(name)
-        except FAILURES as error:
-            self.form_errors, self.form_notice = form_failure(error, {"name"})
+        created = await self._complete(self.api().create_api_key(name), {"name"})
+        if created is None:
             return
-        finally:
-            self.submitting = False
-        self.show_form(False)
         self._reveal(created.get("secret"), created.get("name") or name)
         # Newest first: the new key heads the first page.
         self.page_starts = []

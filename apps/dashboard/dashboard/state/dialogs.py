@@ -4,9 +4,12 @@
 components that show them are in ``components/dialogs.py``."""
 
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 import reflex as rx
+
+from dashboard.failures import FAILURES, form_failure
 
 
 class DialogForm(rx.State, mixin=True):
@@ -29,6 +32,31 @@ class DialogForm(rx.State, mixin=True):
     def _takes(self, form: dict[str, Any]) -> bool:
         """Whether this submit belongs to the form open now (and none is under way)."""
         return not self.submitting and bool(self.form_key) and form.get("form_key") == self.form_key
+
+    def _begin(self, form: dict[str, Any], errors: dict[str, str]) -> bool:
+        """Take a submit of the open form: False when it is not this form's (a double
+        submit) or ``errors`` (the form's own checks) are shown; else it is under way."""
+        if not self._takes(form):
+            return False
+        self.form_errors = errors
+        self.form_notice = ""
+        if errors:
+            return False
+        self.submitting = True
+        return True
+
+    async def _complete(self, call: Awaitable[Any], fields: set[str]) -> Any:
+        """The API's answer to a submit under way, the dialog closed; None when it failed
+        (the problem shown next to ``fields``, the dialog left open)."""
+        try:
+            answer = await call
+        except FAILURES as error:
+            self.form_errors, self.form_notice = form_failure(error, fields)
+            return None
+        finally:
+            self.submitting = False
+        self.show_form(False)
+        return answer
 
 
 class SecretOnce(rx.State, mixin=True):

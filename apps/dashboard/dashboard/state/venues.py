@@ -6,7 +6,6 @@ from typing import Any
 import reflex as rx
 
 from dashboard import api
-from dashboard.failures import FAILURES, form_failure
 from dashboard.state.dialogs import DialogForm
 from dashboard.state.paging import CursorPages
 from dashboard.state.session import SessionState
@@ -32,23 +31,13 @@ class VenuesState(CursorPages, DialogForm, SessionState):
         self.venues = [venue_row(v) for v in rows]
 
     async def add(self, form: dict[str, Any]) -> AsyncIterator[Any]:
-        if not self._takes(form):
-            return
         name, address, errors = venue_request(form)
-        self.form_errors = errors
-        self.form_notice = ""
-        if errors:
+        if not self._begin(form, errors):
             return
-        self.submitting = True
         yield
-        try:
-            venue = await self.api().create_venue(name, address)
-        except FAILURES as error:
-            self.form_errors, self.form_notice = form_failure(error, FIELDS)
+        venue = await self._complete(self.api().create_venue(name, address), FIELDS)
+        if venue is None:
             return
-        finally:
-            self.submitting = False
-        self.show_form(False)
         # Newest first: the new venue heads the first page.
         self.page_starts = []
         await self._fetch_page()

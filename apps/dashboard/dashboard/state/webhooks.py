@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from dashboard.developer_rows import EndpointRow, endpoint_request, endpoint_row
-from dashboard.failures import FAILURES, form_failure, message
+from dashboard.failures import FAILURES, message
 from dashboard.state.dialogs import Confirmation, DialogForm, SecretOnce
 from dashboard.state.session import SessionState
 
@@ -51,23 +51,13 @@ class WebhooksState(DialogForm, SecretOnce, Confirmation, SessionState):
         self.endpoints = [endpoint_row(e) for e in found or []]
 
     async def add(self, form: dict[str, Any]) -> AsyncIterator[None]:
-        if not self._takes(form):
-            return
         url, events, errors = endpoint_request(form)
-        self.form_errors = errors
-        self.form_notice = ""
-        if errors:
+        if not self._begin(form, errors):
             return
-        self.submitting = True
         yield
-        try:
-            created = await self.api().create_endpoint(url, events)
-        except FAILURES as error:
-            self.form_errors, self.form_notice = form_failure(error, FIELDS)
+        created = await self._complete(self.api().create_endpoint(url, events), FIELDS)
+        if created is None:
             return
-        finally:
-            self.submitting = False
-        self.show_form(False)
         self._reveal(created.get("secret"), created.get("url"))
         await self._fetch()
 
