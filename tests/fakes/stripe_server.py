@@ -6,9 +6,10 @@ and per-key accounts (an object made with one secret key is not found with anoth
 
 Test controls play the customer's browser and Stripe's back office:
 ``simulate_customer_confirm`` (the Payment Element confirming with a test card),
-``refund_status`` / ``settle_refund``, ``down``; and ``event`` / ``sign`` build webhook
-deliveries signed like Stripe's. Counters (``captures``, ``cancels``, ``charges``) tell
-what happened to each PaymentIntent.
+``simulate_capture_by_hand`` (the merchant in Stripe's dashboard), ``refund_status`` /
+``settle_refund``, ``down``; and ``event`` / ``sign`` build webhook deliveries signed like
+Stripe's. Counters (``captures``, ``cancels``, ``charges``) and ``refunds_of`` tell what
+happened to each PaymentIntent.
 """
 
 import copy
@@ -180,6 +181,19 @@ class FakeStripe:
                 intent["amount_capturable"] = intent["amount"]
                 intent["last_payment_error"] = None
             return copy.deepcopy(intent)
+
+    def simulate_capture_by_hand(self, intent_id: str) -> dict[str, Any]:
+        """The merchant capturing an authorised PaymentIntent in Stripe's dashboard."""
+        with self._lock:
+            return self._capture(self.objects[intent_id])
+
+    def refunds_of(self, intent_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                copy.deepcopy(o)
+                for o in self.objects.values()
+                if o["object"] == "refund" and o["payment_intent"] == intent_id
+            ]
 
     def simulate_processing(self, intent_id: str) -> None:
         """The customer's bank has not decided yet."""
@@ -411,6 +425,13 @@ class FakeStripe:
             )
         charge = self.objects[intent["latest_charge"]]
         left = charge["amount_captured"] - charge["amount_refunded"]
+        if left == 0:
+            raise StripeApiError(
+                400,
+                "invalid_request_error",
+                f"Charge {charge['id']} has already been refunded.",
+                code="charge_already_refunded",
+            )
         amount = int(params.get("amount", left))
         if not 0 < amount <= left:
             raise StripeApiError(

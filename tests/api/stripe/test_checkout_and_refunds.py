@@ -335,6 +335,31 @@ class TestWebhooks:
         assert fake.intent(intent_id)["status"] == "canceled"
         assert fake.captures[intent_id] == 0
 
+    async def test_a_swept_payment_captured_by_hand_is_refunded_in_full(
+        self,
+        fake: FakeStripe,
+        store: StoreClient,
+        customer: Customer,
+        clock: FrozenClock,
+        settings: Settings,
+    ) -> None:
+        link = await store.create_link(type="one_off")
+        started = await start(customer, link["id"])
+        intent_id = intent_of(fake, started["id"])["id"]
+        clock.advance(seconds=settings.reservation_seconds + 1)
+        await start(customer, link["id"])  # sweeps the timed-out hold
+        fake.simulate_customer_confirm(intent_id)
+        captured = fake.simulate_capture_by_hand(intent_id)
+        for _ in range(2):  # Stripe sends it again: a new event id, the same refund
+            event = fake.event("payment_intent.succeeded", captured)
+            assert (await deliver(customer.client, fake, event)).status_code == 200
+        [refund] = fake.refunds_of(intent_id)
+        assert (refund["amount"], refund["status"]) == (link["amount"], "succeeded")
+        assert (await payment(store, started["id"]))["status"] == "canceled"
+        after = await link_of(store, link["id"])
+        assert (after["payments_count"], after["amount_collected"]) == (0, 0)
+        assert await paid_events(link["id"]) == 0
+
     async def test_canceled_event_cancels_a_pending_payment(
         self, fake: FakeStripe, store: StoreClient, customer: Customer
     ) -> None:

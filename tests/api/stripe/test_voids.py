@@ -1,6 +1,6 @@
 """A Stripe payment swept for timing out has its PaymentIntent cancelled at Stripe by a job
-the sweeper enqueues: once, tolerating one already cancelled or captured, and retried
-later (doubling) while Stripe is down."""
+the sweeper enqueues: once, tolerating one already cancelled, refunding in full one the
+merchant captured by hand, and retried later (doubling) while Stripe is down."""
 
 from typing import Any
 
@@ -112,8 +112,7 @@ class TestVoid:
         clock.advance(seconds=VOID_LEASE.total_seconds() + 1)
         assert await claim_voids(clock()) == [payment_id]
 
-    @pytest.mark.parametrize("at_stripe", ["canceled", "succeeded"])
-    async def test_an_intent_already_cancelled_or_captured_is_left_as_it_is(
+    async def test_an_intent_already_cancelled_is_left_as_it_is(
         self,
         api: ApiClient,
         store: StoreClient,
@@ -121,14 +120,41 @@ class TestVoid:
         ctx: ApiContext,
         clock: FrozenClock,
         settings: Settings,
-        at_stripe: str,
     ) -> None:
         payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
         with fake._lock:
-            fake.objects[intent_id]["status"] = at_stripe
+            fake.objects[intent_id]["status"] = "canceled"
         assert await claim_voids(clock()) == [payment_id]
         assert await void_at_gateway(payment_id, ctx.gateways, clock())
-        assert fake.intent(intent_id)["status"] == at_stripe
+        assert fake.intent(intent_id)["status"] == "canceled"
+        assert fake.refunds_of(intent_id) == []
+        clock.advance(days=1)
+        assert await claim_voids(clock()) == []
+
+    async def test_an_intent_captured_by_hand_is_refunded_in_full_once(
+        self,
+        api: ApiClient,
+        store: StoreClient,
+        fake: FakeStripe,
+        ctx: ApiContext,
+        clock: FrozenClock,
+        settings: Settings,
+    ) -> None:
+        payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
+        fake.simulate_customer_confirm(intent_id)
+        fake.simulate_capture_by_hand(intent_id)
+        assert await claim_voids(clock()) == [payment_id]
+        assert await void_at_gateway(payment_id, ctx.gateways, clock())
+        [refund] = fake.refunds_of(intent_id)
+        assert refund["amount"] == fake.intent(intent_id)["amount"]
+        assert refund["status"] == "succeeded"
+        assert refund["metadata"]["paylinks_given_back"] == payment_id
+        assert await status(store, payment_id) == "canceled"
+        # Asked again, within Stripe's idempotency window and after it: still one refund.
+        assert await void_at_gateway(payment_id, ctx.gateways, clock())
+        fake._idempotent.clear()
+        assert await void_at_gateway(payment_id, ctx.gateways, clock())
+        assert len(fake.refunds_of(intent_id)) == 1
         clock.advance(days=1)
         assert await claim_voids(clock()) == []
 

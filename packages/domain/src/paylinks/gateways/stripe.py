@@ -9,6 +9,7 @@ Stripe's own error messages can quote request details, so a ``GatewayError`` car
 a short message of ours and Stripe's error code.
 """
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,8 @@ from paylinks.gateways.model import (
     Started,
 )
 from paylinks.payments.model import Card, Payment
+
+log = logging.getLogger(__name__)
 
 #: What the customer's browser may have left the PaymentIntent in while it is not decided.
 PENDING_STATUSES = frozenset({"processing", "requires_action", "requires_confirmation"})
@@ -45,6 +48,7 @@ _REFUND_FAILURES = {
 }
 
 _UNEXPECTED_STATE = "payment_intent_unexpected_state"
+_ALREADY_REFUNDED = "charge_already_refunded"
 
 
 def describe(error: stripe.StripeError) -> str:
@@ -166,7 +170,8 @@ class StripeGateway:
         await self._finish(payment, capture=False)
 
     async def _finish(self, payment: Payment, *, capture: bool) -> None:
-        """Capture or cancel the PaymentIntent; one already in the wanted state is done."""
+        """Capture or cancel the PaymentIntent; one already in the wanted state is done,
+        and one captured where it should be cancelled is refunded in full."""
         wanted = "succeeded" if capture else "canceled"
         reference = self._reference(payment)
         async with self._client() as client:
@@ -176,16 +181,50 @@ class StripeGateway:
                     await intents.capture_async(reference)
                 else:
                     await intents.cancel_async(reference)
+                return
             except stripe.InvalidRequestError as error:
                 if error.code != _UNEXPECTED_STATE:
                     raise
-                current = await intents.retrieve_async(reference)
-                if current.status != wanted:
-                    verb = "captured" if capture else "canceled"
-                    raise GatewayError(
-                        f"The PaymentIntent cannot be {verb}: its status is {current.status}.",
-                        transient=False,
-                    ) from None
+            status = (await intents.retrieve_async(reference)).status
+            if status == wanted:
+                return
+            if not capture and status == "succeeded":
+                await self._give_back(client, payment, reference)
+                return
+            verb = "captured" if capture else "canceled"
+            raise GatewayError(
+                f"The PaymentIntent cannot be {verb}: its status is {status}.", transient=False
+            )
+
+    async def _give_back(
+        self, client: stripe.StripeClient, payment: Payment, reference: str
+    ) -> None:
+        """Refund all that is left of a PaymentIntent captured for a payment that was not
+        honoured (the merchant captured it at Stripe by hand, say). The idempotency key
+        makes a second call the same refund; after Stripe forgets the key, the charge is
+        already refunded."""
+        log.warning("%s was captured at Stripe but not honoured: refunding it in full", payment.id)
+        try:
+            refund = await client.v1.refunds.create_async(
+                {
+                    "payment_intent": reference,
+                    "reason": "duplicate",
+                    "metadata": {
+                        "paylinks_store_id": payment.store_id,
+                        "paylinks_given_back": payment.id,
+                    },
+                },
+                {"idempotency_key": f"{payment.id}_given_back"},
+            )
+        except stripe.InvalidRequestError as error:
+            if error.code != _ALREADY_REFUNDED:
+                raise
+            return
+        if refund.status in ("failed", "canceled"):
+            raise GatewayError(
+                f"Stripe could not refund the captured PaymentIntent ({refund.status}).",
+                transient=False,
+            )
 
     async def refund(self, payment: Payment, refund_id: str, amount: int) -> RefundState:
         async with self._client() as client:

@@ -22,12 +22,12 @@ import stripe
 from paylinks.db.engine import transaction
 from paylinks.errors import Conflict, DomainError
 from paylinks.gateways import repository
-from paylinks.gateways.model import GatewayError, GatewayName, PaymentGateway
+from paylinks.gateways.model import GatewayError, GatewayName
 from paylinks.gateways.registry import Gateways
 from paylinks.gateways.stripe import refund_state_of
 from paylinks.links.model import PublicUrls
 from paylinks.payments import repository as payments
-from paylinks.payments.model import Payment, PaymentStatus
+from paylinks.payments.model import NOT_HONOURED, Payment, PaymentStatus
 from paylinks.payments.service import apply_authorization
 from paylinks.refunds import repository as refunds
 from paylinks.refunds.model import Refund, RefundStatus
@@ -162,8 +162,12 @@ async def _payment_event(
             # The hold ran out: the authorisation was cancelled and the payment with it.
             if error.code != "payment_expired":
                 raise
-    elif event_type == CAPTURABLE:
-        await _settle_late_authorization(payment, gateway)
+    elif payment.status in NOT_HONOURED and event_type in (CAPTURABLE, PAYMENT_SUCCEEDED):
+        # Funds held, or even taken, for a payment that was not honoured: given back.
+        await gateway.cancel(payment)
+    elif payment.status is PaymentStatus.SUCCEEDED and event_type == CAPTURABLE:
+        # Recorded as paid, but its capture failed earlier.
+        await gateway.capture(payment)
 
 
 async def _canceled(payment: Payment) -> None:
@@ -173,15 +177,6 @@ async def _canceled(payment: Payment) -> None:
         )
     if payment.status is PaymentStatus.SUCCEEDED:
         log.warning("Stripe canceled %s, recorded as paid, before its capture", payment.id)
-
-
-async def _settle_late_authorization(payment: Payment, gateway: PaymentGateway) -> None:
-    """Funds held for a payment already decided: capture them if it was recorded as paid
-    (its capture failed earlier), else release them to the customer."""
-    if payment.status is PaymentStatus.SUCCEEDED:
-        await gateway.capture(payment)
-    elif payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELED):
-        await gateway.cancel(payment)
 
 
 async def _refund_event(

@@ -45,6 +45,10 @@ TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
 }
 
 REFUNDABLE = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED})
+#: The customer paid (refunds since included).
+PAID = REFUNDABLE | {PaymentStatus.FULLY_REFUNDED}
+#: Ended without being honoured: whatever the gateway still holds goes back to the customer.
+NOT_HONOURED = frozenset({PaymentStatus.FAILED, PaymentStatus.CANCELED})
 
 
 def can_move(current: PaymentStatus, target: PaymentStatus) -> bool:

@@ -23,6 +23,7 @@ from paylinks.links.repository import Merchant
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
+    PAID,
     Card,
     Customer,
     Payment,
@@ -263,7 +264,7 @@ async def apply_authorization(
             )
     if succeeded is None:
         current = await get_public_payment(payment.id)
-        if current.status is PaymentStatus.SUCCEEDED:
+        if current.status in PAID:
             return current, None
         await gateway.cancel(payment)
         await _expire(payment, now)
@@ -332,7 +333,7 @@ async def void_at_gateway(payment_id: str, gateways: Gateways, now: datetime) ->
             delay = doubling(attempts, VOID_RETRY_FIRST, VOID_RETRY_MAX)
             await repository.schedule_void(payment_id, now + delay)
             return False
-        # Already captured (a webhook or an operator did) or gone: nothing to cancel.
+        # Stripe refused for good (the PaymentIntent is gone, or the key was revoked).
         log.warning("Not cancelling %s at the gateway: %s", payment_id, error)
     await repository.schedule_void(payment_id, None)
     return True
