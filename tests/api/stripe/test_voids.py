@@ -18,6 +18,7 @@ from tests.factories import ApiClient, Customer, StoreClient
 from tests.fakes.stripe_server import FakeStripe
 
 
+@pytest.fixture
 async def abandoned(
     api: ApiClient, store: StoreClient, fake: FakeStripe, clock: FrozenClock, settings: Settings
 ) -> tuple[str, str]:
@@ -72,14 +73,12 @@ class TestVoid:
 
     async def test_an_outage_is_retried_later(
         self,
-        api: ApiClient,
-        store: StoreClient,
+        abandoned: tuple[str, str],
         fake: FakeStripe,
         ctx: ApiContext,
         clock: FrozenClock,
-        settings: Settings,
     ) -> None:
-        payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
+        payment_id, intent_id = abandoned
         assert await claim_voids(clock()) == [payment_id]
         fake.down = True
         assert not await void_at_gateway(payment_id, ctx.gateways, clock())
@@ -99,14 +98,9 @@ class TestVoid:
         assert await claim_voids(clock()) == []
 
     async def test_a_lost_job_is_sent_again_after_its_lease(
-        self,
-        api: ApiClient,
-        store: StoreClient,
-        fake: FakeStripe,
-        clock: FrozenClock,
-        settings: Settings,
+        self, abandoned: tuple[str, str], clock: FrozenClock
     ) -> None:
-        payment_id, _ = await abandoned(api, store, fake, clock, settings)
+        payment_id, _ = abandoned
         assert await claim_voids(clock()) == [payment_id]
         assert await claim_voids(clock()) == []
         clock.advance(seconds=VOID_LEASE.total_seconds() + 1)
@@ -114,14 +108,12 @@ class TestVoid:
 
     async def test_an_intent_already_cancelled_is_left_as_it_is(
         self,
-        api: ApiClient,
-        store: StoreClient,
+        abandoned: tuple[str, str],
         fake: FakeStripe,
         ctx: ApiContext,
         clock: FrozenClock,
-        settings: Settings,
     ) -> None:
-        payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
+        payment_id, intent_id = abandoned
         with fake._lock:
             fake.objects[intent_id]["status"] = "canceled"
         assert await claim_voids(clock()) == [payment_id]
@@ -133,14 +125,13 @@ class TestVoid:
 
     async def test_an_intent_captured_by_hand_is_refunded_in_full_once(
         self,
-        api: ApiClient,
         store: StoreClient,
+        abandoned: tuple[str, str],
         fake: FakeStripe,
         ctx: ApiContext,
         clock: FrozenClock,
-        settings: Settings,
     ) -> None:
-        payment_id, intent_id = await abandoned(api, store, fake, clock, settings)
+        payment_id, intent_id = abandoned
         fake.simulate_customer_confirm(intent_id)
         fake.simulate_capture_by_hand(intent_id)
         assert await claim_voids(clock()) == [payment_id]
