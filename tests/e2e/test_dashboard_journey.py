@@ -316,7 +316,7 @@ def test_the_demo_store_logs_in_and_its_links_open_at_the_checkout(
     system: System, browser: Browser
 ) -> None:
     demo = json.loads((system.data_dir / "demo.json").read_text())
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     shot = Shots(page)
@@ -327,6 +327,8 @@ def test_the_demo_store_logs_in_and_its_links_open_at_the_checkout(
     page.get_by_test_id("login-submit").click()
     page.wait_for_url(re.compile(r"/payment-links/?$"))
     expect(page.get_by_text("Bag of house espresso beans")).to_be_visible()
+    # Times read in the browser's time zone, named.
+    expect(page.get_by_text(re.compile(r"\d\d:\d\d JST$")).first).to_be_visible()
     shot("demo-links")
     page.get_by_text("Bag of house espresso beans").click()
     page.get_by_test_id("tab-sharing").click()

@@ -13,6 +13,7 @@ from dashboard.pages import (
     settings,
     venues,
 )
+from dashboard.state.session import TIME_ZONE_SCRIPT
 
 FAVICON = (
     "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E"
@@ -23,7 +24,7 @@ FAVICON = (
 app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", scaling="100%"),
     stylesheets=["/dashboard.css"],
-    head_components=[rx.el.link(rel="icon", href=FAVICON)],
+    head_components=[rx.el.link(rel="icon", href=FAVICON), rx.script(TIME_ZONE_SCRIPT)],
     html_lang="en",
 )
 app.add_page(home.page, route=routes.HOME, title="Paylinks", on_load=home.ON_LOAD)

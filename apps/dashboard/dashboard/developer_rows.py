@@ -2,10 +2,10 @@
 tables show them, and the add-endpoint form read into a request (pure)."""
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, tzinfo
 from typing import Any
 
-from dashboard.display import when
+from dashboard.display import local_time, moment_of, when
 
 #: The event types an endpoint may subscribe to (SPEC §6), in the order the form lists them.
 EVENT_TYPES = (
@@ -74,24 +74,21 @@ class DeliveryRow:
     attempt_log: list[AttemptRow] = field(default_factory=list)
 
 
-def to_the_second(timestamp: str | None) -> str:
-    """Attempts come seconds apart: ``26 Nov 2026, 07:12:05 UTC``."""
-    try:
-        moment = datetime.fromisoformat(str(timestamp).replace("Z", "+00:00"))
-    except ValueError:
-        return when(timestamp)
-    return moment.strftime("%-d %b %Y, %H:%M:%S UTC")
+def to_the_second(timestamp: str | None, zone: tzinfo = UTC) -> str:
+    """Attempts come seconds apart: ``26 Nov 2026, 07:12:05 GMT``."""
+    moment = moment_of(timestamp)
+    return when(timestamp, zone) if moment is None else local_time(moment, zone, seconds=True)
 
 
-def api_key_row(key: dict[str, Any]) -> ApiKeyRow:
+def api_key_row(key: dict[str, Any], zone: tzinfo = UTC) -> ApiKeyRow:
     revoked_at = key.get("revoked_at")
     return ApiKeyRow(
         id=str(key.get("id") or ""),
         name=str(key.get("name") or ""),
         last4=f"sk_…{key.get('last4') or ''}",
-        created=when(key.get("created_at")),
+        created=when(key.get("created_at"), zone),
         revoked=bool(revoked_at),
-        revoked_on=when(revoked_at),
+        revoked_on=when(revoked_at, zone),
     )
 
 
@@ -99,30 +96,30 @@ def events_label(events: list[str] | None) -> str:
     return ", ".join(events) if events else ALL_EVENTS
 
 
-def endpoint_row(endpoint: dict[str, Any]) -> EndpointRow:
+def endpoint_row(endpoint: dict[str, Any], zone: tzinfo = UTC) -> EndpointRow:
     status = str(endpoint.get("status") or "")
     return EndpointRow(
         id=str(endpoint.get("id") or ""),
         url=str(endpoint.get("url") or ""),
         events=events_label(endpoint.get("events")),
         status=status,
-        created=when(endpoint.get("created_at")),
+        created=when(endpoint.get("created_at"), zone),
         enabled=status != "disabled",
     )
 
 
-def event_row(event: dict[str, Any]) -> EventRow:
+def event_row(event: dict[str, Any], zone: tzinfo = UTC) -> EventRow:
     data = event.get("data") or {}
     link = data.get("payment_link") or {}
     return EventRow(
         id=str(event.get("id") or ""),
         type=str(event.get("type") or ""),
-        created=when(event.get("created_at")),
+        created=when(event.get("created_at"), zone),
         link_id=str(link.get("id") or ""),
     )
 
 
-def attempt_row(attempt: dict[str, Any]) -> AttemptRow:
+def attempt_row(attempt: dict[str, Any], zone: tzinfo = UTC) -> AttemptRow:
     code = attempt.get("status_code")
     error = str(attempt.get("error") or "")
     if code is not None:
@@ -133,7 +130,7 @@ def attempt_row(attempt: dict[str, Any]) -> AttemptRow:
     if len(excerpt) > EXCERPT_SHOWN:
         excerpt = excerpt[: EXCERPT_SHOWN - 1] + "…"
     return AttemptRow(
-        at=to_the_second(attempt.get("attempted_at")),
+        at=to_the_second(attempt.get("attempted_at"), zone),
         outcome=outcome,
         ok=code is not None and 200 <= int(code) < 300,
         duration=f"{attempt.get('duration_ms') or 0} ms",
@@ -150,7 +147,10 @@ def delivery_status(status: str, attempts: int) -> str:
 
 
 def delivery_rows(
-    event_type: str, deliveries: list[dict[str, Any]], endpoints: list[dict[str, Any]]
+    event_type: str,
+    deliveries: list[dict[str, Any]],
+    endpoints: list[dict[str, Any]],
+    zone: tzinfo = UTC,
 ) -> list[DeliveryRow]:
     """Each delivery of the event (newest attempts first), then each live endpoint that
     wants this type of event but has no delivery of it."""
@@ -172,8 +172,10 @@ def delivery_rows(
                 endpoint_exists=endpoint_id in urls,
                 status=status,
                 attempts=len(attempts_made),
-                next_retry=when(delivery.get("next_attempt_at")) if status == "retrying" else "",
-                attempt_log=[attempt_row(a) for a in attempts_made],
+                next_retry=(
+                    when(delivery.get("next_attempt_at"), zone) if status == "retrying" else ""
+                ),
+                attempt_log=[attempt_row(a, zone) for a in attempts_made],
             )
         )
     delivered = {row.endpoint_id for row in rows}

@@ -1,10 +1,14 @@
 """How the dashboard shows what the API answers: money, dates and statuses (pure)."""
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from paylinks.money import MoneyError, format_amount, parse_amount
 
-__all__ = ["MoneyError", "badge_color", "money", "parse_major", "when"]
+__all__ = ["MoneyError", "badge_color", "money", "parse_major", "when", "zone_named"]
+
+#: Longer than any IANA zone name: anything longer is not one.
+ZONE_NAME_MAX = 64
 
 #: Radix colour of each status's badge (links, payments, refunds, messages, deliveries).
 BADGE_COLORS = {
@@ -48,12 +52,37 @@ def parse_major(text: str, currency: str) -> int:
     return parse_amount(cleaned, currency)
 
 
-def when(timestamp: str | None) -> str:
-    """An API timestamp (RFC 3339, UTC) as ``26 Nov 2026, 14:05 UTC``."""
+def zone_named(name: str) -> tzinfo:
+    """The IANA time zone the merchant's browser reports (``Europe/London``); UTC for none
+    or for a name that is not a zone here (the value comes from the browser)."""
+    if not name or len(name) > ZONE_NAME_MAX:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # not a zone's name, or no such zone here
+        return UTC
+
+
+def moment_of(timestamp: str | None) -> datetime | None:
+    """An API timestamp (RFC 3339) as an aware datetime; None for none or a bad one."""
+    try:
+        moment = datetime.fromisoformat(str(timestamp or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def local_time(moment: datetime, zone: tzinfo, seconds: bool = False) -> str:
+    """``26 Nov 2026, 14:05 GMT`` in ``zone``, named by its abbreviation."""
+    local = moment.astimezone(zone)
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return f"{local.strftime(f'%-d %b %Y, {clock}')} {local.tzname() or 'UTC'}"
+
+
+def when(timestamp: str | None, zone: tzinfo = UTC) -> str:
+    """An API timestamp (RFC 3339, UTC) in ``zone``: ``26 Nov 2026, 14:05 GMT``; a value
+    that is not a timestamp is shown as it came."""
     if not timestamp:
         return ""
-    try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    except ValueError:
-        return timestamp
-    return moment.strftime("%-d %b %Y, %H:%M UTC")
+    moment = moment_of(timestamp)
+    return timestamp if moment is None else local_time(moment, zone)

@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from babel.numbers import get_currency_symbol
@@ -154,9 +154,12 @@ def _max_payments(values: Mapping[str, Any], body: dict[str, Any]) -> dict[str, 
     return {}
 
 
-def expiry(date_text: str, time_text: str, now: datetime) -> tuple[str | None, str]:
-    """A date (``YYYY-MM-DD``) and an optional time (``HH:MM``, UTC; end of the day when
-    left out) as an RFC 3339 UTC time, or the reason it is not usable."""
+def expiry(
+    date_text: str, time_text: str, now: datetime, zone: tzinfo = UTC
+) -> tuple[str | None, str]:
+    """A date (``YYYY-MM-DD``) and an optional time (``HH:MM``; end of the day when left
+    out), both in the merchant's ``zone``, as an RFC 3339 UTC time, or the reason it is not
+    usable."""
     date_text, time_text = date_text.strip(), time_text.strip()
     if not date_text:
         return None, ("Choose the day too." if time_text else "")
@@ -165,7 +168,7 @@ def expiry(date_text: str, time_text: str, now: datetime) -> tuple[str | None, s
         moment = datetime.strptime(time_text, "%H:%M").time() if time_text else time(23, 59)
     except ValueError:
         return None, "Enter a date and a time such as 2026-12-31 and 18:00."
-    at = datetime.combine(day, moment, tzinfo=UTC)
+    at = datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
     if at <= now:
         return None, "The expiry must be in the future."
     return at.strftime("%Y-%m-%dT%H:%M:%SZ"), ""
@@ -214,12 +217,14 @@ def build_link(
     now: datetime,
     *,
     metadata_rows: Sequence[Mapping[str, str]] = (),
+    zone: tzinfo = UTC,
 ) -> LinkRequest:
     """The form's values (every input by name, as text) as the API body, or its errors.
 
     Names: ``title``, ``description``, ``reference``, ``type`` (one_off / reusable),
     ``amount_type`` (fixed / variable), ``amount`` or ``min_amount`` / ``max_amount`` in
-    major units, ``max_payments``, ``expires_date`` / ``expires_time``, ``image_id``,
+    major units, ``max_payments``, ``expires_date`` / ``expires_time`` (in ``zone``),
+    ``image_id``,
     ``customer_fields`` (a name → mode map), ``after_type`` (thank_you / redirect) with
     ``thank_you_message`` or ``redirect_url``, ``venue_id``.
     """
@@ -238,7 +243,9 @@ def build_link(
     errors.update(_amounts(values, currency, body))
     errors.update(_max_payments(values, body))
 
-    expires_at, problem = expiry(_text(values, "expires_date"), _text(values, "expires_time"), now)
+    expires_at, problem = expiry(
+        _text(values, "expires_date"), _text(values, "expires_time"), now, zone
+    )
     if problem:
         errors["expires_at"] = problem
     elif expires_at:

@@ -3,6 +3,7 @@ the filter choices the list offers. The link's own page words its status and typ
 same way (``link_view``)."""
 
 from collections.abc import Mapping
+from datetime import UTC, tzinfo
 from typing import Any
 
 from dashboard.display import badge_color, money, when
@@ -63,7 +64,7 @@ def type_label(link: Mapping[str, Any]) -> str:
     return TYPE_LABELS.get(str(link.get("type")), str(link.get("type") or ""))
 
 
-def row_of(link: Mapping[str, Any]) -> dict[str, str]:
+def row_of(link: Mapping[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     """A link of ``GET /v1/payment-links`` as the table's strings."""
     currency = str(link.get("currency") or "")
     return {
@@ -77,7 +78,7 @@ def row_of(link: Mapping[str, Any]) -> dict[str, str]:
         "status_color": badge_color(link_status(link)),
         "payments": f"{int(link.get('payments_count') or 0):,}",
         "collected": money(int(link.get("amount_collected") or 0), currency),
-        "created": when(str(link.get("created_at") or "")),
+        "created": when(str(link.get("created_at") or ""), zone),
     }
 
 

@@ -1,6 +1,7 @@
 """How the link detail page shows a link and its sends (pure): the API's objects in, rows
 of display strings out, so the page only lays them out."""
 
+from datetime import UTC, tzinfo
 from typing import Any
 
 from dashboard.display import badge_color, money, when
@@ -57,7 +58,7 @@ def _type(link: dict[str, Any]) -> str:
     return label
 
 
-def link_facts(link: dict[str, Any], venue_name: str = "") -> dict[str, str]:
+def link_facts(link: dict[str, Any], venue_name: str = "", zone: tzinfo = UTC) -> dict[str, str]:
     """Everything the page shows about the link, as display strings."""
     currency = str(link.get("currency") or "")
     status = link_status(link)
@@ -72,9 +73,9 @@ def link_facts(link: dict[str, Any], venue_name: str = "") -> dict[str, str]:
         "status_color": badge_color(status),
         "amount": _amount(link, currency),
         "type": _type(link),
-        "created": when(link.get("created_at")),
-        "expires": when(link.get("expires_at")) or "Never",
-        "deactivated": when(link.get("deactivated_at")),
+        "created": when(link.get("created_at"), zone),
+        "expires": when(link.get("expires_at"), zone) or "Never",
+        "deactivated": when(link.get("deactivated_at"), zone),
         "venue": venue_name or ("No venue" if not link.get("venue_id") else str(link["venue_id"])),
         "payments": str(int(link.get("payments_count") or 0)),
         "collected": money(int(link.get("amount_collected") or 0), currency),
@@ -82,7 +83,7 @@ def link_facts(link: dict[str, Any], venue_name: str = "") -> dict[str, str]:
     }
 
 
-def message_row(message: dict[str, Any]) -> dict[str, str]:
+def message_row(message: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     """One send of the link: where it went, how it went, and why not when it failed."""
     status = str(message.get("status") or "")
     outbox = message.get("transport") == "outbox"
@@ -100,5 +101,5 @@ def message_row(message: dict[str, Any]) -> dict[str, str]:
         "status": label,
         "status_color": "orange" if label == "not delivered" else badge_color(status),
         "note": note,
-        "when": when(message.get("sent_at") or message.get("created_at")),
+        "when": when(message.get("sent_at") or message.get("created_at"), zone),
     }

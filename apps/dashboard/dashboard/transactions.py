@@ -1,10 +1,10 @@
 """A link's transactions as the dashboard shows them (pure): payment and refund rows, the
 refund amount a merchant types, and successful payments bucketed per day for the chart."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 from typing import Any
 
-from dashboard.display import MoneyError, badge_color, money, parse_major, when
+from dashboard.display import MoneyError, badge_color, moment_of, money, parse_major, when
 from paylinks.money import format_plain, to_decimal
 
 __all__ = [
@@ -39,7 +39,7 @@ def _status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 
-def payment_row(payment: dict[str, Any]) -> dict[str, str]:
+def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     """One payment of the table; ``refundable`` is '' when nothing can be refunded."""
     currency = str(payment.get("currency") or "")
     status = str(payment.get("status") or "")
@@ -67,11 +67,11 @@ def payment_row(payment: dict[str, Any]) -> dict[str, str]:
         "refundable_minor": str(refundable if can_refund else 0),
         "refundable_major": format_plain(refundable, currency) if can_refund else "",
         "paid": "yes" if status in PAID else "",
-        "date": when(payment.get("paid_at") or payment.get("created_at")),
+        "date": when(payment.get("paid_at") or payment.get("created_at"), zone),
     }
 
 
-def refund_row(refund: dict[str, Any]) -> dict[str, str]:
+def refund_row(refund: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     currency = str(refund.get("currency") or "")
     status = str(refund.get("status") or "")
     return {
@@ -82,8 +82,8 @@ def refund_row(refund: dict[str, Any]) -> dict[str, str]:
         "status_color": badge_color(status),
         "reason": str(refund.get("reason") or ""),
         "failure_reason": str(refund.get("failure_reason") or ""),
-        "created": when(refund.get("created_at")),
-        "settled": when(refund.get("settled_at")),
+        "created": when(refund.get("created_at"), zone),
+        "settled": when(refund.get("settled_at"), zone),
     }
 
 
@@ -105,20 +105,15 @@ def refund_amount(text: str, refundable: int, currency: str) -> int:
     return amount
 
 
-def _day(payment: dict[str, Any]) -> date | None:
-    stamp = payment.get("paid_at") or payment.get("created_at")
-    if not stamp:
-        return None
-    try:
-        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
+def _day(payment: dict[str, Any], zone: tzinfo) -> date | None:
+    moment = moment_of(payment.get("paid_at") or payment.get("created_at"))
+    return None if moment is None else moment.astimezone(zone).date()
 
 
 def daily_payments(
-    payments: list[dict[str, Any]], currency: str, days: int = CHART_DAYS
+    payments: list[dict[str, Any]], currency: str, days: int = CHART_DAYS, zone: tzinfo = UTC
 ) -> list[dict[str, Any]]:
-    """Paid payments per day (by ``paid_at``, UTC), oldest first, every day from the first
+    """Paid payments per day (by ``paid_at``, in ``zone``), oldest first, every day from the first
     to the last included (no payment: zero), at most the last ``days`` days.
 
     ``amount`` is the day's total in major units for the chart's axis only (a plotting
@@ -126,7 +121,7 @@ def daily_payments(
     counts: dict[date, int] = {}
     totals: dict[date, int] = {}
     for payment in payments:
-        day = _day(payment)
+        day = _day(payment, zone)
         if day is None or payment.get("status") not in PAID:
             continue
         counts[day] = counts.get(day, 0) + 1

@@ -1,6 +1,7 @@
 """Venues as the page lists them, and the add-venue form read into a request (pure)."""
 
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import Any
 
 from dashboard.display import when
@@ -17,12 +18,12 @@ class VenueRow:
     created: str = ""
 
 
-def venue_row(venue: dict[str, Any]) -> VenueRow:
+def venue_row(venue: dict[str, Any], zone: tzinfo = UTC) -> VenueRow:
     return VenueRow(
         id=str(venue.get("id") or ""),
         name=str(venue.get("name") or ""),
         address=str(venue.get("address") or ""),
-        created=when(venue.get("created_at")),
+        created=when(venue.get("created_at"), zone),
     )
 
 

@@ -1,7 +1,10 @@
 """Money, dates and badges as the dashboard shows them."""
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 import pytest
-from dashboard.display import MoneyError, badge_color, money, parse_major, when
+from dashboard.display import MoneyError, badge_color, money, parse_major, when, zone_named
 
 
 @pytest.mark.parametrize(
@@ -30,6 +33,24 @@ def test_money_and_dates_read_naturally() -> None:
     assert when("2026-11-26T07:05:00Z") == "26 Nov 2026, 07:05 UTC"
     assert when(None) == ""
     assert when("yesterday") == "yesterday"
+
+
+def test_dates_read_in_the_merchants_time_zone() -> None:
+    london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+    assert when("2026-07-01T07:05:00Z", london) == "1 Jul 2026, 08:05 BST"
+    assert when("2026-11-26T07:05:00Z", london) == "26 Nov 2026, 07:05 GMT"
+    assert when("2026-11-26T03:05:00Z", new_york) == "25 Nov 2026, 22:05 EST"
+
+
+@pytest.mark.parametrize(
+    "name", ["", "Not/AZone", "../../etc/passwd", "/etc/localtime", "zone.tab", "x" * 65]
+)
+def test_a_time_zone_the_browser_makes_up_is_utc(name: str) -> None:
+    assert zone_named(name) is UTC
+
+
+def test_a_real_time_zone_is_taken() -> None:
+    assert zone_named("Asia/Tokyo") == ZoneInfo("Asia/Tokyo")
 
 
 def test_every_status_has_a_meaningful_colour() -> None:

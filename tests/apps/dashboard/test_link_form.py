@@ -1,7 +1,8 @@
 """The Create link form's values → the API body (pure), and the list's wording of a link."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from dashboard import link_form
@@ -11,8 +12,12 @@ from dashboard.link_rows import STATUS_CHOICES, amount_label, choice, row_of, st
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
-def build(currency: str = "GBP", rows: Any = (), **values: Any) -> link_form.LinkRequest:
-    return build_link({"title": "Espresso beans", **values}, currency, NOW, metadata_rows=rows)
+def build(
+    currency: str = "GBP", rows: Any = (), zone: tzinfo = UTC, **values: Any
+) -> link_form.LinkRequest:
+    return build_link(
+        {"title": "Espresso beans", **values}, currency, NOW, metadata_rows=rows, zone=zone
+    )
 
 
 class TestAmounts:
@@ -132,6 +137,20 @@ class TestExpiry:
     def test_sent_in_the_body(self) -> None:
         body = build(amount="5", expires_date="2026-06-30", expires_time="09:05").body
         assert body["expires_at"] == "2026-06-30T09:05:00Z"
+
+    def test_entered_in_the_merchants_time_zone_and_sent_in_utc(self) -> None:
+        new_york = ZoneInfo("America/New_York")
+        assert expiry("2026-06-30", "18:30", NOW, new_york) == ("2026-06-30T22:30:00Z", "")
+        assert expiry("2026-12-31", "", NOW, new_york) == ("2027-01-01T04:59:00Z", "")
+        tokyo = ZoneInfo("Asia/Tokyo")
+        body = build(amount="5", expires_date="2026-06-30", expires_time="09:05", zone=tokyo)
+        assert body.body["expires_at"] == "2026-06-30T00:05:00Z"
+
+    def test_in_the_future_is_judged_in_utc(self) -> None:
+        # NOW is 2026-05-01 12:00 UTC: 13:30 in London that day is 12:30 UTC, still ahead.
+        london = ZoneInfo("Europe/London")
+        assert expiry("2026-05-01", "13:30", NOW, london) == ("2026-05-01T12:30:00Z", "")
+        assert "future" in expiry("2026-05-01", "12:59", NOW, london)[1]
 
 
 class TestCustomerFieldsAndAfterPayment:

@@ -1,6 +1,7 @@
 """Create link: what the merchant sees after submitting, and what the API then holds."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,20 @@ async def test_every_choice_reaches_the_api(
     assert link["after_payment"] == {"type": "redirect", "url": "https://shop.example/thanks"}
     assert link["venue_id"] == venue["id"]
     assert link["metadata"] == {"order": "A-17"}
+
+
+async def test_the_expiry_is_entered_in_the_browsers_time_zone(
+    signed_in: Any, store: StoreClient, clock: FrozenClock
+) -> None:
+    state = await opened(signed_in)
+    state.time_zone = "Asia/Tokyo"  # the cookie the page's head script sets
+    assert state.zone_name == "Asia/Tokyo"
+    assert state.now_local.endswith(" JST")
+    day = clock.now.date().replace(year=clock.now.year + 1)
+    await run(state.submit({**FORM, "expires_date": day.isoformat(), "expires_time": "08:00"}))
+    [link] = await links_of(store)
+    # 08:00 in Tokyo (UTC+9) is 23:00 UTC the day before.
+    assert link["expires_at"].startswith(f"{day - timedelta(days=1)}T23:00:00")
 
 
 async def test_obvious_mistakes_are_caught_before_the_api(

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from dashboard import api as dashboard_api
@@ -52,6 +53,19 @@ async def test_the_table_shows_each_link_newest_first(
     assert state.loaded
     assert not state.loading
     assert not state.load_error
+
+
+async def test_times_read_in_the_browsers_time_zone(
+    signed_in: Any, store: StoreClient, clock: FrozenClock
+) -> None:
+    await store.create_link(title="Beans", amount=1450)
+    state: LinksState = await signed_in(LinksState)
+    state.time_zone = "Asia/Tokyo"
+    await run(state.open_page())
+    [beans] = state.rows
+    assert beans["created"] == clock.now.astimezone(ZoneInfo("Asia/Tokyo")).strftime(
+        "%-d %b %Y, %H:%M JST"
+    )
 
 
 async def test_a_new_store_gets_the_empty_state(signed_in: Any) -> None:

@@ -1,5 +1,7 @@
 """A link's transactions as the dashboard shows them (pure): rows, refund amounts, chart."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from dashboard.transactions import (
     RefundAmountError,
@@ -137,6 +139,16 @@ class TestDailyPayments:
         ]
         assert series[0]["day"] == "26 Nov"
         assert series[0]["amount"] == 29.0
+
+    def test_days_are_the_merchants_own(self) -> None:
+        late = [payment(paid_at="2026-11-27T02:00:00Z"), payment(paid_at="2026-11-27T06:00:00Z")]
+        in_utc = daily_payments(late, "GBP")
+        assert [(d["date"], d["payments"]) for d in in_utc] == [("2026-11-27", 2)]
+        in_new_york = daily_payments(late, "GBP", zone=ZoneInfo("America/New_York"))
+        assert [(d["date"], d["payments"]) for d in in_new_york] == [
+            ("2026-11-26", 1),
+            ("2026-11-27", 1),
+        ]
 
     def test_no_paid_payment_no_chart(self) -> None:
         assert daily_payments([payment(status="failed")], "GBP") == []

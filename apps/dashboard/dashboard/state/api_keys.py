@@ -32,7 +32,7 @@ class ApiKeysState(CursorPages, DialogForm, SecretOnce, Confirmation, SessionSta
         return await self.api().list_api_keys(params)
 
     def _show_page(self, rows: list[dict[str, Any]]) -> None:
-        self.keys = [api_key_row(k) for k in rows]
+        self.keys = [api_key_row(k, self.zone()) for k in rows]
 
     async def create(self, form: dict[str, Any]) -> AsyncIterator[None]:
         name = str(form.get("name") or "").strip()

@@ -68,7 +68,7 @@ class EventLogState(SessionState):
         finally:
             self.loading = False
             self.loaded = True
-        self.events = [*self.events, *(event_row(e) for e in page.get("data") or [])]
+        self.events = [*self.events, *(event_row(e, self.zone()) for e in page.get("data") or [])]
         self.has_more = bool(page.get("has_more"))
 
     # ---- one event's deliveries ---------------------------------------------------------
@@ -97,7 +97,7 @@ class EventLogState(SessionState):
             return
         finally:
             self.deliveries_loading = False
-        self.deliveries = delivery_rows(self.event_type, found or [], endpoints or [])
+        self.deliveries = delivery_rows(self.event_type, found or [], endpoints or [], self.zone())
 
     def close_event(self) -> None:
         self.event_id = self.event_type = self.deliveries_error = self.redelivering = ""

@@ -95,7 +95,7 @@ class LinkDetailState(SessionState):
 
     def _show(self, link: dict[str, Any], venue_name: str | None = None) -> None:
         venue = self.link.get("venue", "") if venue_name is None else venue_name
-        self.link = link_facts(link, venue)
+        self.link = link_facts(link, venue, self.zone())
         self.deactivatable = can_deactivate(link)
         self.sendable = can_send(link)
         self.found = True
@@ -209,7 +209,7 @@ class LinkDetailState(SessionState):
             self.messages_error = "The sends of this link could not be loaded."
             return
         self.messages_error = ""
-        self.messages = [message_row(m) for m in messages or []]
+        self.messages = [message_row(m, self.zone()) for m in messages or []]
 
     async def refresh_messages(self) -> None:
         if self.messages_loading or not self.found:

@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from dashboard import api, link_form, routes
+from dashboard.display import local_time, zone_named
 from dashboard.failures import FAILURES, UNREACHABLE
 from dashboard.link_form import DEFAULT_MODES, FIELD_MODES
 from dashboard.state.links import store_venues
@@ -64,8 +65,13 @@ class NewLinkState(SessionState):
         return link_form.amount_example(self.currency)
 
     @rx.var
-    def now_utc(self) -> str:
-        return utc_now().strftime("%-d %b %Y, %H:%M UTC")
+    def zone_name(self) -> str:
+        """The time zone the expiry is entered in, by its IANA name."""
+        return str(zone_named(self.time_zone))
+
+    @rx.var
+    def now_local(self) -> str:
+        return local_time(utc_now(), zone_named(self.time_zone))
 
     # ---- opening the page -----------------------------------------------------------------
 
@@ -206,7 +212,11 @@ class NewLinkState(SessionState):
             yield rx.redirect(routes.link(self._created_id))
             return
         request = link_form.build_link(
-            self._values(form), self.currency, utc_now(), metadata_rows=self.metadata_rows
+            self._values(form),
+            self.currency,
+            utc_now(),
+            metadata_rows=self.metadata_rows,
+            zone=self.zone(),
         )
         self.errors = request.errors
         self.notice = CHECK_FIELDS if request.errors else ""

@@ -54,7 +54,7 @@ class LinksState(CursorPages, SessionState):
         )
 
     def _show_page(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = [row_of(link) for link in rows]
+        self.rows = [row_of(link, self.zone()) for link in rows]
 
     async def _load_venues(self) -> None:
         try:

@@ -4,15 +4,25 @@ and reaches the API with ``self.api()``."""
 
 import contextlib
 import os
+from datetime import tzinfo
 from typing import Any
 
 import reflex as rx
 
 from dashboard import api, routes
+from dashboard.display import zone_named
 from dashboard.failures import FAILURES, UNREACHABLE, field_errors
 
 #: The API's sessions last 30 days; the cookie need not outlive them.
 SESSION_COOKIE_SECONDS = 30 * 24 * 3600
+TIME_ZONE_COOKIE = "paylinks_tz"
+#: Run in the page's head, before the app starts: the browser's time zone in the cookie
+#: that ``SessionState.time_zone`` reads (kept current if the merchant travels).
+TIME_ZONE_SCRIPT = (
+    "try{document.cookie='" + TIME_ZONE_COOKIE + "='+encodeURIComponent("
+    "Intl.DateTimeFormat().resolvedOptions().timeZone||'')"
+    f"+';path=/;max-age={SESSION_COOKIE_SECONDS};samesite=strict'}}catch(e){{}}"
+)
 CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK", "NOK", "DKK", "AUD", "CAD"]
 
 
@@ -25,6 +35,12 @@ class SessionState(rx.State):
         max_age=SESSION_COOKIE_SECONDS,
         # Never sent over plain HTTP once the dashboard is served over HTTPS.
         secure=os.environ.get("PAYLINKS_DASHBOARD_URL", "").startswith("https://"),
+    )
+
+    #: The merchant's IANA time zone, as the browser reports it (``TIME_ZONE_SCRIPT``):
+    #: times are shown, and link expiries entered, in it.
+    time_zone: str = rx.Cookie(
+        "", name=TIME_ZONE_COOKIE, path="/", same_site="strict", max_age=SESSION_COOKIE_SECONDS
     )
 
     user_email: str = ""
@@ -42,6 +58,9 @@ class SessionState(rx.State):
 
     def api(self) -> api.DashboardApi:
         return api.client(self.token, self.router.session.client_ip or None)
+
+    def zone(self) -> tzinfo:
+        return zone_named(self.time_zone)
 
     @rx.var
     def signed_in(self) -> bool:

@@ -37,8 +37,8 @@ class SettingsState(SessionState):
         self.currency = str(store.get("currency") or self.currency)
         self.payments_activated = bool(store.get("payments_activated"))
         self.gateway = str(store.get("gateway") or "")
-        self.store_created = when(store.get("created_at"))
-        self.activated_on = when(store.get("payments_activated_at"))
+        self.store_created = when(store.get("created_at"), self.zone())
+        self.activated_on = when(store.get("payments_activated_at"), self.zone())
 
     def _reset_form(self) -> None:
         self.switching_gateway = False

@@ -70,7 +70,7 @@ class TransactionsState(LinkDetailState):
             self.payments_error = message(error)
             return
         self.payments_error = ""
-        rows = [payment_row(p) for p in page.get("data", [])]
+        rows = [payment_row(p, self.zone()) for p in page.get("data", [])]
         self.payments = [*self.payments, *rows] if starting_after else rows
         self.has_more = bool(page.get("has_more"))
 
@@ -93,7 +93,7 @@ class TransactionsState(LinkDetailState):
         except FAILURES:
             self.chart, self.chart_note = [], "The chart could not be loaded."
             return
-        self.chart = daily_payments(payments, self.currency)
+        self.chart = daily_payments(payments, self.currency, zone=self.zone())
         self.chart_note = f"From the newest {len(payments)} payments." if more else ""
 
     async def refresh(self) -> Any:
@@ -226,7 +226,7 @@ class TransactionsState(LinkDetailState):
             self.refunds_error = "The refunds of this payment could not be loaded."
             return
         self.refunds_error = ""
-        self.refunds = [refund_row(r) for r in refunds or []]
+        self.refunds = [refund_row(r, self.zone()) for r in refunds or []]
 
     async def _fetch_payment(self) -> None:
         """The payment in the dialog as it is now, in the dialog and in the table."""
@@ -234,6 +234,6 @@ class TransactionsState(LinkDetailState):
             payment = await self.api().get_payment(self.refund_payment["id"])
         except FAILURES:
             return
-        row = payment_row(payment)
+        row = payment_row(payment, self.zone())
         self.refund_payment = row
         self.payments = [row if p["id"] == row["id"] else p for p in self.payments]

@@ -28,7 +28,7 @@ class VenuesState(CursorPages, DialogForm, SessionState):
         return await self.api().list_venues(params)
 
     def _show_page(self, rows: list[dict[str, Any]]) -> None:
-        self.venues = [venue_row(v) for v in rows]
+        self.venues = [venue_row(v, self.zone()) for v in rows]
 
     async def add(self, form: dict[str, Any]) -> AsyncIterator[Any]:
         name, address, errors = venue_request(form)

@@ -48,7 +48,7 @@ class WebhooksState(DialogForm, SecretOnce, Confirmation, SessionState):
         finally:
             self.loading = False
             self.loaded = True
-        self.endpoints = [endpoint_row(e) for e in found or []]
+        self.endpoints = [endpoint_row(e, self.zone()) for e in found or []]
 
     async def add(self, form: dict[str, Any]) -> AsyncIterator[None]:
         url, events, errors = endpoint_request(form)
