@@ -1,14 +1,19 @@
 """Image uploads: PNG, JPEG or WebP up to 5 MB, verified and re-encoded, served publicly
 by id, and shown on a link as ``image_url``."""
 
+import asyncio
 import io
 import os
+import threading
+import time
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from PIL import Image, PngImagePlugin
 
+from paylinks.images import service as images
+from paylinks.images.model import EncodedImage, reencode
 from tests.factories import ApiClient, image_bytes, upload_image
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +61,16 @@ class TestUpload:
 
         assert response.status_code == 201, response.text
         assert response.json()["content_type"] == "image/jpeg"
+
+    async def test_a_4000_by_4000_photo_is_accepted(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        response = await upload_image(
+            store, image_bytes("JPEG", (4000, 4000)), "photo.jpg", "image/jpeg"
+        )
+
+        assert response.status_code == 201, response.text
+        assert (response.json()["width"], response.json()["height"]) == (2000, 2000)
 
     async def test_upload_needs_a_key(self, api: ApiClient) -> None:
         response = await api.client.post(
@@ -150,6 +165,19 @@ class TestRejected:
         assert response.status_code == 422, response.text
         assert fields(response) == ["file"]
 
+    async def test_over_the_pixel_cap_is_422_on_file(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        # 16.4 million pixels of one colour: a small file, a large decode.
+        content = image_bytes("PNG", (4100, 4000))
+        assert len(content) < 200_000
+
+        response = await upload_image(store, content)
+
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith(PROBLEM_JSON)
+        assert fields(response) == ["file"]
+        assert "too many pixels" in response.json()["errors"][0]["message"]
+
     @pytest.mark.parametrize(
         "size", [5 * 1024 * 1024 + 1, 6 * 1024 * 1024], ids=["5MB-and-a-byte", "6MB"]
     )
@@ -164,6 +192,60 @@ class TestRejected:
         assert response.headers["content-type"].startswith(PROBLEM_JSON)
         if response.status_code == 422:
             assert fields(response) == ["file"]
+
+
+class TestDecodingOffTheLoop:
+    """Decoding is slow (CPU and memory in proportion to the pixels): it runs in worker
+    threads, a few at a time, while the API goes on answering."""
+
+    async def test_other_requests_are_answered_while_an_image_decodes(
+        self, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = await api.create_store()
+        decoding, release = threading.Event(), threading.Event()
+
+        def slow_reencode(upload: bytes) -> EncodedImage:
+            decoding.set()
+            # On the event loop this would hold up every request until it gave up.
+            release.wait(timeout=5)
+            return reencode(upload)
+
+        monkeypatch.setattr(images, "reencode", slow_reencode)
+        upload = asyncio.create_task(upload_image(store, image_bytes()))
+        assert await asyncio.to_thread(decoding.wait, 5)
+
+        other = await asyncio.wait_for(store.get("/v1/store"), timeout=2)
+
+        assert other.status_code == 200
+        assert not upload.done()
+        release.set()
+        assert (await upload).status_code == 201
+
+    async def test_at_most_a_few_images_decode_at_once(
+        self, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = await api.create_store()
+        lock = threading.Lock()
+        running, most = 0, 0
+
+        def counting_reencode(upload: bytes) -> EncodedImage:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            try:
+                time.sleep(0.1)
+                return reencode(upload)
+            finally:
+                with lock:
+                    running -= 1
+
+        monkeypatch.setattr(images, "reencode", counting_reencode)
+
+        responses = await asyncio.gather(*(upload_image(store, image_bytes()) for _ in range(6)))
+
+        assert [r.status_code for r in responses] == [201] * 6
+        assert most == images.REENCODE_CONCURRENCY == 2
 
 
 class TestLinkImage:

@@ -7,10 +7,10 @@ import zlib
 from typing import Any
 
 import pytest
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageFile, PngImagePlugin
 
 from paylinks.errors import ValidationFailed
-from paylinks.images.model import MAX_BYTES, MAX_SIDE, reencode
+from paylinks.images.model import MAX_BYTES, MAX_PIXELS, MAX_SIDE, reencode
 
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 ORIENTATION = 0x0112
@@ -201,5 +201,38 @@ class TestRefused:
         # 49 million pixels: under Pillow's own guard, over ours.
         rejected(blank_png(7_000, 7_000))
 
+    def test_an_image_just_over_the_pixel_cap(self) -> None:
+        assert MAX_PIXELS < 4001 * 4000
+        assert "too many pixels" in rejected(blank_png(4001, 4000))
+
+    @pytest.mark.parametrize("fmt", ["JPEG", "WEBP"])
+    def test_other_formats_over_the_pixel_cap(self, fmt: str) -> None:
+        assert "too many pixels" in rejected(encode(fmt, size=(4100, 4000)))
+
     def test_a_hand_written_png_of_ordinary_size_is_fine(self) -> None:
         assert reencode(blank_png(100, 50)).width == 100
+
+    def test_a_4000_by_4000_photo_is_within_the_cap(self) -> None:
+        result = reencode(encode("JPEG", size=(4000, 4000)))
+        assert (result.width, result.height) == (MAX_SIDE, MAX_SIDE)
+
+
+class TestParsers:
+    def test_no_other_parser_ever_sees_the_bytes(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # A parser registered after the built-in ones: Pillow would try it on bytes that
+        # none of the others claim, unless told which formats to try.
+        tried: list[bytes] = []
+
+        def accept(prefix: bytes) -> bool:
+            tried.append(prefix)
+            return False
+
+        Image.init()
+        monkeypatch.setattr(Image, "ID", [*Image.ID, "SPY"])
+        monkeypatch.setitem(Image.OPEN, "SPY", (ImageFile.ImageFile, accept))
+
+        rejected(b"SPY!" + os.urandom(256))
+        rejected(encode("GIF", size=(16, 16)))
+        reencode(encode("PNG"))
+
+        assert tried == []
