@@ -28,7 +28,7 @@ from paylinks.gateways.stripe import refund_state_of
 from paylinks.links.model import PublicUrls
 from paylinks.payments import repository as payments
 from paylinks.payments.model import NOT_HONOURED, Payment, PaymentStatus
-from paylinks.payments.service import apply_authorization
+from paylinks.payments.service import apply_authorization, ask_gateway
 from paylinks.refunds import repository as refunds
 from paylinks.refunds.model import Refund, RefundStatus
 from paylinks.refunds.service import settle_refund
@@ -68,7 +68,7 @@ class Received(StrEnum):
 def _parse(payload: bytes) -> dict[str, Any]:
     try:
         event = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the limit
         raise InvalidWebhook("The body is not a Stripe event.") from None
     if not (
         isinstance(event, dict)
@@ -155,12 +155,13 @@ async def _payment_event(
     if payment.gateway != GatewayName.STRIPE or gateway.name is not GatewayName.STRIPE:
         return
     if payment.status is PaymentStatus.PENDING:
-        authorization = await gateway.authorize(payment, None)
+        authorization, answered = await ask_gateway(gateway, payment, None, now)
         try:
-            await apply_authorization(payment, authorization, gateway, urls, now)
+            await apply_authorization(payment, authorization, gateway, urls, answered)
         except Conflict as error:
-            # The hold ran out: the authorisation was cancelled and the payment with it.
-            if error.code != "payment_expired":
+            # The hold ran out (the payment was cancelled and the authorisation released),
+            # or another request decided the payment meanwhile.
+            if error.code not in ("payment_expired", "payment_not_pending"):
                 raise
     elif payment.status in NOT_HONOURED and event_type in (CAPTURABLE, PAYMENT_SUCCEEDED):
         # Funds held, or even taken, for a payment that was not honoured: given back.
@@ -173,7 +174,11 @@ async def _payment_event(
 async def _canceled(payment: Payment) -> None:
     async with transaction():
         await payments.mark_failed(
-            payment, "The payment was canceled at Stripe.", None, PaymentStatus.CANCELED
+            payment,
+            "The payment was canceled at Stripe.",
+            None,
+            PaymentStatus.CANCELED,
+            release_at=None,  # Stripe released it
         )
     if payment.status is PaymentStatus.SUCCEEDED:
         log.warning("Stripe canceled %s, recorded as paid, before its capture", payment.id)

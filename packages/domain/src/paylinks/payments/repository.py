@@ -196,6 +196,15 @@ async def claim_confirmation(payment_id: str, now: datetime) -> Payment | None:
     return _payment(rows[0]) if rows else None
 
 
+async def release_confirmation(payment_id: str) -> None:
+    """Let a later confirmation (the customer's retry, a gateway webhook) decide a payment
+    whose gateway could not be asked."""
+    await fetch(
+        "UPDATE payment SET confirm_started_at = NULL WHERE id = {} AND status = 'pending'",
+        payment_id,
+    )
+
+
 #: The slot becomes a success in the link's totals; the link closes at its cap. The CASEs
 #: read the row as it was before this update (both engines do).
 _COUNT_SUCCESS = (
@@ -235,9 +244,12 @@ async def mark_failed(
     reason: str,
     card_last4: str | None,
     status: PaymentStatus = PaymentStatus.FAILED,
+    *,
+    release_at: datetime | None,
 ) -> Payment | None:
     """Fail or cancel a pending payment and free its slot at once: the payment as it now
-    is, or None when it was not pending any more."""
+    is, or None when it was not pending any more. ``release_at``: when the void job is to
+    give back what a Stripe PaymentIntent may still hold (None: nothing is held there)."""
     rows = await fetch(
         "UPDATE payment SET status = {}, failure_reason = {}, card_last4 = {} "  # noqa: S608
         "WHERE id = {} AND status = 'pending'" + _RETURNING,
@@ -249,7 +261,11 @@ async def mark_failed(
     if not rows:
         return None
     await release_slots(payment.payment_link_id, 1)
-    return _payment(rows[0])
+    failed = _payment(rows[0])
+    # As ``cancel_expired_holds``: a Stripe PaymentIntent may hold the customer's funds.
+    if release_at is not None and failed.gateway == "stripe" and failed.reference is not None:
+        await schedule_void(failed.id, release_at)
+    return failed
 
 
 async def hold_refund(payment_id: str, amount: int) -> bool:

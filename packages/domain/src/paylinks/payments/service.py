@@ -4,8 +4,9 @@ the hold is valid), read, list, export, and sweep timed-out holds."""
 import csv
 import io
 import logging
+import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import msgspec
 
@@ -23,6 +24,7 @@ from paylinks.links.repository import Merchant
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
+    NOT_HONOURED,
     PAID,
     Card,
     Customer,
@@ -126,7 +128,7 @@ async def start_payment(
         started = await gateway.start(payment)
     except GatewayError as error:
         async with transaction():
-            await repository.mark_failed(payment, str(error), None)
+            await repository.mark_failed(payment, str(error), None, release_at=None)
         raise Conflict(
             "The payment could not be started: try again.", code="gateway_unavailable"
         ) from None
@@ -199,12 +201,29 @@ async def _authorize(
     payment: Payment, card: Card | None, gateway: PaymentGateway, urls: PublicUrls, now: datetime
 ) -> tuple[Payment, PaymentLink | None]:
     try:
-        authorization = await gateway.authorize(payment, card)
+        authorization, answered = await ask_gateway(gateway, payment, card, now)
     except GatewayError as error:
+        if error.transient:
+            # The customer may well have authorised: the payment stays pending for their
+            # retry, the gateway's webhook or the hold's end to decide.
+            await repository.release_confirmation(payment.id)
+            return await get_public_payment(payment.id), None
         async with transaction():
-            failed = await repository.mark_failed(payment, f"The gateway failed: {error}", None)
+            failed = await repository.mark_failed(
+                payment, f"The gateway failed: {error}", None, release_at=now
+            )
         return failed or await get_public_payment(payment.id), None
-    return await apply_authorization(payment, authorization, gateway, urls, now)
+    return await apply_authorization(payment, authorization, gateway, urls, answered)
+
+
+async def ask_gateway(
+    gateway: PaymentGateway, payment: Payment, card: Card | None, now: datetime
+) -> tuple[Authorization, datetime]:
+    """The gateway's answer and when it came: the hold is judged then, not when the
+    request came in (``now``), however long the gateway took."""
+    asked = time.monotonic()
+    authorization = await gateway.authorize(payment, card)
+    return authorization, now + timedelta(seconds=time.monotonic() - asked)
 
 
 async def _refuse_confirmation(payment_id: str, gateways: Gateways, now: datetime) -> None:
@@ -213,19 +232,24 @@ async def _refuse_confirmation(payment_id: str, gateways: Gateways, now: datetim
     being confirmed by another request already."""
     payment = await get_public_payment(payment_id)
     if payment.status is not PaymentStatus.PENDING:
-        raise Conflict(
-            f"This payment is already {payment.status.value}.", code="payment_not_pending"
-        )
+        raise _not_pending(payment)
     if payment.hold_expires_at <= now:
-        await _cancel_at_gateway(payment, gateways)
-        await _expire(payment, now)
+        await _expire(payment, await gateways.named(payment.gateway, payment.store_id), now)
     link = await public_link(payment.payment_link_id)
     if link.inactive_reason is InactiveReason.DEACTIVATED:
         async with transaction():
             await repository.mark_failed(
-                payment, "The payment link was deactivated.", None, PaymentStatus.CANCELED
+                payment,
+                "The payment link was deactivated.",
+                None,
+                PaymentStatus.CANCELED,
+                release_at=now,
             )
         raise Conflict("This payment link is no longer active.", code="link_inactive")
+
+
+def _not_pending(payment: Payment) -> Conflict:
+    return Conflict(f"This payment is already {payment.status.value}.", code="payment_not_pending")
 
 
 async def apply_authorization(
@@ -244,7 +268,10 @@ async def apply_authorization(
     if not authorization.approved:
         async with transaction():
             failed = await repository.mark_failed(
-                payment, authorization.decline_reason or "Declined.", authorization.card_last4
+                payment,
+                authorization.decline_reason or "Declined.",
+                authorization.card_last4,
+                release_at=now,
             )
         return failed or await get_public_payment(payment.id), None
 
@@ -266,8 +293,7 @@ async def apply_authorization(
         current = await get_public_payment(payment.id)
         if current.status in PAID:
             return current, None
-        await gateway.cancel(payment)
-        await _expire(payment, now)
+        await _expire(payment, gateway, now)
     try:
         await gateway.capture(payment)
     except GatewayError:
@@ -277,24 +303,24 @@ async def apply_authorization(
     return paid, link
 
 
-async def _cancel_at_gateway(payment: Payment, gateways: Gateways) -> None:
-    """Void whatever the customer authorised for a payment that timed out (a Stripe
-    PaymentIntent stays open, and may hold funds, until it is cancelled)."""
-    if payment.reference is None:
-        return
-    gateway = await gateways.named(payment.gateway, payment.store_id)
-    try:
-        await gateway.cancel(payment)
-    except GatewayError as error:
-        log.warning("Cancelling timed-out %s at the gateway failed: %s", payment.id, error)
+async def _expire(payment: Payment, gateway: PaymentGateway, now: datetime) -> NoReturn:
+    """Cancel a payment whose hold ran out, then give back what the customer authorised.
 
-
-async def _expire(payment: Payment, now: datetime) -> None:
+    The database first: once it says cancelled no success can be recorded, so the gateway
+    never releases an authorisation that is then counted as paid. The release here is
+    the quick path; the void job scheduled with the cancellation is the sure one."""
     async with transaction():
         await repository.cancel_expired_holds(now, payment.payment_link_id)
-        await repository.mark_failed(
-            payment, "The payment was not completed in time.", None, PaymentStatus.CANCELED
-        )
+    current = await get_public_payment(payment.id)
+    if current.status is not PaymentStatus.CANCELED:
+        raise _not_pending(current)  # decided meanwhile, by another request
+    if current.reference is not None and not gateway.offline:
+        try:
+            await gateway.cancel(current)
+        except GatewayError as error:
+            log.warning("Releasing timed-out %s at the gateway failed: %s", payment.id, error)
+        else:
+            await repository.schedule_void(payment.id, None)
     raise Conflict("This payment timed out: start again.", code="payment_expired")
 
 
@@ -319,10 +345,11 @@ async def claim_voids(now: datetime, limit: int = 100) -> list[str]:
 
 
 async def void_at_gateway(payment_id: str, gateways: Gateways, now: datetime) -> bool:
-    """The job: cancel a timed-out payment's PaymentIntent. True once nothing is left to
-    do (cancelled, or no longer cancellable); on an outage, retried later (doubling)."""
+    """The job: give back what a payment that was not honoured holds at the gateway. True
+    once nothing is left to do (released, refunded, or refused for good); on an outage,
+    retried later (doubling)."""
     payment = await repository.get(payment_id)
-    if payment is None or payment.status is not PaymentStatus.CANCELED:
+    if payment is None or payment.status not in NOT_HONOURED:
         return True
     gateway = await gateways.named(payment.gateway, payment.store_id)
     try:

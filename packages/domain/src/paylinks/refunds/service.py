@@ -2,6 +2,7 @@
 gateway answers, read them. Gateway calls happen in worker jobs, never in the request."""
 
 import asyncio
+import logging
 from datetime import datetime
 
 import msgspec
@@ -30,6 +31,8 @@ from paylinks.refunds.model import (
 )
 from paylinks.stores.model import Principal
 from paylinks.stores.service import require_payments
+
+log = logging.getLogger(__name__)
 
 
 async def _event_data(
@@ -143,24 +146,26 @@ async def _gateway_state(
     """Submit the refund if not yet done, and what the gateway says of it; None if the
     gateway could not be asked."""
     gateway = await gateways.named(payment.gateway, refund.store_id)
+    reference = refund.reference
     try:
-        if refund.reference is None:
+        if reference is None:
             state = await gateway.refund(payment, refund.id, refund.amount)
-            await repository.set_reference(refund.id, state.reference)
+            reference = state.reference
+            await repository.set_reference(refund.id, reference)
             if state.outcome is RefundOutcome.PENDING:
-                state = await gateway.refund_state(payment, state.reference)
+                state = await gateway.refund_state(payment, reference)
         else:
-            state = await gateway.refund_state(payment, refund.reference)
+            state = await gateway.refund_state(payment, reference)
     except GatewayError as error:
-        if error.transient:
-            # The refund may exist at the gateway already: never fail it on an outage (the
-            # merchant could refund again); the pending-refund sweep asks again later.
+        if error.transient or reference is not None:
+            # The refund may exist at the gateway already (on an outage), or does (it was
+            # submitted): only the gateway's own outcome settles it, never our failure to
+            # ask, which would free an amount the gateway refunds all the same. The
+            # pending-refund sweep asks again later; Stripe's webhook may settle it first.
+            if not error.transient:
+                log.warning("Refund %s stays pending: %s", refund.id, error)
             return None
-        return RefundState(
-            reference=refund.reference or "",
-            outcome=RefundOutcome.FAILED,
-            failure_reason=str(error),
-        )
+        return RefundState(reference="", outcome=RefundOutcome.FAILED, failure_reason=str(error))
     return state
 
 
