@@ -1,5 +1,7 @@
 """The public checkout: the link's public view, starting and confirming payments."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -255,10 +257,22 @@ class TestTransactions:
 
         export = await store.get(f"/v1/payment-links/{link['id']}/payments.csv")
         assert export.headers["content-type"].startswith("text/csv")
-        lines = export.text.strip().splitlines()
-        assert lines[0].startswith("id,created_at,paid_at,status,amount,currency")
-        assert len(lines) == 3
-        assert "'=cmd@example.com" in export.text
+        header, *rows = list(csv.reader(io.StringIO(export.text)))
+        assert header[:6] == ["id", "created_at", "paid_at", "status", "amount", "currency"]
+        assert [row[0] for row in rows] == [bad["id"], ok["id"]]
+        assert rows[1][header.index("email")] == "'=cmd@example.com"
+        assert rows[1][header.index("amount")] == "1450"
+
+    async def test_csv_text_cannot_become_a_formula_in_any_locale(
+        self, store: StoreClient, customer: Customer
+    ) -> None:
+        link = await store.create_link(customer_fields={"business_name": "required"})
+        name = "Acme;=cmd|' /C calc'!A0;"
+        await customer.pay(link["id"], customer={"business_name": name})
+        export = await store.get(f"/v1/payment-links/{link['id']}/payments.csv")
+        # Quoted whole: a spreadsheet splitting on ";" keeps it one text cell.
+        assert f'"{name}"' in export.text
+        assert all(line.startswith('"') for line in export.text.splitlines())
 
     async def test_another_stores_payments_are_404(
         self, store: StoreClient, api: ApiClient, customer: Customer

@@ -414,7 +414,9 @@ async def export_csv(principal: Principal, link_id: str) -> str:
         raise NotFound("No such payment link.")
     rows = await repository.list_for_link(link_id, principal.store_id, None, None, None)
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Every field quoted: a spreadsheet that splits on another separator (";" in many
+    # locales) cannot cut customer text into cells that start a formula.
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for p in rows:
         writer.writerow(
@@ -426,24 +428,24 @@ async def export_csv(principal: Principal, link_id: str) -> str:
                 p.amount,
                 p.currency,
                 p.amount_refunded,
-                p.reference or "",
                 *(
                     _csv_safe(v)
                     for v in (
+                        p.reference,
                         p.customer.business_name,
                         p.customer.customer_name,
                         p.customer.email,
                         p.customer.phone,
+                        p.failure_reason,
                     )
                 ),
-                p.failure_reason or "",
             ]
         )
     return out.getvalue()
 
 
 def _csv_safe(value: str | None) -> str:
-    """Customer text cannot become a spreadsheet formula."""
+    """Text from customers and gateways cannot become a spreadsheet formula."""
     text = value or ""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
