@@ -1,8 +1,19 @@
 """The fixed-window rate limiter, on an injected monotonic clock."""
 
+import time
+
 import pytest
 
-from paylinks_api.ratelimit import WINDOW_SECONDS, RateLimited, RateLimiter
+from paylinks_api.ratelimit import (
+    ACCOUNT_WINDOW_SECONDS,
+    LOGIN_FAILURES_PER_ACCOUNT,
+    MAX_KEYS,
+    WINDOW_SECONDS,
+    RateLimited,
+    RateLimiter,
+    account_key,
+    address_key,
+)
 
 
 class FakeMonotonic:
@@ -167,3 +178,176 @@ class TestClientAddress:
             )
             == "127.0.0.1"
         )
+
+
+class TestAddressKey:
+    def test_an_ipv4_address_is_its_own_client(self) -> None:
+        assert address_key("203.0.113.9") == "203.0.113.9"
+        assert address_key("203.0.113.10") != address_key("203.0.113.9")
+
+    def test_an_ipv6_address_counts_as_its_64(self) -> None:
+        assert address_key("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
+        assert address_key("2001:db8:1:2:ffff:ffff:ffff:ffff") == "2001:db8:1:2::/64"
+
+    def test_two_64s_are_two_clients(self) -> None:
+        assert address_key("2001:db8:1:2::1") != address_key("2001:db8:1:3::1")
+
+    def test_spellings_of_one_address_agree(self) -> None:
+        assert address_key("2001:DB8:1:2::1") == address_key("2001:0db8:0001:0002:0:0:0:1")
+
+    def test_an_ipv4_mapped_address_counts_as_the_ipv4(self) -> None:
+        assert address_key("::ffff:203.0.113.9") == "203.0.113.9"
+        assert address_key("::ffff:cb00:7109") == "203.0.113.9"
+
+    def test_a_scoped_address_counts_as_its_64(self) -> None:
+        assert address_key("fe80::1%eth0") == "fe80::/64"
+
+    def test_anything_else_is_kept_as_it_is(self) -> None:
+        assert address_key("unknown") == "unknown"
+        assert address_key("testclient") == "testclient"
+
+    def test_one_64_shares_a_budget(self, limiter: RateLimiter) -> None:
+        for host in range(3):
+            limiter.hit("login", address_key(f"2001:db8:1:2::{host + 1:x}"))
+        with pytest.raises(RateLimited):
+            limiter.hit("login", address_key("2001:db8:1:2:dead:beef:0:1"))
+        limiter.hit("login", address_key("2001:db8:1:3::1"))
+
+
+class TestAccounts:
+    def fail(self, limiter: RateLimiter, email: str = "ana@example.com") -> None:
+        with pytest.raises(ValueError), limiter.login_attempt(email):
+            raise ValueError("wrong password")
+
+    def test_failures_are_limited_per_account(self, limiter: RateLimiter) -> None:
+        for _ in range(LOGIN_FAILURES_PER_ACCOUNT):
+            self.fail(limiter)
+        ran = False
+        with pytest.raises(RateLimited) as caught, limiter.login_attempt("ana@example.com"):
+            ran = True
+        assert not ran
+        assert caught.value.code == "rate_limited"
+        assert caught.value.retry_after == ACCOUNT_WINDOW_SECONDS
+
+    def test_the_address_limit_does_not_apply(self, limiter: RateLimiter) -> None:
+        # The limiter's address budget is 3 a minute; an account's is its own.
+        assert limiter.limit < LOGIN_FAILURES_PER_ACCOUNT
+        for _ in range(LOGIN_FAILURES_PER_ACCOUNT):
+            self.fail(limiter)
+        spend(limiter, 3)
+
+    def test_successes_are_given_back(self, limiter: RateLimiter) -> None:
+        for _ in range(LOGIN_FAILURES_PER_ACCOUNT - 1):
+            self.fail(limiter)
+        for _ in range(3 * LOGIN_FAILURES_PER_ACCOUNT):
+            with limiter.login_attempt("ana@example.com"):
+                pass
+        self.fail(limiter)
+        with pytest.raises(RateLimited), limiter.login_attempt("ana@example.com"):
+            pass
+
+    def test_spellings_of_one_address_share_the_budget(self, limiter: RateLimiter) -> None:
+        for index in range(LOGIN_FAILURES_PER_ACCOUNT):
+            self.fail(limiter, " Ana@Example.COM " if index % 2 else "ana@example.com")
+        with pytest.raises(RateLimited), limiter.login_attempt("ANA@EXAMPLE.COM"):
+            pass
+
+    def test_accounts_are_counted_apart(self, limiter: RateLimiter) -> None:
+        for _ in range(LOGIN_FAILURES_PER_ACCOUNT):
+            self.fail(limiter)
+        self.fail(limiter, "bo@example.com")
+
+    def test_the_budget_returns_after_the_window(
+        self, limiter: RateLimiter, clock: FakeMonotonic
+    ) -> None:
+        for _ in range(LOGIN_FAILURES_PER_ACCOUNT):
+            self.fail(limiter)
+        clock.now += ACCOUNT_WINDOW_SECONDS - 1
+        with pytest.raises(RateLimited) as caught, limiter.login_attempt("ana@example.com"):
+            pass
+        assert caught.value.retry_after == 1
+        clock.now += 1
+        self.fail(limiter)
+
+    def test_a_custom_budget(self, clock: FakeMonotonic) -> None:
+        limiter = RateLimiter(3, monotonic=clock, account_limit=1, account_window=5)
+        self.fail(limiter)
+        with pytest.raises(RateLimited) as caught, limiter.login_attempt("ana@example.com"):
+            pass
+        assert caught.value.retry_after == 5
+
+    def test_account_key(self) -> None:
+        assert account_key("  Ana@Example.COM\n") == "ana@example.com"
+        assert account_key(" Not An Address ") == "not an address"
+        assert len(account_key("x" * 10_000)) <= 320
+
+
+class TestForgetting:
+    def test_ended_windows_leave_on_every_hit(
+        self, limiter: RateLimiter, clock: FakeMonotonic
+    ) -> None:
+        start = clock.now
+        for second in range(10):
+            clock.now = start + second
+            limiter.hit("login", f"k{second}")
+        clock.now = start + WINDOW_SECONDS + 5
+        limiter.hit("login", "new")
+        # k0..k5 ended (their windows started 60 s or more ago); k6..k9 and "new" remain.
+        assert len(limiter) == 5
+        for second in range(6, 10):
+            spend(limiter, 2, client=f"k{second}")
+            with pytest.raises(RateLimited):
+                limiter.hit("login", f"k{second}")
+
+    def test_a_key_whose_window_ended_starts_again_at_the_end(
+        self, limiter: RateLimiter, clock: FakeMonotonic
+    ) -> None:
+        limiter.hit("login", "a")
+        clock.now += 30
+        limiter.hit("login", "b")
+        clock.now += 31
+        limiter.hit("login", "a")  # a new window for "a", after "b"'s
+        clock.now += 30
+        limiter.hit("login", "c")  # "b"'s window ended; "a"'s has 1 s to go
+        assert len(limiter) == 2
+        spend(limiter, 2, client="a")
+        with pytest.raises(RateLimited):
+            limiter.hit("login", "a")
+
+    def test_all_ended_windows_leave(self, limiter: RateLimiter, clock: FakeMonotonic) -> None:
+        for client in range(1_000):
+            limiter.hit("login", str(client))
+        clock.now += WINDOW_SECONDS
+        limiter.hit("checkout", "x")
+        limiter.hit("login", "x")
+        assert len(limiter) == 2
+
+    def test_the_table_is_bounded(self, clock: FakeMonotonic) -> None:
+        limiter = RateLimiter(3, monotonic=clock, max_keys=100)
+        for client in range(1_000):
+            limiter.hit("login", str(client))
+            assert len(limiter) <= 100
+        # The newest windows are kept; the oldest were forgotten early.
+        spend(limiter, 2, client="999")
+        with pytest.raises(RateLimited):
+            limiter.hit("login", "999")
+        spend(limiter, 3, client="0")
+
+    def test_scopes_are_bounded_apart(self, clock: FakeMonotonic) -> None:
+        limiter = RateLimiter(1, monotonic=clock, max_keys=10)
+        limiter.hit("login", "victim")
+        for client in range(100):
+            limiter.hit("checkout", str(client))
+        with pytest.raises(RateLimited):
+            limiter.hit("login", "victim")
+
+    def test_a_full_table_stays_cheap(self, clock: FakeMonotonic) -> None:
+        # A full table used to be rebuilt on every request (tens of ms each).
+        limiter = RateLimiter(3, monotonic=clock)
+        for client in range(MAX_KEYS):
+            limiter.hit("checkout", str(client))
+        started = time.perf_counter()
+        for client in range(MAX_KEYS, MAX_KEYS + 500):
+            limiter.hit("checkout", str(client))
+        assert time.perf_counter() - started < 0.25
+        assert len(limiter) == MAX_KEYS

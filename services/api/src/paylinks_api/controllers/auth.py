@@ -1,12 +1,14 @@
-"""Sign-up, login and logout for the dashboard; rate-limited per client address."""
+"""Sign-up, login and logout for the dashboard; rate-limited per client address, and
+login attempts per account too."""
 
 from litestar import Controller, post
+from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from paylinks.stores import service as stores
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.openapi import BEARER, ERRORS
-from paylinks_api.ratelimit import limit
+from paylinks_api.ratelimit import RateLimiter, limit
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
 
 
@@ -39,9 +41,11 @@ class AuthController(Controller):
         guards=[limit("auth")],
         responses=ERRORS,
     )
-    async def login(self, data: JSONBody[Login], ctx: Ctx) -> SessionOut:
+    async def login(self, data: JSONBody[Login], ctx: Ctx, state: State) -> SessionOut:
         """Exchange an email and password for a session token (``sess_…``)."""
-        user, token = await stores.login(data.email, data.password, ctx.clock())
+        limiter: RateLimiter = state.rate_limiter
+        with limiter.login_attempt(data.email):
+            user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
 
     @post("/logout", status_code=204, responses=ERRORS, security=BEARER)
