@@ -153,6 +153,31 @@ class TestTitle:
     def test_length_is_counted_after_trimming(self) -> None:
         assert validate_link(draft(title=f"  {'t' * 120}  "), NOW).title == "t" * 120
 
+    @pytest.mark.parametrize(
+        "title",
+        [
+            "Tea\nCoffee",
+            "Tea\r\nBcc: x@example.com",
+            "Tea\tCoffee",
+            "Tea\x00",
+            "Tea\x1b[31m",
+            "Tea\x7f",
+            "Tea\x85Coffee",
+            "Tea\u2028Coffee",
+            "Tea\u2029Coffee",
+        ],
+    )
+    def test_is_one_line_without_control_characters(self, title: str) -> None:
+        with pytest.raises(ValidationFailed) as caught:
+            validate_link(draft(title=title), NOW)
+        assert [(e.field, e.message) for e in caught.value.errors] == [
+            ("title", "One line of text, without line breaks, tabs or other control characters.")
+        ]
+
+    def test_other_unicode_is_welcome(self) -> None:
+        title = "Café crème – 東京 ☕ Ünïcödé"
+        assert validate_link(draft(title=title), NOW).title == title
+
 
 class TestDescriptionAndReference:
     def test_are_trimmed_and_blank_becomes_none(self) -> None:
@@ -165,6 +190,18 @@ class TestDescriptionAndReference:
 
     def test_reference_is_at_most_120_characters(self) -> None:
         assert failed_fields(draft(reference="r" * 121)) == ["reference"]
+
+    @pytest.mark.parametrize("reference", ["INV-1\nINV-2", "INV\t1", "INV\x00", "INV\u2028 2"])
+    def test_reference_is_one_line_without_control_characters(self, reference: str) -> None:
+        assert failed_fields(draft(reference=reference)) == ["reference"]
+
+    def test_description_keeps_its_lines_and_tabs(self) -> None:
+        description = "Line one\nLine two\r\n\tindented\u2028and a separator"
+        assert validate_link(draft(description=description), NOW).description == description
+
+    @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\x85", "\x0b"])
+    def test_description_has_no_other_control_characters(self, char: str) -> None:
+        assert failed_fields(draft(description=f"Fresh{char}beans")) == ["description"]
 
 
 class TestAmounts:
@@ -533,14 +570,28 @@ def drafts(draw: st.DrawFn) -> LinkDraft:
     )
 
 
+def _is_control(char: str) -> bool:
+    """Unicode Cc (C0, DEL, C1)."""
+    return ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0
+
+
+def _one_line(text: str) -> bool:
+    return not any(_is_control(c) or c in "\u2028\u2029" for c in text.strip())
+
+
 def _rules_hold(value: LinkDraft) -> bool:
     def amount_ok(amount: int | None) -> bool:
         return amount is None or 0 < amount <= MAX_AMOUNT
 
     checks = [
-        1 <= len(value.title.strip()) <= 120,
-        value.description is None or len(value.description.strip()) <= 1000,
-        value.reference is None or len(value.reference.strip()) <= 120,
+        1 <= len(value.title.strip()) <= 120 and _one_line(value.title),
+        value.description is None
+        or (
+            len(value.description.strip()) <= 1000
+            and not any(_is_control(c) and c not in "\t\n\r" for c in value.description.strip())
+        ),
+        value.reference is None
+        or (len(value.reference.strip()) <= 120 and _one_line(value.reference)),
         value.max_payments is None or (value.type is LinkType.REUSABLE and value.max_payments >= 1),
         value.expires_at is None
         or (value.expires_at.tzinfo is not None and value.expires_at > NOW),
@@ -599,7 +650,7 @@ class TestValidateLinkProperties:
         result = outcome(draft(title=title))
         if isinstance(result, ValidationFailed):
             assert [error.field for error in result.errors] == ["title"]
-            assert not 1 <= len(title.strip()) <= 120
+            assert not 1 <= len(title.strip()) <= 120 or not _one_line(title)
         else:
             assert result.title == title.strip()
             assert 1 <= len(result.title) <= 120

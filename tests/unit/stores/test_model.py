@@ -37,6 +37,27 @@ class TestValidateNewStore:
     def test_name_is_1_to_120_characters(self, name: str) -> None:
         assert failed_fields(validate_new_store, name, "GBP", "a@example.com", PASSWORD) == ["name"]
 
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "Acme\nCoffee",
+            "Acme\r\nBcc: x@example.com",
+            "Acme\tCoffee",
+            "Acme\x00",
+            "Acme\u2028Coffee",
+        ],
+    )
+    def test_name_is_one_line_without_control_characters(self, name: str) -> None:
+        with pytest.raises(ValidationFailed) as caught:
+            validate_new_store(name, "GBP", "a@example.com", PASSWORD)
+        assert [(e.field, e.message) for e in caught.value.errors] == [
+            ("name", "One line of text, without line breaks, tabs or other control characters.")
+        ]
+
+    def test_a_name_in_any_script_is_accepted(self) -> None:
+        name, _, _ = validate_new_store("Café Zürich – 東京", "GBP", "a@example.com", PASSWORD)
+        assert name == "Café Zürich – 東京"
+
     def test_a_name_of_120_characters_after_trimming_is_accepted(self) -> None:
         name, _, _ = validate_new_store(f" {'x' * 120} ", "GBP", "a@example.com", PASSWORD)
         assert name == "x" * 120

@@ -4,6 +4,7 @@ Status is derived, never stored: ``inactive`` when an inactive reason holds, oth
 ``expired`` once ``expires_at`` has passed, otherwise ``active``.
 """
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -22,6 +23,7 @@ URL_MAX = 2000
 METADATA_MAX_KEYS = 20
 METADATA_KEY_MAX = 40
 METADATA_VALUE_MAX = 500
+_ONE_LINE = "One line of text, without line breaks, tabs or other control characters."
 
 
 class LinkType(StrEnum):
@@ -177,6 +179,20 @@ def is_allowed_redirect(url: str) -> bool:
     return parts.scheme == "http" and host in {"localhost", "127.0.0.1", "::1"}
 
 
+def _has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether ``text`` holds a control character (Unicode Cc) or a line or paragraph
+    separator, which str.splitlines, and so an email header, treats as a line break. A
+    title goes into email subjects, where a line break would split the header; multi-line
+    text keeps its tabs, line breaks and separators."""
+    for char in text:
+        category = unicodedata.category(char)
+        if multiline and (char in "\t\n\r" or category in ("Zl", "Zp")):
+            continue
+        if category in ("Cc", "Zl", "Zp"):
+            return True
+    return False
+
+
 def _strip(text: str | None) -> str | None:
     if text is None:
         return None
@@ -202,12 +218,20 @@ def validate_link(draft: LinkDraft, now: datetime) -> LinkDraft:
         errors.append(FieldError("title", "Enter a title."))
     elif len(title) > TITLE_MAX:
         errors.append(FieldError("title", f"At most {TITLE_MAX} characters."))
+    elif _has_control_characters(title):
+        errors.append(FieldError("title", _ONE_LINE))
     description = _strip(draft.description)
     if description is not None and len(description) > DESCRIPTION_MAX:
         errors.append(FieldError("description", f"At most {DESCRIPTION_MAX} characters."))
+    elif description is not None and _has_control_characters(description, multiline=True):
+        errors.append(
+            FieldError("description", "No control characters other than line breaks and tabs.")
+        )
     reference = _strip(draft.reference)
     if reference is not None and len(reference) > REFERENCE_MAX:
         errors.append(FieldError("reference", f"At most {REFERENCE_MAX} characters."))
+    elif reference is not None and _has_control_characters(reference):
+        errors.append(FieldError("reference", _ONE_LINE))
 
     _validate_amounts(draft, errors)
     _validate_cap(draft, errors)

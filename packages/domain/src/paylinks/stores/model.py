@@ -1,5 +1,6 @@
 """Stores (tenants), their users, API keys and venues; the payments-activation rules."""
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
@@ -85,12 +86,25 @@ def account_email(field: str, email: str) -> str:
     return normalize_email(field, email).lower()
 
 
+def _is_one_line(text: str) -> bool:
+    """No control character (Unicode Cc) nor line or paragraph separator: a store name goes
+    into the subject of every email that sends a link, where a line break would split the
+    header."""
+    return not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
+
+
 def validate_new_store(name: str, currency: str, email: str, password: str) -> tuple[str, str, str]:
     """Check a sign-up; returns (name, currency, email) normalised."""
     errors: list[FieldError] = []
     clean_name = name.strip()
     if not 1 <= len(clean_name) <= NAME_MAX:
         errors.append(FieldError("name", f"Enter a store name of 1 to {NAME_MAX} characters."))
+    elif not _is_one_line(clean_name):
+        errors.append(
+            FieldError(
+                "name", "One line of text, without line breaks, tabs or other control characters."
+            )
+        )
     clean_currency = ""
     try:
         clean_currency = normalize_currency(currency)
