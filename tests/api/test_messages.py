@@ -9,10 +9,12 @@ import msgspec
 import pytest
 from aiosmtpd.controller import Controller
 
+from paylinks.links.tables import PaymentLinkTable
+from paylinks.messages import sender
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
 from tests.conftest import serving
-from tests.factories import ApiClient, StoreClient, eventually
+from tests.factories import PASSWORD, ApiClient, StoreClient, eventually
 from tests.fakes.twilio_server import FakeTwilio
 from tests.live import free_port
 
@@ -213,3 +215,69 @@ class TestRules:
         )
         assert send.status_code == 404
         assert (await other.get(f"/v1/payment-links/{link['id']}/messages")).status_code == 404
+
+
+class TestLineBreaks:
+    """A line break cannot go into an email subject: titles and store names are refused
+    with one, and a message that still cannot be built fails for good, not for ever."""
+
+    async def test_a_title_with_a_line_break_is_422_on_title(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        response = await store.post(
+            "/v1/payment-links", json={"title": "Tea\nBcc: x@example.com", "amount": 300}
+        )
+
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in response.json()["errors"]] == ["title"]
+
+    async def test_a_store_name_with_a_line_break_is_422(self, api: ApiClient) -> None:
+        response = await api.client.post(
+            "/v1/auth/signup",
+            json={
+                "store_name": "Acme\r\nBcc: x@example.com",
+                "email": "owner@example.com",
+                "password": PASSWORD,
+                "currency": "GBP",
+            },
+        )
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["name"]
+
+    async def test_an_email_that_cannot_be_built_fails_after_one_attempt(
+        self, sending_api: ApiClient, smtp: tuple[Sink, int]
+    ) -> None:
+        store = await sending_api.create_store()
+        link = await store.create_link()
+        # A title stored before titles were checked.
+        await PaymentLinkTable.update({PaymentLinkTable.title: "Tea\nBcc: x@example.com"}).where(
+            PaymentLinkTable.id == link["id"]
+        )
+
+        await store.post(f"/v1/payment-links/{link['id']}/send", json={"email": "a@example.com"})
+        messages = await eventually(lambda: sends(store, link["id"]), settled)
+
+        assert messages[0]["status"] == "failed"
+        assert messages[0]["attempts"] == 1
+        assert "could not be built" in messages[0]["error"]
+        assert smtp[0].messages == []
+
+    async def test_an_unforeseen_error_counts_as_an_attempt(
+        self, sending_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        async def broken(*args: Any) -> Any:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(sender, "send", broken)
+        store = await sending_api.create_store()
+        link = await store.create_link()
+        await store.post(f"/v1/payment-links/{link['id']}/send", json={"email": "a@example.com"})
+
+        messages = await eventually(
+            lambda: sends(store, link["id"]), lambda ms: bool(ms) and ms[0]["attempts"] == 1
+        )
+
+        assert messages[0]["status"] == "queued"
+        assert messages[0]["error"] == "Unexpected error (RuntimeError)."

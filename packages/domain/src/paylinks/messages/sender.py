@@ -2,6 +2,7 @@
 the local outbox when neither is configured (the embedded default)."""
 
 import asyncio
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -55,13 +56,26 @@ async def send(
     return transport, None
 
 
+def build_email(recipient: str, rendered: Rendered, settings: Settings) -> EmailMessage:
+    """The email of a message, or SendFailed (permanent) when its text cannot make one: a
+    line break in the subject, say, from a title stored before titles were checked.
+    Retrying would fail the same way every time."""
+    try:
+        message = EmailMessage()
+        message["From"] = settings.email_from
+        message["To"] = recipient
+        message["Subject"] = rendered.subject
+        message.set_content(rendered.text)
+        message.add_alternative(rendered.html, subtype="html")
+        # Serialised once here, so that what cannot be written fails now, not in aiosmtplib.
+        message.as_bytes()
+    except (ValueError, TypeError, MessageError) as error:
+        raise SendFailed(f"The email could not be built: {error}"[:300], permanent=True) from error
+    return message
+
+
 async def _send_email(recipient: str, rendered: Rendered, settings: Settings) -> str:
-    message = EmailMessage()
-    message["From"] = settings.email_from
-    message["To"] = recipient
-    message["Subject"] = rendered.subject
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    message = build_email(recipient, rendered, settings)
     try:
         await aiosmtplib.send(
             message,
@@ -76,6 +90,9 @@ async def _send_email(recipient: str, rendered: Rendered, settings: Settings) ->
         raise SendFailed(f"The mail server refused {recipient}.", permanent=True) from refused
     except (aiosmtplib.SMTPException, OSError) as error:
         raise SendFailed(f"SMTP: {type(error).__name__}: {error}"[:300], permanent=False) from error
+    except (ValueError, MessageError) as error:
+        # The message itself (aiosmtplib re-serialises it): the same on every attempt.
+        raise SendFailed(f"The email could not be sent: {error}"[:300], permanent=True) from error
     return str(message.get("Message-ID") or "")
 
 

@@ -1,6 +1,7 @@
 """Use cases of sending a link: queue a message (202), send it from a worker job with
 retries on transient failures, list a link's sends."""
 
+import logging
 from datetime import datetime, timedelta
 
 from paylinks.errors import Conflict, NotFound
@@ -20,6 +21,8 @@ from paylinks.settings import Settings
 from paylinks.stores import repository as stores
 from paylinks.stores.model import Principal
 from paylinks.stores.service import require_payments
+
+log = logging.getLogger(__name__)
 
 #: A sender's hold on a queued message; also the wait before a retry.
 LEASE = timedelta(seconds=60)
@@ -92,7 +95,16 @@ async def deliver(
         transport, provider_id = await sender.send(
             message.channel, message.recipient, rendered, settings
         )
-    except sender.SendFailed as failure:
+    except Exception as error:
+        # An unforeseen error still counts as an attempt: left queued, the message would be
+        # claimed again after every lease, for ever.
+        if isinstance(error, sender.SendFailed):
+            failure = error
+        else:
+            log.exception("Sending message %s failed unexpectedly", message.id)
+            failure = sender.SendFailed(
+                f"Unexpected error ({type(error).__name__}).", permanent=False
+            )
         final = failure.permanent or attempts >= MAX_ATTEMPTS
         retry_at = None if final else now + RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
         status = MessageStatus.FAILED if final else MessageStatus.QUEUED
