@@ -9,6 +9,8 @@ import msgspec
 import pytest
 
 from paylinks.events.tables import EventTable
+from paylinks.idempotency.tables import IdempotencyTable
+from paylinks.images.model import MAX_BYTES
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
 from tests.conftest import FrozenClock, serving
@@ -16,6 +18,9 @@ from tests.factories import PASSWORD, ApiClient, StoreClient, image_bytes, uploa
 
 PROBLEM_JSON = "application/problem+json"
 LINK = {"title": "Espresso beans", "amount": 1450}
+#: Litestar's request_max_body_size, which the app keeps (image uploads set their own).
+BODY_LIMIT = 10_000_000
+CHUNK = 256 * 1024
 
 
 def key(value: str) -> dict[str, str]:
@@ -38,6 +43,24 @@ async def created_events(store: StoreClient) -> int:
 
 async def post_link(store: StoreClient, idempotency_key: str, body: dict[str, Any] = LINK) -> Any:
     return await store.post("/v1/payment-links", json=body, headers=key(idempotency_key))
+
+
+async def stored_records() -> list[dict[str, Any]]:
+    return list(await IdempotencyTable.select())
+
+
+class EndlessBody:
+    """A request body as good as endless (``--data-binary @/dev/zero``), counting what
+    the server took of it. It does end, at twice the limit, so that a server reading it
+    all fails the test rather than running out of memory."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while self.sent < 2 * BODY_LIMIT:
+            self.sent += CHUNK
+            yield b"\0" * CHUNK
 
 
 class TestReplay:
@@ -282,3 +305,165 @@ class TestNotStored:
         assert "retry-after" in limited.headers
         assert "idempotent-replayed" not in retried.headers
         assert "retry-after" in retried.headers
+
+
+class TestBodyLimit:
+    """The body is read before the handler runs, so the middleware keeps the route's body
+    limit itself: an endless body is cut off at the limit, never held whole."""
+
+    async def test_endless_body_on_a_public_route_is_cut_off_with_413(self, api: ApiClient) -> None:
+        body = EndlessBody()
+
+        response = await api.client.post("/v1/auth/signup", content=body, headers=key("flood-1"))
+
+        assert response.status_code == 413, response.text
+        assert response.headers["content-type"].startswith(PROBLEM_JSON)
+        problem = response.json()
+        assert problem["status"] == 413
+        assert problem["code"] == "payload_too_large"
+        assert problem["title"] == "Payload too large"
+        assert problem["type"] == "urn:paylinks:problem:payload_too_large"
+        assert BODY_LIMIT < body.sent <= BODY_LIMIT + CHUNK
+        assert await stored_records() == []
+
+    async def test_endless_body_without_credentials_claims_nothing(self, api: ApiClient) -> None:
+        body = EndlessBody()
+
+        response = await api.client.post("/v1/payment-links", content=body, headers=key("flood-1"))
+
+        # The handler answers as it would without a key: Litestar reads the body (up to
+        # its limit) before it asks who is calling.
+        assert response.status_code in (401, 413), response.text
+        assert response.headers["content-type"].startswith(PROBLEM_JSON)
+        assert body.sent <= BODY_LIMIT + CHUNK
+        assert await stored_records() == []
+
+    async def test_endless_body_with_credentials_is_cut_off_with_413(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        body = EndlessBody()
+
+        response = await store.post("/v1/payment-links", content=body, headers=key("flood-1"))
+
+        assert response.status_code == 413, response.text
+        assert response.json()["code"] == "payload_too_large"
+        assert BODY_LIMIT < body.sent <= BODY_LIMIT + CHUNK
+        assert await stored_records() == []
+        assert await link_ids(store) == []
+
+    async def test_announced_oversized_body_is_refused_before_reading(self, api: ApiClient) -> None:
+        body = EndlessBody()
+
+        response = await api.client.post(
+            "/v1/auth/signup",
+            content=body,
+            headers={**key("flood-1"), "Content-Length": str(BODY_LIMIT + 1)},
+        )
+
+        assert response.status_code == 413, response.text
+        assert response.json()["code"] == "payload_too_large"
+        assert body.sent <= CHUNK
+        assert await stored_records() == []
+
+    async def test_image_of_5_mb_is_within_the_limit(self, api: ApiClient) -> None:
+        # A real PNG padded to the most an upload may be: trailing bytes are dropped when
+        # the image is re-encoded. The multipart wrapping adds its own bytes on top.
+        store = await api.create_store()
+        content = image_bytes()
+        content += b"\0" * (MAX_BYTES - len(content))
+
+        first = await upload_image(store, content, headers=key("upload-5mb"))
+        second = await upload_image(store, content, headers=key("upload-5mb"))
+
+        assert first.status_code == 201, first.text
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json()["id"] == first.json()["id"]
+
+
+class TestUnauthorizedNotStored:
+    async def test_bad_credentials_claim_no_key(self, api: ApiClient) -> None:
+        response = await api.client.post(
+            "/v1/payment-links",
+            json=LINK,
+            headers={**key("order-1001"), "Authorization": "Bearer sk_not_a_key"},
+        )
+
+        assert response.status_code == 401, response.text
+        assert response.json()["code"] == "unauthorized"
+        assert await stored_records() == []
+
+    async def test_missing_credentials_claim_no_key(self, api: ApiClient) -> None:
+        response = await api.client.post("/v1/payment-links", json=LINK, headers=key("order-1"))
+
+        assert response.status_code == 401, response.text
+        assert await stored_records() == []
+
+    async def test_a_refused_login_is_not_replayed(self, api: ApiClient) -> None:
+        # Login is public, so the request is claimed; its 401 is not kept.
+        store = await api.create_store(activate=False)
+        wrong = {"email": store.email, "password": "not the password"}
+
+        first = await api.client.post("/v1/auth/login", json=wrong, headers=key("login-1"))
+        second = await api.client.post("/v1/auth/login", json=wrong, headers=key("login-1"))
+
+        assert first.status_code == 401, first.text
+        assert second.status_code == 401
+        assert "idempotent-replayed" not in second.headers
+        assert await stored_records() == []
+
+
+class TestSecretsAtRest:
+    """Answers are replayed for 24 hours, and some carry a secret shown once: the database
+    keeps them encrypted."""
+
+    async def test_api_key_secret_is_replayed_but_not_stored(self, api: ApiClient) -> None:
+        store = await api.create_store()
+
+        first = await store.post("/v1/api-keys", json={"name": "CI"}, headers=key("key-1"))
+        second = await store.post("/v1/api-keys", json={"name": "CI"}, headers=key("key-1"))
+
+        assert first.status_code == 201, first.text
+        secret = first.json()["secret"]
+        assert secret.startswith("sk_")
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json()["secret"] == secret
+        records = await stored_records()
+        assert len(records) == 1
+        assert records[0]["status_code"] == 201
+        assert secret not in str(records)
+        assert first.json()["id"] not in str(records)
+
+    async def test_signup_secrets_are_not_stored(self, api: ApiClient) -> None:
+        signup = {
+            "store_name": "Acme Coffee",
+            "email": "owner@example.com",
+            "password": PASSWORD,
+            "currency": "GBP",
+        }
+
+        first = await api.client.post("/v1/auth/signup", json=signup, headers=key("signup-1"))
+        second = await api.client.post("/v1/auth/signup", json=signup, headers=key("signup-1"))
+
+        assert first.status_code == 201, first.text
+        assert second.json() == first.json()
+        stored = str(await stored_records())
+        for value in first.json().values():
+            if isinstance(value, str) and len(value) > 8:
+                assert value not in stored
+
+    async def test_a_plaintext_record_is_run_again_not_a_500(self, api: ApiClient) -> None:
+        # Saved before answers were encrypted (or under another PAYLINKS_SECRET_KEY): it
+        # cannot be replayed, so it counts as expired.
+        store = await api.create_store()
+        first = await post_link(store, "order-1001")
+        await IdempotencyTable.update({IdempotencyTable.body: first.text}).where(
+            IdempotencyTable.id.is_not_null()
+        )
+
+        second = await post_link(store, "order-1001")
+        third = await post_link(store, "order-1001")
+
+        assert second.status_code == 201, second.text
+        assert "idempotent-replayed" not in second.headers
+        assert third.headers["idempotent-replayed"] == "true"
+        assert third.json()["id"] == second.json()["id"]
+        assert first.text not in str(await stored_records())

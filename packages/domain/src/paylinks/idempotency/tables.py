@@ -9,5 +9,7 @@ class IdempotencyTable(Table, tablename="idempotency_record"):
     request_hash = Varchar(length=64)
     status_code = Integer(null=True, default=None)
     content_type = Varchar(length=100, null=True, default=None)
+    # The answer's body, encrypted (Fernet, from PAYLINKS_SECRET_KEY): it may hold a secret
+    # that is shown once.
     body = Text(null=True, default=None)
     created_at = Timestamptz(index=True)
