@@ -2,11 +2,13 @@
 
 import logging
 import re
+from types import CodeType
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.serialization import decode_json
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
@@ -165,6 +167,39 @@ def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[byte
     )
 
 
+def _code_objects(error: BaseException) -> list[CodeType]:
+    """The code of each frame the error passed through, outermost first."""
+    codes, tb = [], error.__traceback__
+    while tb is not None:
+        codes.append(tb.tb_frame.f_code)
+        tb = tb.tb_next
+    return codes
+
+
+def raised_reading_a_json_body(error: BaseException) -> bool:
+    """Raised by Litestar's JSON decoder itself (the innermost Python frame) while a request
+    reads its body."""
+    codes = _code_objects(error)
+    return bool(codes) and codes[-1] is decode_json.__code__ and Request.json.__code__ in codes
+
+
+def undecodable_body(
+    request: Request[Any, Any, Any], error: UnicodeDecodeError | RecursionError
+) -> Response[bytes]:
+    """msgspec reports most broken JSON as a DecodeError, which Litestar answers as a 400;
+    invalid UTF-8 and nesting past the recursion limit escape as these two instead. They are
+    the client's fault only when the decoder raised them on a request body: anywhere else
+    they are ours, and a 500."""
+    if not raised_reading_a_json_body(error):
+        return unexpected_error(request, error)
+    detail = (
+        "The body is not valid UTF-8."
+        if isinstance(error, UnicodeDecodeError)
+        else "The body is nested too deeply."
+    )
+    return problem_response(400, "invalid_json", detail)
+
+
 def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     # Logged with the traceback for operators; the client gets no internals.
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
@@ -177,5 +212,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    UnicodeDecodeError: undecodable_body,
+    RecursionError: undecodable_body,
     Exception: unexpected_error,
 }

@@ -1,0 +1,85 @@
+"""Bodies no decoder can read are the client's fault: a 400 problem, never a 500."""
+
+from typing import Any
+
+import pytest
+from litestar import Request, get
+from litestar.serialization import decode_json
+
+from paylinks.settings import Settings
+from paylinks_api.app import create_app
+from tests.conftest import serving
+from tests.factories import ApiClient, StoreClient
+
+JSON = {"content-type": "application/json"}
+NOT_UTF8 = b'{"email":"\xe9","password":"x"}'
+DEPTH = 3000  # past Python's recursion limit, whatever the stack already holds
+DEEP = b'{"name":"x","address":' + b"[" * DEPTH + b"]" * DEPTH + b"}"
+
+
+def json_post_paths(settings: Settings) -> list[str]:
+    """Every POST route that takes a JSON body, as the API documents it, with made-up ids
+    (the body is read before a handler looks anything up)."""
+    paths = create_app(settings, run_jobs=False).openapi_schema.to_schema()["paths"]
+    return sorted(
+        path.replace("{", "").replace("}", "")
+        for path, operations in paths.items()
+        if "application/json"
+        in operations.get("post", {}).get("requestBody", {}).get("content", {})
+    )
+
+
+@pytest.fixture
+async def store(api: ApiClient) -> StoreClient:
+    return await api.create_store()
+
+
+class TestUndecodableJson:
+    @pytest.mark.parametrize("body", [NOT_UTF8, DEEP], ids=["not_utf8", "too_deep"])
+    async def test_every_json_route_answers_400_invalid_json(
+        self, settings: Settings, store: StoreClient, body: bytes
+    ) -> None:
+        paths = json_post_paths(settings)
+        assert {"/v1/auth/login", "/v1/auth/signup", "/v1/venues"} <= set(paths)
+        for path in paths:
+            response = await store.post(path, content=body, headers=JSON)
+            assert response.status_code == 400, (path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["code"] == "invalid_json", path
+
+    async def test_without_a_key_too(self, api: ApiClient) -> None:
+        for path in ("/v1/auth/login", "/v1/auth/signup", "/v1/checkout/links/plink_x/payments"):
+            for body in (NOT_UTF8, DEEP):
+                response = await api.client.post(path, content=body, headers=JSON)
+                assert (response.status_code, response.json()["code"]) == (400, "invalid_json")
+
+    async def test_the_same_errors_raised_elsewhere_are_still_500(self, settings: Settings) -> None:
+        def recurse(depth: int) -> int:
+            return recurse(depth + 1) + 1
+
+        @get(["/boom/utf8", "/boom/decoder", "/boom/recursion"], sync_to_thread=False)
+        def boom(request: Request[Any, Any, Any]) -> Any:
+            kind = request.url.path.rsplit("/", 1)[1]
+            if kind == "utf8":
+                return b"\xe9".decode()
+            if kind == "decoder":  # Litestar's decoder, but not on a request body
+                return decode_json(b"[" * DEPTH + b"]" * DEPTH)
+            return recurse(0)
+
+        app = create_app(settings, route_handlers=[boom], run_jobs=False)
+        async with serving(app) as client:
+            for kind in ("utf8", "decoder", "recursion"):
+                response = await client.get(f"/boom/{kind}")
+                assert (response.status_code, response.json()["code"]) == (500, "internal_error")
+
+
+class TestStripeWebhook:
+    @pytest.mark.parametrize(
+        "body", [b"[" * DEPTH + b"]" * DEPTH, b'{"id": "\xe9"}'], ids=["too_deep", "not_utf8"]
+    )
+    async def test_an_unreadable_body_is_an_invalid_webhook(
+        self, api: ApiClient, body: bytes
+    ) -> None:
+        response = await api.client.post("/v1/gateways/stripe/webhook", content=body, headers=JSON)
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_webhook"
