@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
 
@@ -77,6 +78,47 @@ class TestReplay:
         assert second.headers["content-type"].startswith("application/json")
         assert second.json() == first.json()
         assert second.json()["id"] == first.json()["id"]
+
+    async def test_a_retry_the_moment_the_answer_arrives_is_replayed(self, api: ApiClient) -> None:
+        """The answer is recorded before its end reaches the client: a retry sent as soon
+        as it arrives is a replay, not "still running"."""
+        store = await api.create_store()
+        transport = api.client._transport
+        assert isinstance(transport, httpx.ASGITransport)
+        app = transport.app
+        retries: list[httpx.Response] = []
+
+        async def client_gets(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                retries.append(await post_link(store, "order-1001"))
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": msgspec.json.encode(LINK)}
+
+        headers = [
+            (b"host", b"api.test"),
+            (b"authorization", f"Bearer {store.api_key}".encode()),
+            (b"idempotency-key", b"order-1001"),
+            (b"content-type", b"application/json"),
+        ]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/v1/payment-links",
+            "raw_path": b"/v1/payment-links",
+            "query_string": b"",
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("api.test", 80),
+        }
+        await app(scope, receive, client_gets)  # type: ignore[arg-type]
+        [retry] = retries
+        assert retry.status_code == 201, retry.text
+        assert retry.headers["idempotent-replayed"] == "true"
+        assert len(await link_ids(store)) == 1
 
     async def test_replay_creates_exactly_one_link_and_one_event(self, api: ApiClient) -> None:
         store = await api.create_store()

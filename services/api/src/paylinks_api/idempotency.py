@@ -217,6 +217,17 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         status = 500
         content_type = "application/json"
         chunks: list[bytes] = []
+        recorded = False
+
+        async def record() -> None:
+            nonlocal recorded
+            recorded = True
+            body_text = _text(b"".join(chunks))
+            if not _replayable(status) or body_text is None:
+                await service.release(rid)
+            else:
+                answer = StoredResponse(status, content_type, body_text)
+                await service.save(rid, answer, ctx.cipher)
 
         async def capture_send(message: Message) -> None:
             nonlocal status, content_type
@@ -227,17 +238,20 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
                         content_type = value.decode("latin-1")
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # Recorded before the client has the answer's end, so that a retry
+                    # sent the moment it arrives replays it instead of finding the key
+                    # still in use.
+                    await record()
             await send(message)
 
         try:
             await app(scope, replay_receive, capture_send)
         except BaseException:
-            await service.release(rid)
+            if not recorded:
+                await service.release(rid)
             raise
-        body_text = _text(b"".join(chunks))
-        if not _replayable(status) or body_text is None:
-            await service.release(rid)
-            return
-        await service.save(rid, StoredResponse(status, content_type, body_text), ctx.cipher)
+        if not recorded:
+            await record()
 
     return middleware
