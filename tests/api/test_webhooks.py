@@ -64,6 +64,10 @@ class TestEndpoints:
         [
             ({"url": "ftp://hooks.example/x"}, "url"),
             ({"url": "not a url"}, "url"),
+            ({"url": "https://[::1"}, "url"),
+            ({"url": "https://1.1.1.1:99999/"}, "url"),
+            ({"url": "https://1.1.1.1:abc/"}, "url"),
+            ({"url": "https://1.1.1.1:0/"}, "url"),
             ({"url": "https://hooks.example/x", "events": []}, "events"),
             ({"url": "https://hooks.example/x", "events": ["payment_link.exploded"]}, "events.0"),
             ({"url": "https://hooks.example/x", "colour": "red"}, "colour"),
@@ -127,11 +131,10 @@ class TestSsrfGuard:
         strict = msgspec.structs.replace(settings, webhooks_allow_private=False)
         async with serving(create_app(strict, run_jobs=False)) as client:
             store = await ApiClient(client).create_store()
-            response = await store.post(
-                "/v1/webhook-endpoints", json={"url": "http://127.0.0.1:8080/hook"}
-            )
-            assert response.status_code == 422
-            assert response.json()["errors"][0]["field"] == "url"
+            for url in ("http://127.0.0.1:8080/hook", "https://1.1.1.1:99999/", "https://[::1"):
+                response = await store.post("/v1/webhook-endpoints", json={"url": url})
+                assert response.status_code == 422, response.text
+                assert response.json()["errors"][0]["field"] == "url"
 
 
 class TestDelivery:

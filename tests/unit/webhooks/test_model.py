@@ -1,17 +1,23 @@
-"""Webhooks' pure rules: which deliveries an event needs, which secrets sign, the retry
-schedule, and the cache of decrypted secrets."""
+"""Webhooks' pure rules: which URLs an endpoint may have, which deliveries an event needs,
+which secrets sign, the retry schedule, and the cache of decrypted secrets."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from paylinks.errors import ValidationFailed
 from paylinks.events.model import Event, EventType
 from paylinks.secrets import Cipher
 from paylinks.webhooks.model import (
     RETRY_SCHEDULE,
     EndpointStatus,
+    UnsafeUrl,
     WebhookEndpoint,
+    check_destination,
     deliveries_wanted,
     next_attempt_delay,
     signing_secrets,
+    validate_endpoint,
 )
 from paylinks.webhooks.service import SigningKeys
 
@@ -33,6 +39,38 @@ def endpoint(
         status=EndpointStatus.ENABLED,
         created_at=NOW,
     )
+
+
+MALFORMED_URLS = [
+    "https://[::1",  # urlsplit raises
+    "https://[::1/x",
+    "https://1.1.1.1:99999/",  # .port raises
+    "https://1.1.1.1:abc/",
+    "https://1.1.1.1:-1/",
+    "https://1.1.1.1:0/",  # no service listens on port 0
+]
+
+
+class TestValidateEndpoint:
+    @pytest.mark.parametrize("url", MALFORMED_URLS)
+    def test_a_malformed_url_is_refused_naming_the_field(self, url: str) -> None:
+        with pytest.raises(ValidationFailed) as caught:
+            validate_endpoint(url, None)
+        assert [error.field for error in caught.value.errors] == ["url"]
+
+    @pytest.mark.parametrize(
+        "url", ["https://[::1]:8443/hook", "https://1.1.1.1:65535/", "http://hooks.example:1/x"]
+    )
+    def test_any_port_from_1_to_65535_is_accepted(self, url: str) -> None:
+        assert validate_endpoint(f" {url} ", None) == (url, None)
+
+
+class TestCheckDestination:
+    @pytest.mark.parametrize("url", MALFORMED_URLS)
+    def test_a_malformed_url_is_unsafe(self, url: str) -> None:
+        # An endpoint saved before the rule above must fail its delivery, not the worker.
+        with pytest.raises(UnsafeUrl):
+            check_destination(url, allow_private=False)
 
 
 class TestDeliveriesWanted:

@@ -7,7 +7,7 @@ import secrets
 import socket
 from datetime import datetime, timedelta
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import msgspec
 from standardwebhooks.webhooks import Webhook
@@ -126,14 +126,27 @@ def is_success(status_code: int) -> bool:
     return 200 <= status_code < 300
 
 
+def split_url(url: str) -> SplitResult | None:
+    """The parts of a URL, or None when it has none: an unclosed IPv6 bracket, or a port
+    that is not a number from 1 to 65535 (urlsplit raises for the first, ``port`` for the
+    second)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    return None if port == 0 else parts
+
+
 def validate_endpoint(
     url: str, events: list[EventType] | None
 ) -> tuple[str, list[EventType] | None]:
     errors: list[FieldError] = []
     clean = url.strip()
-    parts = urlsplit(clean)
+    parts = split_url(clean)
     if (
         len(clean) > URL_MAX
+        or parts is None
         or parts.scheme not in ("https", "http")
         or not parts.hostname
         or parts.username
@@ -173,8 +186,11 @@ def check_destination(url: str, allow_private: bool) -> None:
     address (unless the deployment allows them): webhooks must not reach inside."""
     if allow_private:
         return
-    host = urlsplit(url).hostname or ""
-    port = urlsplit(url).port or 443
+    parts = split_url(url)
+    if parts is None:
+        raise UnsafeUrl("The URL is malformed.")
+    host = parts.hostname or ""
+    port = parts.port or 443
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
