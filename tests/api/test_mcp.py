@@ -382,3 +382,24 @@ class TestInvalidInput:
         assert "customer_fields" in mode
         assert "email" in mode
         assert "status" in status
+
+    async def test_integers_are_strict_as_on_the_rest_api(
+        self, server: LiveServer, store: StoreClient
+    ) -> None:
+        async with connect(server, store.api_key) as client:
+            messages = [
+                await fail(client, "create-payment-link", title="t", amount=True),
+                await fail(client, "create-payment-link", title="t", amount=14.0),
+                await fail(client, "create-payment-link", title="t", amount="1450"),
+                await fail(client, "create-payment-link", title="t", amount=100, max_payments=True),
+                await fail(client, "list-payment-links", limit=True),
+            ]
+            listing = await call(client, "list-payment-links")
+        rest = await store.post("/v1/payment-links", json={"title": "t", "amount": True})
+
+        for message, field in zip(
+            messages, ["amount", "amount", "amount", "max_payments", "limit"], strict=True
+        ):
+            assert field in message
+        assert listing["data"] == []
+        assert rest.status_code == 422

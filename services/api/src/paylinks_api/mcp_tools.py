@@ -24,7 +24,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 from typing_extensions import TypedDict
 
 from paylinks import qr
@@ -48,7 +48,9 @@ INSTRUCTIONS = (
 )
 
 LinkId = Annotated[str, Field(max_length=64, description="A payment link id (plink_…)")]
-Minor = Annotated[int, Field(description="Integer minor units of the store currency")]
+# Integers are strict, as on the REST API: pydantic would otherwise take true as 1, 14.0 as
+# 14 and "14" as 14.
+Minor = Annotated[StrictInt, Field(description="Integer minor units of the store currency")]
 
 
 class CustomerFieldsInput(TypedDict, total=False):
@@ -139,7 +141,7 @@ class McpTools:
             q: Annotated[
                 str | None, Field(max_length=120, description="Search title and reference")
             ] = None,
-            limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size")] = (
+            limit: Annotated[StrictInt, Field(ge=1, le=MAX_LIMIT, description="Page size")] = (
                 DEFAULT_LIMIT
             ),
             starting_after: Annotated[
@@ -185,7 +187,7 @@ class McpTools:
             min_amount: Annotated[Minor | None, Field(description="Variable only")] = None,
             max_amount: Annotated[Minor | None, Field(description="Variable only")] = None,
             max_payments: Annotated[
-                int | None, Field(description="Reusable only: cap on successful payments")
+                StrictInt | None, Field(description="Reusable only: cap on successful payments")
             ] = None,
             description: Annotated[
                 str | None, Field(description="Shown under the title; up to 1,000 characters")
@@ -239,7 +241,7 @@ class McpTools:
             ctx: Context[Any, Any],
             link_id: LinkId,
             size: Annotated[
-                int,
+                StrictInt,
                 Field(ge=qr.MIN_SIZE, le=qr.MAX_SIZE, description="Width of the PNG, at most"),
             ] = qr.DEFAULT_SIZE,
         ) -> CallToolResult:
