@@ -92,6 +92,7 @@ class TestCreate:
             ({"expires_at": "2000-01-01T00:00:00Z"}, "expires_at"),
             ({"expires_at": "2099-01-01T00:00:00"}, "expires_at"),
             ({"expires_at": "next tuesday"}, "expires_at"),
+            ({"expires_at": "9999-12-31T23:59:59-14:00"}, "expires_at"),
             ({"title": ""}, "title"),
             ({"title": "    "}, "title"),
             ({"title": "x" * 121}, "title"),

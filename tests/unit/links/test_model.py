@@ -248,6 +248,12 @@ class TestExpiresAt:
         naive = datetime(2030, 1, 1, 12, 0)
         assert failed_fields(draft(expires_at=naive)) == ["expires_at"]
 
+    def test_must_have_a_utc_time(self) -> None:
+        last = datetime.fromisoformat("9999-12-31T23:59:59-14:00")  # past 9999 in UTC
+        assert failed_fields(draft(expires_at=last)) == ["expires_at"]
+        latest = last.replace(hour=9)  # 9999-12-31 23:59:59 UTC
+        assert validate_link(draft(expires_at=latest), NOW).expires_at == latest
+
 
 class TestAfterPayment:
     def test_thank_you_message_is_trimmed(self) -> None:

@@ -5,7 +5,7 @@ Status is derived, never stored: ``inactive`` when an inactive reason holds, oth
 """
 
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -207,6 +207,15 @@ def _check_amount(errors: list[FieldError], field: str, value: int | None) -> No
         )
 
 
+def _beyond_utc(moment: datetime) -> bool:
+    """A time whose UTC is past the last representable day (9999-12-31 at -14:00)."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return True
+    return False
+
+
 def validate_link(draft: LinkDraft, now: datetime) -> LinkDraft:
     """Check every rule of a new link and return it normalised (text trimmed).
 
@@ -241,6 +250,8 @@ def validate_link(draft: LinkDraft, now: datetime) -> LinkDraft:
             errors.append(FieldError("expires_at", "Give a time zone (RFC 3339)."))
         elif draft.expires_at <= now:
             errors.append(FieldError("expires_at", "Must be in the future."))
+        elif _beyond_utc(draft.expires_at):
+            errors.append(FieldError("expires_at", "Must be a time before the year 10000."))
 
     after = draft.after_payment
     if isinstance(after, ThankYou):
