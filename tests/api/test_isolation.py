@@ -360,6 +360,15 @@ class TestSignup:
         assert [e["field"] for e in response.json()["errors"]] == ["email"]
         assert "api_key" not in response.json()
 
+    async def test_a_blank_store_name_is_422_on_the_field_as_sent(self, api: ApiClient) -> None:
+        response = await api.client.post(
+            "/v1/auth/signup",
+            json={"store_name": "  ", "email": "new@example.com", "password": PASSWORD},
+        )
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["store_name"]
+
     async def test_taken_email_in_other_letter_case_is_422_on_email(self, api: ApiClient) -> None:
         store = await api.create_store()
 

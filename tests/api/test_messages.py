@@ -244,7 +244,7 @@ class TestLineBreaks:
         )
 
         assert response.status_code == 422, response.text
-        assert [e["field"] for e in response.json()["errors"]] == ["name"]
+        assert [e["field"] for e in response.json()["errors"]] == ["store_name"]
 
     async def test_an_email_that_cannot_be_built_fails_after_one_attempt(
         self, sending_api: ApiClient, smtp: tuple[Sink, int]

@@ -27,6 +27,11 @@ class ValidationFailed(DomainError):
         super().__init__(message)
         self.errors = errors
 
+    def renamed(self, fields: dict[str, str]) -> "ValidationFailed":
+        """The same errors under the names a caller's request gave the fields."""
+        errors = [FieldError(fields.get(e.field, e.field), e.message) for e in self.errors]
+        return ValidationFailed(errors, self.message)
+
 
 class NotFound(DomainError):
     code = "resource_missing"

@@ -5,6 +5,7 @@ from litestar import Controller, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
+from paylinks.errors import ValidationFailed
 from paylinks.stores import service as stores
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.openapi import BEARER, ERRORS
@@ -24,9 +25,12 @@ class AuthController(Controller):
     async def signup(self, data: JSONBody[SignUp], ctx: Ctx) -> SignUpOut:
         """Create a store and its first user; returns a session and the first API key."""
         now = ctx.clock()
-        created = await stores.create_store(
-            data.store_name, data.currency, data.email, data.password, now
-        )
+        try:
+            created = await stores.create_store(
+                data.store_name, data.currency, data.email, data.password, now
+            )
+        except ValidationFailed as failed:
+            raise failed.renamed({"name": "store_name"}) from None
         _, token = await stores.login(data.email, data.password, now)
         return SignUpOut(
             store_id=created.store.id,
