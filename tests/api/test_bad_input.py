@@ -83,3 +83,59 @@ class TestStripeWebhook:
         response = await api.client.post("/v1/gateways/stripe/webhook", content=body, headers=JSON)
         assert response.status_code == 400
         assert response.json()["code"] == "invalid_webhook"
+
+
+class TestNulCharacters:
+    """PostgreSQL cannot store NUL in text: every field refuses it with a 422 naming the
+    field, on both databases alike."""
+
+    async def test_json_fields_refuse_nul(self, store: StoreClient, api: ApiClient) -> None:
+        link = await store.create_link(
+            customer_fields={"customer_name": "optional", "business_name": "optional"}
+        )
+        cases: list[tuple[Any, str, dict[str, Any], str]] = [
+            (store, "/v1/venues", {"name": "Harbour\u0000kiosk"}, "name"),
+            (store, "/v1/api-keys", {"name": "ci\u0000"}, "name"),
+            (
+                store,
+                "/v1/payment-links",
+                {"title": "Tea", "amount": 300, "metadata": {"order\u0000": "1"}},
+                "metadata",
+            ),
+            (
+                store,
+                "/v1/payment-links",
+                {"title": "Tea", "amount": 300, "metadata": {"order": "A\u00001"}},
+                "metadata.order",
+            ),
+            (
+                api,
+                f"/v1/checkout/links/{link['id']}/payments",
+                {"customer": {"customer_name": "Ada\u0000"}},
+                "customer.customer_name",
+            ),
+        ]
+        for caller, path, body, field in cases:
+            post = caller.post if caller is store else caller.client.post
+            response = await post(path, json=body)
+            assert response.status_code == 422, (path, response.text)
+            assert response.json()["code"] == "validation_error"
+            assert [e["field"] for e in response.json()["errors"]] == [field], path
+        assert [v["name"] for v in (await store.get("/v1/venues")).json()["data"]] == []
+
+    async def test_query_parameters_refuse_nul(self, store: StoreClient) -> None:
+        response = await store.get("/v1/payment-links", params={"q": "tea\u0000"})
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["q"]
+
+    async def test_an_escaped_backslash_is_not_nul(self, store: StoreClient) -> None:
+        response = await store.post("/v1/venues", json={"name": "C:\\u0000 kiosk"})
+        assert response.status_code == 201, response.text
+        assert response.json()["name"] == "C:\\u0000 kiosk"
+
+    async def test_the_stripe_webhook_keeps_its_raw_body(self, api: ApiClient) -> None:
+        body = b'{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":'
+        body += b'{"id":"pi_1","description":"a\\u0000b","metadata":{}}}}'
+        response = await api.client.post("/v1/gateways/stripe/webhook", content=body, headers=JSON)
+        # Not one of ours (no Paylinks metadata): acknowledged, not refused as a 422.
+        assert response.status_code == 200, response.text

@@ -33,6 +33,7 @@ from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter
 from paylinks_api.security import provide_principal
+from paylinks_api.text_guard import refuse_nul_text
 
 API_VERSION = "1.0.0"
 
@@ -124,6 +125,7 @@ def create_app(
             "principal": Provide(provide_principal),
         },
         middleware=[DefineMiddleware(idempotency_middleware)],
+        before_request=refuse_nul_text,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database, mcp_tools.lifespan],
         state=State({"ctx": ctx, "rate_limiter": limiter}),

@@ -8,6 +8,7 @@ from litestar import Controller, Request, post
 from paylinks.gateways import stripe_events
 from paylinks_api.deps import Ctx
 from paylinks_api.openapi import ERRORS
+from paylinks_api.text_guard import RAW_BODY
 
 
 class WebhookReceived(msgspec.Struct, kw_only=True):
@@ -26,6 +27,7 @@ class StripeWebhookController(Controller):
         status_code=200,
         responses={code: ERRORS[code] for code in (400, 409, 413)},
         security=[],
+        opt={RAW_BODY: True},
     )
     async def webhook(self, request: Request[Any, Any, Any], ctx: Ctx) -> WebhookReceived:
         """Stripe's events about PaymentIntents and refunds of a store using Stripe.
