@@ -42,7 +42,7 @@ class TestEndpoints:
         assert created["events"] == ["payment_link.paid"]
         shown = (await store.get(f"/v1/webhook-endpoints/{created['id']}")).json()
         assert "secret" not in shown
-        listed = (await store.get("/v1/webhook-endpoints")).json()
+        listed = (await store.get("/v1/webhook-endpoints")).json()["data"]
         assert [e["id"] for e in listed] == [created["id"]]
         assert all("secret" not in e for e in listed)
 
@@ -104,6 +104,111 @@ class TestEndpoints:
         ):
             response = await getattr(other, method)(f"/v1/webhook-endpoints/{created['id']}{path}")
             assert response.status_code == 404
+
+
+def ids(page: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in page["data"]]
+
+
+class TestListEndpoints:
+    async def test_pages_newest_first_with_limit_and_starting_after(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        made = [await endpoint(store, f"https://hooks.example/{n}") for n in range(3)]
+        newest_first = [e["id"] for e in reversed(made)]
+
+        first = (await store.get("/v1/webhook-endpoints", params={"limit": 2})).json()
+        second = (
+            await store.get(
+                "/v1/webhook-endpoints", params={"limit": 2, "starting_after": ids(first)[-1]}
+            )
+        ).json()
+        everything = (await store.get("/v1/webhook-endpoints")).json()
+
+        assert (ids(first), first["has_more"]) == (newest_first[:2], True)
+        assert (ids(second), second["has_more"]) == (newest_first[2:], False)
+        assert (ids(everything), everything["has_more"]) == (newest_first, False)
+
+    async def test_deleted_endpoints_are_not_listed(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        kept = await endpoint(store, "https://hooks.example/kept")
+        gone = await endpoint(store, "https://hooks.example/gone")
+        await store.delete(f"/v1/webhook-endpoints/{gone['id']}")
+
+        page = (await store.get("/v1/webhook-endpoints", params={"limit": 1})).json()
+
+        assert (ids(page), page["has_more"]) == ([kept["id"]], False)
+
+    async def test_paging_past_another_stores_endpoint_shows_only_the_callers(
+        self, api: ApiClient
+    ) -> None:
+        store = await api.create_store()
+        mine = await endpoint(store, "https://hooks.example/mine")
+        other = await api.create_store()
+        theirs = await endpoint(other, "https://hooks.example/theirs")
+
+        response = await store.get("/v1/webhook-endpoints", params={"starting_after": theirs["id"]})
+
+        assert response.status_code == 200
+        assert set(ids(response.json())) <= {mine["id"]}
+
+    @pytest.mark.parametrize("limit", ["0", "101", "ten"])
+    async def test_a_bad_limit_is_422_on_limit(self, api: ApiClient, limit: str) -> None:
+        store = await api.create_store()
+
+        response = await store.get("/v1/webhook-endpoints", params={"limit": limit})
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["limit"]
+
+
+class TestListDeliveries:
+    async def test_pages_newest_first_with_limit_and_starting_after(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        hooks = [await endpoint(store, f"https://hooks.example/{n}") for n in range(3)]
+        await store.create_link()
+        [event] = (await store.get("/v1/events")).json()["data"]
+        # Jobs do not run in the ``api`` fixture: each redelivery makes one delivery.
+        for hook in hooks:
+            response = await store.post(
+                f"/v1/events/{event['id']}/redeliver", json={"endpoint_id": hook["id"]}
+            )
+            assert response.status_code == 202, response.text
+        path = f"/v1/events/{event['id']}/deliveries"
+
+        first = (await store.get(path, params={"limit": 2})).json()
+        second = (
+            await store.get(path, params={"limit": 2, "starting_after": ids(first)[-1]})
+        ).json()
+        everything = (await store.get(path)).json()
+
+        newest_first = [hook["id"] for hook in reversed(hooks)]
+        assert [d["endpoint_id"] for d in first["data"]] == newest_first[:2]
+        assert first["has_more"] is True
+        assert [d["endpoint_id"] for d in second["data"]] == newest_first[2:]
+        assert second["has_more"] is False
+        assert ids(everything) == ids(first) + ids(second)
+        assert everything["has_more"] is False
+
+    @pytest.mark.parametrize("limit", ["0", "101", "ten"])
+    async def test_a_bad_limit_is_422_on_limit(self, api: ApiClient, limit: str) -> None:
+        store = await api.create_store()
+        await store.create_link()
+        [event] = (await store.get("/v1/events")).json()["data"]
+
+        response = await store.get(f"/v1/events/{event['id']}/deliveries", params={"limit": limit})
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["limit"]
+
+    async def test_another_stores_event_is_404(self, api: ApiClient) -> None:
+        owner = await api.create_store()
+        await owner.create_link()
+        [event] = (await owner.get("/v1/events")).json()["data"]
+        other = await api.create_store()
+
+        response = await other.get(f"/v1/events/{event['id']}/deliveries")
+
+        assert response.status_code == 404
 
 
 class TestSsrfGuard:
@@ -242,7 +347,7 @@ class TestDelivery:
         assert len(receiver.requests) == 3
         assert len(ids) == 1
         event_id = ids.pop()
-        log = (await store.get(f"/v1/events/{event_id}/deliveries")).json()
+        log = (await store.get(f"/v1/events/{event_id}/deliveries")).json()["data"]
         assert log[0]["status"] == "succeeded"
         assert [a["status_code"] for a in log[0]["attempt_log"]] == [500, 503, 200]
         assert all(a["duration_ms"] >= 0 for a in log[0]["attempt_log"])

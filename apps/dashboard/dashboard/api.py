@@ -165,8 +165,8 @@ class DashboardApi:
     async def revoke_api_key(self, key_id: str) -> Json:
         return await self._json("DELETE", f"/v1/api-keys/{key_id}")
 
-    async def list_endpoints(self) -> Json:
-        return await self._json("GET", "/v1/webhook-endpoints")
+    async def list_endpoints(self, params: Params | None = None) -> Json:
+        return await self._json("GET", "/v1/webhook-endpoints", params=params)
 
     async def create_endpoint(self, url: str, events: list[str] | None) -> Json:
         return await self._json(
@@ -186,8 +186,8 @@ class DashboardApi:
     async def list_events(self, params: Params | None = None) -> Json:
         return await self._json("GET", "/v1/events", params=params)
 
-    async def list_deliveries(self, event_id: str) -> Json:
-        return await self._json("GET", f"/v1/events/{event_id}/deliveries")
+    async def list_deliveries(self, event_id: str, params: Params | None = None) -> Json:
+        return await self._json("GET", f"/v1/events/{event_id}/deliveries", params=params)
 
     async def redeliver(self, event_id: str, endpoint_id: str) -> Json:
         return await self._json(

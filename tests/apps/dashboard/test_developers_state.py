@@ -187,7 +187,7 @@ class TestWebhookEndpoints:
         assert row.enabled
         state.secret_dialog_changed(False)
         assert secret not in everything_held(state)
-        [held] = (await store.get("/v1/webhook-endpoints")).json()
+        [held] = (await store.get("/v1/webhook-endpoints")).json()["data"]
         assert held["events"] == ["payment_link.created", "payment_link.paid"]
 
     async def test_no_event_ticked_means_all_events(self, signed_in: Any) -> None:
@@ -203,7 +203,7 @@ class TestWebhookEndpoints:
         assert "private or loopback" in state.form_errors["url"]
         assert state.form_open is True
         assert state.new_secret == ""
-        assert (await store.get("/v1/webhook-endpoints")).json() == []
+        assert (await store.get("/v1/webhook-endpoints")).json()["data"] == []
 
     async def test_a_url_is_needed_and_must_be_one(self, signed_in: Any) -> None:
         state = await webhooks_page(signed_in)
@@ -250,7 +250,7 @@ class TestWebhookEndpoints:
         state.ask_delete(row.id, row.url)
         await run(state.confirm())
         assert state.endpoints == []
-        assert (await store.get("/v1/webhook-endpoints")).json() == []
+        assert (await store.get("/v1/webhook-endpoints")).json()["data"] == []
 
     async def test_an_endpoint_gone_meanwhile_is_said_not_crashed(
         self, signed_in: Any, store: StoreClient
@@ -328,7 +328,7 @@ class TestDeliveryLog:
         assert state.deliveries[0].status == "queued"
         assert state.redelivering == ""
         assert events[-1] is not None
-        held = (await store.get(f"/v1/events/{event.id}/deliveries")).json()
+        held = (await store.get(f"/v1/events/{event.id}/deliveries")).json()["data"]
         assert [(d["endpoint_id"], d["status"]) for d in held] == [(hook["id"], "pending")]
         await state.refresh_deliveries()
         assert state.deliveries[0].status == "queued"

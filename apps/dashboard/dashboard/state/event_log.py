@@ -5,7 +5,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import api
+from dashboard import api, cursor_pages
 from dashboard.developer_rows import (
     DeliveryRow,
     EventRow,
@@ -15,8 +15,11 @@ from dashboard.developer_rows import (
 )
 from dashboard.failures import FAILURES, UNREACHABLE, message
 from dashboard.state.session import SessionState
+from dashboard.state.webhooks import store_endpoints
 
 PAGE_SIZE = 20
+#: An event has one delivery per endpoint it went to: a few pages of 100 hold them all.
+DELIVERY_PAGES = 5
 
 
 class EventLogState(SessionState):
@@ -88,16 +91,18 @@ class EventLogState(SessionState):
     async def _fetch_deliveries(self) -> None:
         self.deliveries_loading = True
         self.deliveries_error = ""
-        client = self.api()
+        client, event_id = self.api(), self.event_id
         try:
-            found = await client.list_deliveries(self.event_id)
-            endpoints = await client.list_endpoints()
+            found, _ = await cursor_pages.first_rows(
+                lambda params: client.list_deliveries(event_id, params), DELIVERY_PAGES
+            )
+            endpoints = await store_endpoints(client)
         except FAILURES as error:
             self.deliveries_error = message(error)
             return
         finally:
             self.deliveries_loading = False
-        self.deliveries = delivery_rows(self.event_type, found or [], endpoints or [], self.zone())
+        self.deliveries = delivery_rows(self.event_type, found, endpoints, self.zone())
 
     def close_event(self) -> None:
         self.event_id = self.event_type = self.deliveries_error = self.redelivering = ""

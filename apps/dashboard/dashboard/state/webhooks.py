@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from dashboard import api, cursor_pages
 from dashboard.developer_rows import EndpointRow, endpoint_request, endpoint_row
 from dashboard.failures import FAILURES, message
 from dashboard.state.dialogs import Confirmation, DialogForm, SecretOnce
@@ -14,6 +15,14 @@ from dashboard.state.session import SessionState
 FIELDS = {"url", "events"}
 DELETE = "delete"
 ROTATE = "rotate"
+#: A store has at most 16 endpoints: one page of 100 holds them all.
+ENDPOINT_PAGES = 1
+
+
+async def store_endpoints(client: api.DashboardApi) -> list[dict[str, Any]]:
+    """The store's webhook endpoints, newest first."""
+    endpoints, _ = await cursor_pages.first_rows(client.list_endpoints, ENDPOINT_PAGES)
+    return endpoints
 
 
 class WebhooksState(DialogForm, SecretOnce, Confirmation, SessionState):
@@ -41,14 +50,14 @@ class WebhooksState(DialogForm, SecretOnce, Confirmation, SessionState):
         self.loading = True
         self.load_error = ""
         try:
-            found = await self.api().list_endpoints()
+            found = await store_endpoints(self.api())
         except FAILURES as error:
             self.load_error = message(error)
             return
         finally:
             self.loading = False
             self.loaded = True
-        self.endpoints = [endpoint_row(e, self.zone()) for e in found or []]
+        self.endpoints = [endpoint_row(e, self.zone()) for e in found]
 
     async def add(self, form: dict[str, Any]) -> AsyncIterator[None]:
         url, events, errors = endpoint_request(form)

@@ -81,12 +81,17 @@ async def get_endpoint(store_id: str, endpoint_id: str) -> WebhookEndpoint | Non
     return _endpoint(row) if row else None
 
 
-async def list_endpoints(store_id: str) -> list[WebhookEndpoint]:
-    rows = (
-        await E.select(*_ENDPOINT)
-        .where((E.store_id == store_id) & E.deleted_at.is_null())
-        .order_by(E.id, ascending=False)
-    )
+async def count_endpoints(store_id: str) -> int:
+    return int(await E.count().where((E.store_id == store_id) & E.deleted_at.is_null()))
+
+
+async def list_endpoints(
+    store_id: str, limit: int, starting_after: str | None
+) -> list[WebhookEndpoint]:
+    query = E.select(*_ENDPOINT).where((E.store_id == store_id) & E.deleted_at.is_null())
+    if starting_after:
+        query = query.where(E.id < starting_after)
+    rows = await query.order_by(E.id, ascending=False).limit(limit + 1)
     return [_endpoint(row) for row in rows]
 
 
@@ -317,8 +322,13 @@ async def find_delivery(event_id: str, endpoint_id: str) -> Delivery | None:
     return _delivery(row) if row else None
 
 
-async def list_deliveries(event_id: str) -> list[tuple[Delivery, list[Attempt]]]:
-    rows = await D.select(*_DELIVERY).where(D.event_id == event_id).order_by(D.id)
+async def list_deliveries(
+    event_id: str, limit: int, starting_after: str | None
+) -> list[tuple[Delivery, list[Attempt]]]:
+    query = D.select(*_DELIVERY).where(D.event_id == event_id)
+    if starting_after:
+        query = query.where(D.id < starting_after)
+    rows = await query.order_by(D.id, ascending=False).limit(limit + 1)
     result = []
     for row in rows:
         attempts = (

@@ -12,6 +12,7 @@ from paylinks.errors import FieldError, NotFound, ValidationFailed
 from paylinks.events import repository as events
 from paylinks.events.model import Event, EventType
 from paylinks.ids import Prefix, new_id
+from paylinks.pagination import Page, page_of
 from paylinks.secrets import Cipher
 from paylinks.stores.model import Principal
 from paylinks.webhooks import repository
@@ -51,7 +52,7 @@ async def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (shown to the caller only now)."""
     clean_url, clean_events = validate_endpoint(url, events_)
-    if len(await repository.list_endpoints(principal.store_id)) >= MAX_ENDPOINTS:
+    if await repository.count_endpoints(principal.store_id) >= MAX_ENDPOINTS:
         raise TooManyEndpoints()
     await _check_url(clean_url, allow_private)
     endpoint = WebhookEndpoint(
@@ -81,8 +82,11 @@ async def get_endpoint(principal: Principal, endpoint_id: str) -> WebhookEndpoin
     return endpoint
 
 
-async def list_endpoints(principal: Principal) -> list[WebhookEndpoint]:
-    return await repository.list_endpoints(principal.store_id)
+async def list_endpoints(
+    principal: Principal, limit: int, starting_after: str | None
+) -> Page[WebhookEndpoint]:
+    rows = await repository.list_endpoints(principal.store_id, limit, starting_after)
+    return page_of(rows, limit)
 
 
 async def delete_endpoint(principal: Principal, endpoint_id: str, now: datetime) -> None:
@@ -264,8 +268,9 @@ async def redeliver(
 
 
 async def list_deliveries(
-    principal: Principal, event_id: str
-) -> list[tuple[Delivery, list[Attempt]]]:
+    principal: Principal, event_id: str, limit: int, starting_after: str | None
+) -> Page[tuple[Delivery, list[Attempt]]]:
+    """The event's deliveries, newest first, each with its attempts (oldest first)."""
     if await events.get(principal.store_id, event_id) is None:
         raise NotFound("No such event.")
-    return await repository.list_deliveries(event_id)
+    return page_of(await repository.list_deliveries(event_id, limit, starting_after), limit)

@@ -39,8 +39,12 @@ class WebhookEndpointController(Controller):
         return EndpointOut.of(endpoint, secret)
 
     @get("/", responses=ERRORS)
-    async def list_endpoints(self, principal: Caller) -> list[EndpointOut]:
-        return [EndpointOut.of(e) for e in await webhooks.list_endpoints(principal)]
+    async def list_endpoints(
+        self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
+    ) -> Page[EndpointOut]:
+        """The store's endpoints, newest first."""
+        page = await webhooks.list_endpoints(principal, limit, starting_after)
+        return Page(data=[EndpointOut.of(e) for e in page.data], has_more=page.has_more)
 
     @get("/{endpoint_id:str}", responses=ERRORS)
     async def get_endpoint(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
@@ -90,10 +94,19 @@ class EventController(Controller):
         return await events.get_event(principal.store_id, event_id)
 
     @get("/{event_id:str}/deliveries", responses=ERRORS)
-    async def deliveries(self, principal: Caller, event_id: EventId) -> list[DeliveryOut]:
-        """Each endpoint's delivery of the event, with every attempt."""
-        found = await webhooks.list_deliveries(principal, event_id)
-        return [DeliveryOut.of(delivery, attempts) for delivery, attempts in found]
+    async def deliveries(
+        self,
+        principal: Caller,
+        event_id: EventId,
+        limit: Limit = DEFAULT_LIMIT,
+        starting_after: StartingAfter = None,
+    ) -> Page[DeliveryOut]:
+        """Each endpoint's delivery of the event, newest first, with every attempt."""
+        page = await webhooks.list_deliveries(principal, event_id, limit, starting_after)
+        return Page(
+            data=[DeliveryOut.of(delivery, attempts) for delivery, attempts in page.data],
+            has_more=page.has_more,
+        )
 
     @post("/{event_id:str}/redeliver", status_code=202, responses=ERRORS)
     async def redeliver(
