@@ -68,7 +68,7 @@ async def sending_api(
 
 
 async def sends(store: StoreClient, link_id: str) -> list[dict[str, Any]]:
-    return list((await store.get(f"/v1/payment-links/{link_id}/messages")).json())
+    return list((await store.get(f"/v1/payment-links/{link_id}/messages")).json()["data"])
 
 
 def settled(messages: list[dict[str, Any]]) -> bool:
@@ -215,6 +215,45 @@ class TestRules:
         )
         assert send.status_code == 404
         assert (await other.get(f"/v1/payment-links/{link['id']}/messages")).status_code == 404
+
+
+class TestListMessages:
+    async def test_pages_newest_first_with_limit_and_starting_after(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        link = await store.create_link()
+        path = f"/v1/payment-links/{link['id']}"
+        made = []
+        for n in range(3):
+            sent = await store.post(f"{path}/send", json={"email": f"buyer{n}@example.com"})
+            assert sent.status_code == 202, sent.text
+            made.append(sent.json()["id"])
+        newest_first = list(reversed(made))
+
+        first = (await store.get(f"{path}/messages", params={"limit": 2})).json()
+        after = first["data"][-1]["id"]
+        second = (
+            await store.get(f"{path}/messages", params={"limit": 2, "starting_after": after})
+        ).json()
+        everything = (await store.get(f"{path}/messages")).json()
+
+        assert [m["id"] for m in first["data"]] == newest_first[:2]
+        assert first["has_more"] is True
+        assert [m["id"] for m in second["data"]] == newest_first[2:]
+        assert second["has_more"] is False
+        assert [m["id"] for m in everything["data"]] == newest_first
+        assert everything["has_more"] is False
+
+    @pytest.mark.parametrize("limit", ["0", "101", "ten"])
+    async def test_a_bad_limit_is_422_on_limit(self, api: ApiClient, limit: str) -> None:
+        store = await api.create_store()
+        link = await store.create_link()
+
+        response = await store.get(
+            f"/v1/payment-links/{link['id']}/messages", params={"limit": limit}
+        )
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["limit"]
 
 
 class TestLineBreaks:

@@ -121,8 +121,8 @@ class DashboardApi:
     async def send_link(self, link_id: str, body: dict[str, str]) -> Json:
         return await self._json("POST", f"/v1/payment-links/{link_id}/send", body=body)
 
-    async def list_messages(self, link_id: str) -> Json:
-        return await self._json("GET", f"/v1/payment-links/{link_id}/messages")
+    async def list_messages(self, link_id: str, params: Params | None = None) -> Json:
+        return await self._json("GET", f"/v1/payment-links/{link_id}/messages", params=params)
 
     # ---- transactions and refunds --------------------------------------------------------
 

@@ -250,7 +250,7 @@ class TestSend:
         state.choose_channel("carrier pigeon")
         assert state.send_channel == "sms"
         assert state.messages == []
-        assert (await store.get(f"/v1/payment-links/{link['id']}/messages")).json() == []
+        assert (await store.get(f"/v1/payment-links/{link['id']}/messages")).json()["data"] == []
 
     async def test_an_inactive_link_cannot_be_sent(
         self, store: StoreClient, signed_in: Any

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import api
+from dashboard import api, cursor_pages
 from dashboard.failures import FAILURES, UNREACHABLE, field_errors, message
 from dashboard.link_view import can_deactivate, can_send, link_facts, message_row, route_link_id
 from dashboard.state.links import store_venues
@@ -17,6 +17,8 @@ from dashboard.state.session import SessionState
 QR_SIZE = 512
 NOT_FOUND_STATUSES = {400, 404, 422}
 CHANNELS = {"email": "email", "sms": "phone"}
+#: The history of sends shows up to this many pages of 100 of the newest.
+MESSAGE_PAGES = 5
 
 
 class LinkDetailState(SessionState):
@@ -203,13 +205,16 @@ class LinkDetailState(SessionState):
             self.sendable = False
 
     async def _fetch_messages(self) -> None:
+        client, link_id = self.api(), self.plink
         try:
-            messages = await self.api().list_messages(self.plink)
+            messages, _ = await cursor_pages.first_rows(
+                lambda params: client.list_messages(link_id, params), MESSAGE_PAGES
+            )
         except FAILURES:
             self.messages_error = "The sends of this link could not be loaded."
             return
         self.messages_error = ""
-        self.messages = [message_row(m, self.zone()) for m in messages or []]
+        self.messages = [message_row(m, self.zone()) for m in messages]
 
     async def refresh_messages(self) -> None:
         if self.messages_loading or not self.found:

@@ -61,12 +61,13 @@ async def get(message_id: str) -> tuple[Message, str] | None:
     return _message(row), store_id
 
 
-async def list_for_link(store_id: str, link_id: str) -> list[Message]:
-    rows = (
-        await T.select(*_COLUMNS)
-        .where((T.store_id == store_id) & (T.payment_link_id == link_id))
-        .order_by(T.id, ascending=False)
-    )
+async def list_for_link(
+    store_id: str, link_id: str, limit: int, starting_after: str | None
+) -> list[Message]:
+    query = T.select(*_COLUMNS).where((T.store_id == store_id) & (T.payment_link_id == link_id))
+    if starting_after:
+        query = query.where(T.id < starting_after)
+    rows = await query.order_by(T.id, ascending=False).limit(limit + 1)
     return [_message(row) for row in rows]
 
 

@@ -6,7 +6,8 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 
 from paylinks.messages import service as messages
-from paylinks_api.controllers.params import object_id
+from paylinks.pagination import Page
+from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.messages import MessageOut, SendLink
@@ -28,6 +29,13 @@ class MessageController(Controller):
         return MessageOut.of(message)
 
     @get("/messages", responses=ERRORS)
-    async def list_messages(self, principal: Caller, link_id: LinkId) -> list[MessageOut]:
+    async def list_messages(
+        self,
+        principal: Caller,
+        link_id: LinkId,
+        limit: Limit = DEFAULT_LIMIT,
+        starting_after: StartingAfter = None,
+    ) -> Page[MessageOut]:
         """The link's sends, newest first; outbox ones are marked not delivered."""
-        return [MessageOut.of(m) for m in await messages.list_messages(principal, link_id)]
+        page = await messages.list_messages(principal, link_id, limit, starting_after)
+        return Page(data=[MessageOut.of(m) for m in page.data], has_more=page.has_more)
