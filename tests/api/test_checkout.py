@@ -284,6 +284,7 @@ class TestTransactions:
             f"/v1/payments/{paid['id']}",
             f"/v1/payment-links/{link['id']}/payments",
             f"/v1/payment-links/{link['id']}/payments.csv",
+            f"/v1/payments/{paid['id']}/refunds",
         ):
             assert (await other.get(path)).status_code == 404
         refund = await other.post(f"/v1/payments/{paid['id']}/refunds", json={})
@@ -323,3 +324,53 @@ class TestRefundRequests:
         response = await store.post(f"/v1/payments/{failed['id']}/refunds", json={})
         assert response.status_code == 409
         assert response.json()["code"] == "payment_not_refundable"
+
+
+class TestListRefunds:
+    async def test_pages_newest_first_with_limit_and_starting_after(
+        self, store: StoreClient, customer: Customer
+    ) -> None:
+        link = await store.create_link(amount=1000)
+        paid = await customer.pay(link["id"])
+        path = f"/v1/payments/{paid['id']}/refunds"
+        made = []
+        for amount in (100, 200, 300):
+            created = await store.post(path, json={"amount": amount})
+            assert created.status_code == 201, created.text
+            made.append(created.json()["id"])
+        newest_first = list(reversed(made))
+
+        first = (await store.get(path, params={"limit": 2})).json()
+        after = first["data"][-1]["id"]
+        second = (await store.get(path, params={"limit": 2, "starting_after": after})).json()
+        everything = (await store.get(path)).json()
+
+        assert [r["id"] for r in first["data"]] == newest_first[:2]
+        assert first["has_more"] is True
+        assert [r["id"] for r in second["data"]] == newest_first[2:]
+        assert second["has_more"] is False
+        assert [r["amount"] for r in everything["data"]] == [300, 200, 100]
+        assert everything["has_more"] is False
+
+    async def test_a_payment_without_refunds_has_an_empty_page(
+        self, store: StoreClient, customer: Customer
+    ) -> None:
+        link = await store.create_link()
+        paid = await customer.pay(link["id"])
+
+        response = await store.get(f"/v1/payments/{paid['id']}/refunds")
+
+        assert response.status_code == 200
+        assert response.json() == {"data": [], "has_more": False}
+
+    @pytest.mark.parametrize("limit", ["0", "101", "ten"])
+    async def test_a_bad_limit_is_422_on_limit(
+        self, store: StoreClient, customer: Customer, limit: str
+    ) -> None:
+        link = await store.create_link()
+        paid = await customer.pay(link["id"])
+
+        response = await store.get(f"/v1/payments/{paid['id']}/refunds", params={"limit": limit})
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["limit"]

@@ -143,8 +143,8 @@ class DashboardApi:
             body["reason"] = reason
         return await self._json("POST", f"/v1/payments/{payment_id}/refunds", body=body)
 
-    async def list_refunds(self, payment_id: str) -> Json:
-        return await self._json("GET", f"/v1/payments/{payment_id}/refunds")
+    async def list_refunds(self, payment_id: str, params: Params | None = None) -> Json:
+        return await self._json("GET", f"/v1/payments/{payment_id}/refunds", params=params)
 
     # ---- venues --------------------------------------------------------------------------
 

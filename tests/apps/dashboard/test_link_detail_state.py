@@ -56,7 +56,7 @@ def settle(clock: FrozenClock, app_settings: Settings) -> Any:
     ctx = ApiContext.from_settings(app_settings, clock)
 
     async def settle_all(store: StoreClient, payment_id: str) -> None:
-        refunds = (await store.get(f"/v1/payments/{payment_id}/refunds")).json()
+        refunds = (await store.get(f"/v1/payments/{payment_id}/refunds")).json()["data"]
         for refund in refunds:
             if refund["status"] == "pending":
                 await process_refund(refund["id"], ctx.gateways, ctx.urls, clock())
@@ -390,7 +390,7 @@ class TestRefunds:
         state, paid = await refund_dialog_for(signed_in, store, customer)
         await run(state.refund({"amount": typed}))
         assert said in state.refund_errors["amount"]
-        assert (await store.get(f"/v1/payments/{paid['id']}/refunds")).json() == []
+        assert (await store.get(f"/v1/payments/{paid['id']}/refunds")).json()["data"] == []
 
     async def test_a_partial_refund_settles_and_updates_the_payment_and_the_link(
         self, store: StoreClient, signed_in: Any, customer: Customer, settle: Any

@@ -24,6 +24,8 @@ CHART_PAGES = 10
 #: How long the refund dialog keeps asking for a pending refund's outcome.
 POLL_SECONDS = 1.0
 POLL_TIMES = 10
+#: The refund dialog lists up to this many pages of 100 of the payment's refunds.
+REFUND_PAGES = 5
 
 
 class TransactionsState(LinkDetailState):
@@ -220,13 +222,16 @@ class TransactionsState(LinkDetailState):
         await self.reload_link()
 
     async def _fetch_refunds(self) -> None:
+        client, payment_id = self.api(), self.refund_payment["id"]
         try:
-            refunds = await self.api().list_refunds(self.refund_payment["id"])
+            refunds, _ = await cursor_pages.first_rows(
+                lambda params: client.list_refunds(payment_id, params), REFUND_PAGES
+            )
         except FAILURES:
             self.refunds_error = "The refunds of this payment could not be loaded."
             return
         self.refunds_error = ""
-        self.refunds = [refund_row(r, self.zone()) for r in refunds or []]
+        self.refunds = [refund_row(r, self.zone()) for r in refunds]
 
     async def _fetch_payment(self) -> None:
         """The payment in the dialog as it is now, in the dialog and in the table."""

@@ -56,11 +56,17 @@ async def settle(
     return bool(rows)
 
 
-async def list_for_payment(payment_id: str) -> list[Refund]:
-    rows = (
-        await T.select(*_COLUMNS).where(T.payment_id == payment_id).order_by(T.id, ascending=False)
-    )
-    return [_refund(row) for row in rows]
+async def list_for_payment(
+    payment_id: str, limit: int | None = None, starting_after: str | None = None
+) -> list[Refund]:
+    """Newest first; ``limit + 1`` rows for a page, every row when ``limit`` is None."""
+    query = T.select(*_COLUMNS).where(T.payment_id == payment_id)
+    if starting_after:
+        query = query.where(T.id < starting_after)
+    query = query.order_by(T.id, ascending=False)
+    if limit is not None:
+        query = query.limit(limit + 1)
+    return [_refund(row) for row in await query]
 
 
 async def claim_due(now: datetime, queued_for: timedelta, limit: int) -> list[str]:

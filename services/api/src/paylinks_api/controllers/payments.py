@@ -68,8 +68,15 @@ class PaymentController(Controller):
         )
 
     @get("/payments/{payment_id:str}/refunds", responses=ERRORS)
-    async def list_refunds(self, principal: Caller, payment_id: PaymentId) -> list[Refund]:
-        return await refunds.list_refunds(principal, payment_id)
+    async def list_refunds(
+        self,
+        principal: Caller,
+        payment_id: PaymentId,
+        limit: Limit = DEFAULT_LIMIT,
+        starting_after: StartingAfter = None,
+    ) -> Page[Refund]:
+        """The payment's refunds, newest first."""
+        return await refunds.list_refunds(principal, payment_id, limit, starting_after)
 
     @get("/refunds/{refund_id:str}", responses=ERRORS)
     async def get_refund(self, principal: Caller, refund_id: RefundId) -> Refund:
