@@ -9,7 +9,7 @@ from litestar.serialization import decode_json
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
 from tests.conftest import serving
-from tests.factories import ApiClient, StoreClient
+from tests.factories import ApiClient, Customer, StoreClient
 
 JSON = {"content-type": "application/json"}
 NOT_UTF8 = b'{"email":"\xe9","password":"x"}'
@@ -139,3 +139,28 @@ class TestNulCharacters:
         response = await api.client.post("/v1/gateways/stripe/webhook", content=body, headers=JSON)
         # Not one of ours (no Paylinks metadata): acknowledged, not refused as a 422.
         assert response.status_code == 200, response.text
+
+
+class TestStrictTypes:
+    """Money is a JSON integer: never a string or a float that happens to look like one."""
+
+    @pytest.mark.parametrize("amount", ["1450", "1e3", 1450.0, True])
+    async def test_a_link_amount_must_be_an_integer(self, store: StoreClient, amount: Any) -> None:
+        response = await store.post("/v1/payment-links", json={"title": "Tea", "amount": amount})
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["amount"]
+        assert (await store.get("/v1/payment-links")).json()["data"] == []
+
+    async def test_checkout_and_refund_amounts_too(
+        self, store: StoreClient, api: ApiClient
+    ) -> None:
+        link = await store.create_link(amount=None, amount_type="variable")
+        started = await api.client.post(
+            f"/v1/checkout/links/{link['id']}/payments", json={"amount": "500"}
+        )
+        assert started.status_code == 422, started.text
+        assert [e["field"] for e in started.json()["errors"]] == ["amount"]
+        paid = await Customer(api.client).pay(link["id"], amount=500)
+        refund = await store.post(f"/v1/payments/{paid['id']}/refunds", json={"amount": "100"})
+        assert refund.status_code == 422, refund.text
+        assert [e["field"] for e in refund.json()["errors"]] == ["amount"]

@@ -33,7 +33,7 @@ from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter
 from paylinks_api.security import provide_principal
-from paylinks_api.text_guard import refuse_nul_text
+from paylinks_api.strict_input import check_input
 
 API_VERSION = "1.0.0"
 
@@ -125,7 +125,7 @@ def create_app(
             "principal": Provide(provide_principal),
         },
         middleware=[DefineMiddleware(idempotency_middleware)],
-        before_request=refuse_nul_text,
+        before_request=check_input,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database, mcp_tools.lifespan],
         state=State({"ctx": ctx, "rate_limiter": limiter}),

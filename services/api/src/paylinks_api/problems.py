@@ -129,8 +129,9 @@ def field_of(message: str, key: str = "") -> str:
     return base or "body"
 
 
-def _clean(message: str) -> str:
-    return _PATH.sub("", message).strip(" -")
+def message_of(error: str) -> str:
+    """A validation error's message without the path (the field says where)."""
+    return _PATH.sub("", error).strip(" -") or "Invalid value."
 
 
 def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[bytes]:
@@ -143,12 +144,12 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
         key = str(item.get("key") or "")
         source = item.get("source")
         field = field_of(message, key) if source in (None, "body") else key or str(source)
-        errors.append(FieldError(field, _clean(message) or "Invalid value."))
+        errors.append(FieldError(field, message_of(message)))
     detail = str(error.detail)
     if not errors and "JSON is malformed" in detail:
         return problem_response(400, "invalid_json", "The body is not valid JSON.")
     if not errors:
-        errors.append(FieldError("body", _clean(detail)))
+        errors.append(FieldError("body", message_of(detail)))
     return problem_response(422, "validation_error", "The request is invalid.", errors)
 
 

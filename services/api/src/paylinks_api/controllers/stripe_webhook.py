@@ -8,7 +8,7 @@ from litestar import Controller, Request, post
 from paylinks.gateways import stripe_events
 from paylinks_api.deps import Ctx
 from paylinks_api.openapi import ERRORS
-from paylinks_api.text_guard import RAW_BODY
+from paylinks_api.strict_input import RAW_BODY
 
 
 class WebhookReceived(msgspec.Struct, kw_only=True):
