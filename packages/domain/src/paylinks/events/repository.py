@@ -5,6 +5,7 @@ from typing import Any
 
 import msgspec
 
+from paylinks.db.pages import newest_first
 from paylinks.events.model import Event, EventType
 from paylinks.events.tables import EventTable
 
@@ -67,9 +68,7 @@ async def list_events(
         query = query.where(EventTable.type == event_type.value)
     if payment_link_id is not None:
         query = query.where(EventTable.payment_link_id == payment_link_id)
-    if starting_after:
-        query = query.where(EventTable.id < starting_after)
-    rows = await query.order_by(EventTable.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, EventTable.id, limit, starting_after)
     return [event_of(row) for row in rows]
 
 

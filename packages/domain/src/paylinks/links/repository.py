@@ -5,6 +5,7 @@ from datetime import datetime
 import msgspec
 from piccolo.columns.combination import And, Or, Where, WhereRaw
 
+from paylinks.db.pages import newest_first
 from paylinks.db.sql import Row, fetch
 from paylinks.links.model import (
     AfterPayment,
@@ -136,9 +137,7 @@ async def list_links(
                 pattern,
             )
         )
-    if starting_after:
-        query = query.where(T.id < starting_after)
-    rows = await query.order_by(T.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, T.id, limit, starting_after)
     return [link_of(row) for row in rows]
 
 

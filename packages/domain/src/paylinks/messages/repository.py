@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from paylinks.db.pages import newest_first
 from paylinks.messages.model import Channel, Message, MessageStatus, Transport
 from paylinks.messages.tables import MessageTable as T
 
@@ -65,9 +66,7 @@ async def list_for_link(
     store_id: str, link_id: str, limit: int, starting_after: str | None
 ) -> list[Message]:
     query = T.select(*_COLUMNS).where((T.store_id == store_id) & (T.payment_link_id == link_id))
-    if starting_after:
-        query = query.where(T.id < starting_after)
-    rows = await query.order_by(T.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, T.id, limit, starting_after)
     return [_message(row) for row in rows]
 
 

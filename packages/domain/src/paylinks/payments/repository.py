@@ -7,6 +7,7 @@ Each write that guards money or capacity is one conditional ``UPDATE â€¦ WHERE â
 from datetime import datetime, timedelta
 from typing import Any
 
+from paylinks.db.pages import newest_first
 from paylinks.db.sql import Row, fetch
 from paylinks.links import repository as links
 from paylinks.links.model import PaymentLink
@@ -315,9 +316,4 @@ async def list_for_link(
     query = T.select(*_COLUMNS).where((T.payment_link_id == link_id) & (T.store_id == store_id))
     if status is not None:
         query = query.where(T.status == status.value)
-    if starting_after:
-        query = query.where(T.id < starting_after)
-    query = query.order_by(T.id, ascending=False)
-    if limit is not None:
-        query = query.limit(limit + 1)
-    return [_payment(row) for row in await query]
+    return [_payment(row) for row in await newest_first(query, T.id, limit, starting_after)]

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from paylinks.db.pages import newest_first
 from paylinks.refunds.model import Refund, RefundStatus
 from paylinks.refunds.tables import RefundTable as T
 
@@ -61,12 +62,7 @@ async def list_for_payment(
 ) -> list[Refund]:
     """Newest first; ``limit + 1`` rows for a page, every row when ``limit`` is None."""
     query = T.select(*_COLUMNS).where(T.payment_id == payment_id)
-    if starting_after:
-        query = query.where(T.id < starting_after)
-    query = query.order_by(T.id, ascending=False)
-    if limit is not None:
-        query = query.limit(limit + 1)
-    return [_refund(row) for row in await query]
+    return [_refund(row) for row in await newest_first(query, T.id, limit, starting_after)]
 
 
 async def claim_due(now: datetime, queued_for: timedelta, limit: int) -> list[str]:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from paylinks.db.pages import newest_first
 from paylinks.stores.model import ApiKey, Gateway, Principal, Store, User, Venue
 from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
 
@@ -179,9 +180,7 @@ async def insert_api_key(key: ApiKey, token_hash: str) -> None:
 
 async def list_api_keys(store_id: str, limit: int, starting_after: str | None) -> list[ApiKey]:
     query = ApiKeyTable.select(*_KEY_COLUMNS).where(ApiKeyTable.store_id == store_id)
-    if starting_after:
-        query = query.where(ApiKeyTable.id < starting_after)
-    rows = await query.order_by(ApiKeyTable.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, ApiKeyTable.id, limit, starting_after)
     return [ApiKey(**row) for row in rows]
 
 
@@ -226,9 +225,7 @@ async def get_venue(store_id: str, venue_id: str) -> Venue | None:
 
 async def list_venues(store_id: str, limit: int, starting_after: str | None) -> list[Venue]:
     query = VenueTable.select(*_VENUE_COLUMNS).where(VenueTable.store_id == store_id)
-    if starting_after:
-        query = query.where(VenueTable.id < starting_after)
-    rows = await query.order_by(VenueTable.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, VenueTable.id, limit, starting_after)
     return [Venue(**row) for row in rows]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
+from paylinks.db.pages import newest_first
 from paylinks.events.model import EventType
 from paylinks.events.repository import event_of
 from paylinks.webhooks.model import (
@@ -89,9 +90,7 @@ async def list_endpoints(
     store_id: str, limit: int, starting_after: str | None
 ) -> list[WebhookEndpoint]:
     query = E.select(*_ENDPOINT).where((E.store_id == store_id) & E.deleted_at.is_null())
-    if starting_after:
-        query = query.where(E.id < starting_after)
-    rows = await query.order_by(E.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, E.id, limit, starting_after)
     return [_endpoint(row) for row in rows]
 
 
@@ -326,9 +325,7 @@ async def list_deliveries(
     event_id: str, limit: int, starting_after: str | None
 ) -> list[tuple[Delivery, list[Attempt]]]:
     query = D.select(*_DELIVERY).where(D.event_id == event_id)
-    if starting_after:
-        query = query.where(D.id < starting_after)
-    rows = await query.order_by(D.id, ascending=False).limit(limit + 1)
+    rows = await newest_first(query, D.id, limit, starting_after)
     result = []
     for row in rows:
         attempts = (
