@@ -15,6 +15,7 @@ from paylinks.webhooks.model import (
     WebhookEndpoint,
     check_destination,
     deliveries_wanted,
+    is_public_address,
     next_attempt_delay,
     signing_secrets,
     validate_endpoint,
@@ -122,3 +123,31 @@ class TestSigningKeys:
         secrets = [cipher.encrypt(f"whsec_{n}") for n in range(5)]
         assert keys(secrets) == [f"whsec_{n}" for n in range(5)]
         assert keys(secrets[:1]) == ["whsec_0"]
+
+
+class TestPublicAddress:
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "127.0.0.1",
+            "10.0.0.7",
+            "169.254.169.254",
+            "::1",
+            "::ffff:127.0.0.1",  # IPv4-mapped
+            "64:ff9b::7f00:1",  # NAT64 to 127.0.0.1
+            "64:ff9b::a9fe:a9fe",  # NAT64 to 169.254.169.254 (cloud metadata)
+            "64:ff9b:1::808:808",  # local-use NAT64: inside the operator's network
+            "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+            "2002:a00:7::1",  # 6to4 of 10.0.0.7
+            "::7f00:1",  # IPv4-compatible 127.0.0.1
+            "224.0.0.1",
+        ],
+    )
+    def test_addresses_that_reach_inside_are_refused(self, address: str) -> None:
+        assert not is_public_address(address)
+
+    @pytest.mark.parametrize(
+        "address", ["93.184.216.34", "2606:2800:220:1::1", "64:ff9b::5db8:d822"]
+    )
+    def test_public_addresses_pass(self, address: str) -> None:
+        assert is_public_address(address)

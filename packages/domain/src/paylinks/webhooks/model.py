@@ -161,11 +161,37 @@ def validate_endpoint(
     return clean, (sorted(set(events), key=list(EventType).index) if events else None)
 
 
+#: IPv6 prefixes whose last 32 bits are the IPv4 address a packet really goes to: the
+#: well-known NAT64 prefix (RFC 6052) and IPv4-compatible addresses (``::a.b.c.d``).
+_LAST_32_BITS_ARE_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::/96"))
+#: Local-use NAT64 (RFC 8215): translated inside the operator's own network.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _reached(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The address a connection to ``ip`` ends up at: the IPv4 address carried inside an
+    IPv4-mapped, 6to4, Teredo or NAT64 IPv6 address, else ``ip`` itself."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return ip
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in network for network in _LAST_32_BITS_ARE_IPV4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
+
+
 def is_public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address) and ip in _LOCAL_NAT64:
+        return False
+    reached = _reached(ip)
+    return ip.is_global and reached.is_global and not reached.is_multicast
 
 
 class TooManyEndpoints(Conflict):
