@@ -3,7 +3,6 @@ manual capture, the capacity rules around the capture, webhooks and refunds."""
 
 import logging
 import time
-from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +14,18 @@ from paylinks.refunds.model import RefundStatus
 from paylinks.refunds.service import process_refund
 from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
-from tests.api.stripe.conftest import SECRET_KEY, WEBHOOK_SECRET
+from tests.api.stripe.conftest import (
+    SECRET_KEY,
+    WEBHOOK,
+    WEBHOOK_SECRET,
+    deliver,
+    intent_of,
+    link_of,
+    paid_events,
+    pay,
+    payment,
+    start,
+)
 from tests.conftest import FrozenClock
 from tests.factories import (
     STRIPE_PUBLISHABLE_KEY,
@@ -26,63 +36,6 @@ from tests.factories import (
     confirm_with_payment_element,
 )
 from tests.fakes.stripe_server import CARD_DECLINED, CARD_REFUND_FAILS, FakeStripe
-
-WEBHOOK = "/v1/gateways/stripe/webhook"
-
-
-@pytest.fixture
-def customer(api: ApiClient) -> Customer:
-    return Customer(api.client)
-
-
-def intent_of(fake: FakeStripe, payment_id: str) -> dict[str, Any]:
-    (intent,) = [
-        i for i in fake.intents() if i["metadata"].get("paylinks_payment_id") == payment_id
-    ]
-    return intent
-
-
-async def start(customer: Customer, link_id: str) -> dict[str, Any]:
-    response = await customer.start(link_id)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-async def deliver(
-    client: httpx.AsyncClient,
-    fake: FakeStripe,
-    event: dict[str, Any],
-    secret: str = WEBHOOK_SECRET,
-    timestamp: int | None = None,
-) -> httpx.Response:
-    body, headers = fake.sign(event, secret, timestamp)
-    return await client.post(WEBHOOK, content=body, headers=headers)
-
-
-async def payment(store: StoreClient, payment_id: str) -> dict[str, Any]:
-    response = await store.get(f"/v1/payments/{payment_id}")
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-async def link_of(store: StoreClient, link_id: str) -> dict[str, Any]:
-    return dict((await store.get(f"/v1/payment-links/{link_id}")).json())
-
-
-async def paid_events(link_id: str) -> int:
-    return int(
-        await EventTable.count().where(
-            (EventTable.type == "payment_link.paid") & (EventTable.payment_link_id == link_id)
-        )
-    )
-
-
-async def pay(fake: FakeStripe, customer: Customer, link_id: str, card: str) -> dict[str, Any]:
-    started = await start(customer, link_id)
-    fake.simulate_customer_confirm(intent_of(fake, started["id"])["id"], card)
-    confirmed = await confirm_with_payment_element(customer.client, started["id"])
-    assert confirmed.status_code == 200, confirmed.text
-    return dict(confirmed.json())
 
 
 class TestCheckout:

@@ -16,7 +16,7 @@ from paylinks.payments.service import ask_gateway, claim_voids, void_at_gateway
 from paylinks.refunds.service import process_refund
 from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
-from tests.api.stripe.test_checkout_and_refunds import (
+from tests.api.stripe.conftest import (
     intent_of,
     link_of,
     paid_events,
@@ -27,11 +27,6 @@ from tests.api.stripe.test_checkout_and_refunds import (
 from tests.conftest import FrozenClock
 from tests.factories import Customer, StoreClient, confirm_with_payment_element
 from tests.fakes.stripe_server import FakeStripe
-
-
-@pytest.fixture
-def customer(api: Any) -> Customer:
-    return Customer(api.client)
 
 
 async def test_a_confirmation_outlived_by_its_hold_is_never_counted_as_paid(
