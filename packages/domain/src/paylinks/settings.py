@@ -44,6 +44,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhooks_allow_private: bool = False
     reservation_seconds: int = 900
     rate_limit_per_minute: int = 60
+    #: PostgreSQL connections each process may hold (the API's pool; a worker's pool, plus
+    #: one connection of its own listening for commits).
+    db_pool_size: int = 10
+    #: Seconds to wait for a database connection (from the pool, or a new one) before the
+    #: request is answered 503.
+    db_pool_timeout: int = 5
+    #: SQLite: seconds a writer waits for another's lock on the file before the request
+    #: is answered 503.
+    db_lock_timeout: int = 30
+    #: Seconds an Idempotency-Key stays claimed by a request that never answered (a
+    #: crash, a lost connection) before a retry with the key may run.
+    idempotency_lease_seconds: int = 30
     #: Comma-separated peer addresses whose X-Forwarded-For is believed (the checkout
     #: app's server on this machine by default).
     trusted_proxies: str = "127.0.0.1,::1"
@@ -127,6 +139,14 @@ def _complete(settings: Settings) -> Settings:
         raise SettingsError("SMTP_PORT", "must be a TCP port")
     if settings.rate_limit_per_minute < 1:
         raise SettingsError("RATE_LIMIT_PER_MINUTE", "must be at least 1")
+    if not 1 <= settings.db_pool_size <= 1000:
+        raise SettingsError("DB_POOL_SIZE", "must be 1 to 1000 connections")
+    if not 1 <= settings.db_pool_timeout <= 300:
+        raise SettingsError("DB_POOL_TIMEOUT", "must be 1 to 300 seconds")
+    if not 1 <= settings.db_lock_timeout <= 300:
+        raise SettingsError("DB_LOCK_TIMEOUT", "must be 1 to 300 seconds")
+    if not 5 <= settings.idempotency_lease_seconds <= 3600:
+        raise SettingsError("IDEMPOTENCY_LEASE_SECONDS", "must be 5 to 3600 seconds")
     secret_key = settings.secret_key or _local_secret_key(data_dir)
     if len(secret_key) < 32:
         raise SettingsError("SECRET_KEY", "must be at least 32 characters")

@@ -5,13 +5,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
 
 from paylinks.clock import Clock, utc_now
 from paylinks.db import engine as db
@@ -20,6 +21,7 @@ from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
 from paylinks_api.controllers.auth import AuthController
 from paylinks_api.controllers.checkout import CheckoutController
+from paylinks_api.controllers.health import CHECK_TIMEOUT, HealthController
 from paylinks_api.controllers.images import ImageController
 from paylinks_api.controllers.links import PaymentLinkController
 from paylinks_api.controllers.messages import MessageController
@@ -36,11 +38,6 @@ from paylinks_api.security import provide_principal
 from paylinks_api.strict_input import check_input
 
 API_VERSION = "1.0.0"
-
-
-@get("/health", tags=["Health"], sync_to_thread=False)
-def health() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 #: What ``paylinks api --workers N`` has each of its processes import and call.
@@ -77,7 +74,7 @@ def create_app(
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        engine = db.make_engine(settings.database_url)
+        engine = db.engine_for(settings)
         db.bind(engine)
         # With the jobs' event loop in this process too, no pool: a pool belongs to one
         # loop, while plain connections serve both.
@@ -98,12 +95,27 @@ def create_app(
                 await asyncio.to_thread(runtime.stop)
             await db.stop(engine)
 
+    @asynccontextmanager
+    async def broker_client(app: Litestar) -> AsyncIterator[None]:
+        """A Redis client for the readiness check, when the jobs go through Redis."""
+        if not settings.broker_url:
+            yield
+            return
+        client = Redis.from_url(
+            settings.broker_url, socket_timeout=CHECK_TIMEOUT, socket_connect_timeout=CHECK_TIMEOUT
+        )
+        app.state["redis"] = client
+        try:
+            yield
+        finally:
+            await client.aclose()
+
     async def provide_ctx() -> ApiContext:
         return ctx
 
     return Litestar(
         route_handlers=[
-            health,
+            HealthController,
             AuthController,
             StoreController,
             ApiKeyController,
@@ -127,7 +139,7 @@ def create_app(
         middleware=[DefineMiddleware(idempotency_middleware)],
         before_request=check_input,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database, mcp_tools.lifespan],
+        lifespan=[database, broker_client, mcp_tools.lifespan],
         state=State({"ctx": ctx, "rate_limiter": limiter}),
         openapi_config=OpenAPIConfig(
             title="Paylinks API",

@@ -30,6 +30,9 @@ admin = typer.Typer(help="Administer stores.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 out = Console()
 
+#: Seconds that requests in flight get to finish after SIGTERM.
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
 Host = Annotated[str, typer.Option(help="Address to listen on")]
 Port = Annotated[int, typer.Option(help="TCP port", min=1, max=65535)]
 
@@ -56,6 +59,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         "log_level": "info",
         "proxy_headers": False,
         "server_header": False,
+        # On SIGTERM, requests in flight get this long to finish; then the app shuts down
+        # (its pool closes within its own grace), well inside the 30 s a process has.
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
     }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)

@@ -21,6 +21,7 @@ ERRORS: dict[int, ResponseSpec] = {
     413: _problem("Body too large"),
     422: _problem("Invalid fields, listed in `errors`"),
     429: _problem("Rate limited: see `Retry-After`"),
+    503: _problem("Database unavailable (`database_unavailable`): see `Retry-After`"),
 }
 
 

@@ -12,6 +12,7 @@ from litestar.serialization import decode_json
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
+from paylinks.db.errors import DatabaseUnavailable, is_unavailable
 from paylinks.errors import (
     Conflict,
     DomainError,
@@ -28,6 +29,7 @@ log = logging.getLogger("paylinks.api")
 PROBLEM_JSON = "application/problem+json"
 
 _STATUS_OF: list[tuple[type[DomainError], int]] = [
+    (DatabaseUnavailable, 503),
     (RateLimited, 429),
     (LinkUnavailable, 409),
     (ValidationFailed, 422),
@@ -202,11 +204,28 @@ def undecodable_body(
 
 
 def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
+    if is_unavailable(error):
+        return database_unavailable(request, error)
     # Logged with the traceback for operators; the client gets no internals.
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem_response(
         HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side."
     )
+
+
+def database_unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
+    """A database that is down, refusing connections or out of free ones: the request did
+    not run, and the client may retry (a 503, never a 500 or a hang)."""
+    # One line, no traceback: an outage would otherwise flood the log.
+    log.warning(
+        "Database unavailable on %s %s: %s: %s",
+        request.method,
+        request.url.path,
+        type(error).__name__,
+        error,
+    )
+    unavailable = DatabaseUnavailable()
+    return domain_error(request, unavailable)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -25,7 +25,7 @@ def settings_or_exit() -> Settings:
 @asynccontextmanager
 async def database(settings: Settings, *, migrated: bool = True) -> AsyncIterator[None]:
     """The database bound for a one-off command, migrated first on the embedded default."""
-    engine = db.make_engine(settings.database_url)
+    engine = db.engine_for(settings)
     db.bind(engine)
     await db.start(engine)
     try:

@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 #: off from 5 ms up to this). Dramatiq has no blocking fetch, so this bounds the latency a
 #: job waits on an idle worker; each fetch costs a Redis round trip.
 WORKER_TIMEOUT_MS = 100
+#: Milliseconds that jobs still running at shutdown get to finish (a job interrupted
+#: later is retried: every job is idempotent). With the scheduler's 5 s and the pool's
+#: grace, a stopping worker is gone well within 30 s.
+STOP_TIMEOUT_MS = 8_000
+#: Seconds the scheduler gets to finish its pass at shutdown.
+SCHEDULER_STOP_SECONDS = 5
 
 
 class Database(Middleware):
@@ -51,7 +57,7 @@ class Database(Middleware):
 
     def before_worker_boot(self, broker: Broker, worker: Worker) -> None:
         if self.own_engine:
-            self.engine = db.make_engine(self.settings.database_url)
+            self.engine = db.engine_for(self.settings)
             db.bind(self.engine)
 
     def after_worker_boot(self, broker: Broker, worker: Worker) -> None:
@@ -102,10 +108,10 @@ class WorkerRuntime:
             loop_thread.loop.call_soon_threadsafe(self.scheduler.stop)
         if self._scheduled is not None:
             try:
-                self._scheduled.result(timeout=10)
+                self._scheduled.result(timeout=SCHEDULER_STOP_SECONDS)
             except Exception:
                 log.exception("The scheduler did not stop cleanly")
-        self.worker.stop()
+        self.worker.stop(timeout=STOP_TIMEOUT_MS)
         self.broker.close()
 
     def join(self, timeout_ms: int = 30_000) -> None:

@@ -13,7 +13,9 @@ from datetime import timedelta
 
 from dramatiq import Broker
 
+from paylinks.backoff import doubling
 from paylinks.clock import utc_now
+from paylinks.db.errors import is_unavailable
 from paylinks.gateways import repository as gateway_events
 from paylinks.gateways.model import EVENT_RETENTION
 from paylinks.idempotency.model import RETENTION
@@ -42,6 +44,39 @@ SWEEP_EVERY = 5.0
 #: Cheap: only refunds due for another job are touched.
 REFUNDS_EVERY = 5.0
 PURGE_EVERY = 3600.0
+#: The longest pause between two tries of a job while the database or the broker is down.
+OUTAGE_PAUSE_MAX = 5.0
+
+
+class Failures:
+    """The failures in a row of one periodic job: how long to pause before the next try
+    (doubling up to ``OUTAGE_PAUSE_MAX``), logged once per outage rather than every tick."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    def failed(self, error: Exception, every: float) -> float:
+        """Note ``error``; returns the seconds to wait before the next try."""
+        self.count += 1
+        if not is_unavailable(error):
+            log.error("Periodic job %s failed", self.name, exc_info=error)
+        elif self.count == 1:
+            log.warning(
+                "Periodic job %s paused, the database is unavailable: %s: %s",
+                self.name,
+                type(error).__name__,
+                error,
+            )
+        first = timedelta(seconds=every)
+        return doubling(
+            self.count, first, max(first, timedelta(seconds=OUTAGE_PAUSE_MAX))
+        ).total_seconds()
+
+    def succeeded(self) -> None:
+        if self.count:
+            log.warning("Periodic job %s resumed after %d failed tries", self.name, self.count)
+        self.count = 0
 
 
 class Scheduler:
@@ -68,27 +103,34 @@ class Scheduler:
         self._wake.set()
 
     async def _every(self, seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+        failures = Failures(getattr(work, "__name__", str(work)))
         while not self._stop.is_set():
+            pause = seconds
             try:
                 await work()
-            except Exception:
-                # A database or broker outage: log it and try again on the next tick.
-                log.exception("Periodic job %s failed", getattr(work, "__name__", work))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+                failures.succeeded()
+            except Exception as error:
+                # A database or broker outage: wait longer after each failure, and go on.
+                pause = failures.failed(error, seconds)
+            await self._pause(pause)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
     async def _relay_loop(self) -> None:
         """Relay until the outbox is empty, then wait for a commit (or the poll). A commit
         notified during a pass sets ``wake`` again, so one more pass follows."""
+        failures = Failures("_relay")
         while not self._stop.is_set():
             self._wake.clear()
             try:
                 await self._relay()
-            except Exception:
-                log.exception("Periodic job _relay failed")
-                # The broker or the database is down: retry on the poll, not at each commit.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), timeout=RELAY_EVERY)
+                failures.succeeded()
+            except Exception as error:
+                # The broker or the database is down: retry after a pause that grows, not
+                # at each commit.
+                await self._pause(failures.failed(error, RELAY_EVERY))
                 continue
             signalled = self.signal is not None and (self.signal.listening or self.signal.following)
             with contextlib.suppress(TimeoutError):

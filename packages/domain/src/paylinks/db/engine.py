@@ -11,20 +11,57 @@ from typing import Any
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from paylinks.db.postgres import PoolEngine
 from paylinks.db.registry import TABLES
+from paylinks.db.transactions import GuardedSQLiteTransaction
+from paylinks.settings import Settings
+
+#: Seconds a stopping process waits for connections still in use before it cuts them.
+CLOSE_GRACE = 5.0
 
 
-def make_engine(database_url: str) -> Engine[Any]:
+class GuardedSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine with transactions that always close their connection."""
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> GuardedSQLiteTransaction:
+        return GuardedSQLiteTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int = 10,
+    acquire_timeout: float = 5.0,
+    lock_timeout: float = 30.0,
+) -> Engine[Any]:
+    """The engine of a database URL; on PostgreSQL a pool of at most ``pool_size``
+    connections, each handed out within ``acquire_timeout`` seconds or not at all; on
+    SQLite a writer waits up to ``lock_timeout`` seconds for another's lock."""
     if database_url.startswith("sqlite"):
         path = Path(database_url.removeprefix("sqlite:///"))
-        # A writer waits up to 30 s for another's lock instead of failing at once.
-        return SQLiteEngine(path=str(path), timeout=30)
+        return GuardedSQLiteEngine(path=str(path), timeout=lock_timeout)
     dsn = database_url.replace("postgres://", "postgresql://", 1)
-    return PostgresEngine(config={"dsn": dsn}, log_queries=False)
+    return PoolEngine(dsn, pool_size=pool_size, acquire_timeout=acquire_timeout)
+
+
+def engine_for(settings: Settings) -> Engine[Any]:
+    """The engine of the settings' database, with their pool size and timeout."""
+    return make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        acquire_timeout=settings.db_pool_timeout,
+        lock_timeout=settings.db_lock_timeout,
+    )
 
 
 def _prepare_sqlite(path: Path) -> None:
@@ -57,24 +94,17 @@ async def prepare(engine: Engine[Any]) -> None:
         _prepare_sqlite(Path(engine.path))
 
 
-async def _keep_session(connection: Any) -> None:
-    """What the pool does to a connection given back, besides rolling back a transaction
-    left open (asyncpg always does that): nothing. Its default reset (``RESET ALL``,
-    ``UNLISTEN *``, advisory unlocks, ``CLOSE ALL``) is a round trip on every release, and
-    this code changes no session state: no ``SET``, ``LISTEN``, advisory locks or cursors
-    held past a transaction."""
-
-
 async def start(engine: Engine[Any]) -> None:
     """Prepare the database and open a connection pool on the running event loop."""
     await prepare(engine)
-    if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=10, reset=_keep_session)
+    if isinstance(engine, PoolEngine):
+        await engine.start_pool()
 
 
-async def stop(engine: Engine[Any]) -> None:
-    if isinstance(engine, PostgresEngine) and engine.pool is not None:
-        await engine.close_connection_pool()
+async def stop(engine: Engine[Any], grace: float = CLOSE_GRACE) -> None:
+    """Close the pool: connections still in use after ``grace`` seconds are cut."""
+    if isinstance(engine, PoolEngine):
+        await engine.close_pool(grace)
 
 
 def bound_engine() -> Engine[Any]:
@@ -94,3 +124,8 @@ def write_transaction(engine: Engine[Any]) -> Any:
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+async def ping() -> None:
+    """One round trip to the bound database (a readiness check); raises what went wrong."""
+    await bound_engine().run_querystring(QueryString("SELECT 1"))

@@ -11,10 +11,10 @@ the connection and converts the column values.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from paylinks.db.engine import bound_engine
+from paylinks.db.postgres import PoolEngine
 
 Row = Mapping[str, Any]
 
@@ -34,13 +34,11 @@ def numbered(sql: str) -> str:
 async def fetch(sql: str, *args: Any) -> Sequence[Row]:
     """The rows of one statement, inside the current transaction if there is one."""
     engine = bound_engine()
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PoolEngine):
         query = numbered(sql)
         current = engine.current_transaction.get()
         if current is not None:
             rows: Sequence[Row] = await current.connection.fetch(query, *args)
             return rows
-        if engine.pool is not None:
-            async with engine.pool.acquire() as connection:
-                return await connection.fetch(query, *args)  # type: ignore[no-any-return]
+        return await engine.fetch(query, args)  # type: ignore[no-any-return]
     return await engine.run_querystring(QueryString(sql, *args))  # type: ignore[no-any-return]
