@@ -1,8 +1,10 @@
 """``Idempotency-Key`` on POST: the same key and body replays the first response for 24 h;
 the same key with another request is refused; keys belong to the caller."""
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -10,10 +12,14 @@ import msgspec
 import pytest
 
 from paylinks.events.tables import EventTable
+from paylinks.idempotency import service as idempotency
+from paylinks.idempotency.model import Claim, record_id, request_hash
 from paylinks.idempotency.tables import IdempotencyTable
 from paylinks.images.model import MAX_BYTES
+from paylinks.secrets import Cipher
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
+from paylinks_api.idempotency import Recorder
 from tests.conftest import FrozenClock, serving
 from tests.factories import PASSWORD, ApiClient, StoreClient, image_bytes, upload_image
 
@@ -22,6 +28,8 @@ LINK = {"title": "Espresso beans", "amount": 1450}
 #: Litestar's request_max_body_size, which the app keeps (image uploads set their own).
 BODY_LIMIT = 10_000_000
 CHUNK = 256 * 1024
+#: The lease of the test settings (PAYLINKS_IDEMPOTENCY_LEASE_SECONDS' default).
+LEASE = timedelta(seconds=30)
 
 
 def key(value: str) -> dict[str, str]:
@@ -509,3 +517,133 @@ class TestSecretsAtRest:
         assert third.headers["idempotent-replayed"] == "true"
         assert third.json()["id"] == second.json()["id"]
         assert first.text not in str(await stored_records())
+
+
+def claimed_by_a_crashed_request(store: StoreClient, idempotency_key: str, body: bytes) -> str:
+    """The record id a request with this key and body claims (as the middleware names it)."""
+    scope = hashlib.sha256(f"Bearer {store.api_key}".encode()).hexdigest()
+    return record_id(scope, idempotency_key)
+
+
+async def post_raw(store: StoreClient, idempotency_key: str, body: bytes) -> httpx.Response:
+    headers = {**key(idempotency_key), "Content-Type": "application/json"}
+    return await store.post("/v1/payment-links", content=body, headers=headers)
+
+
+class TestLease:
+    """A claim whose request never answered (its process was killed, its connection died)
+    holds the key for the lease only; then the retry runs."""
+
+    BODY = msgspec.json.encode(LINK)
+
+    async def crash_holding(self, store: StoreClient, idempotency_key: str, now: Any) -> None:
+        """What a request killed after claiming its key leaves behind."""
+        rid = claimed_by_a_crashed_request(store, idempotency_key, self.BODY)
+        fingerprint = request_hash("POST", "/v1/payment-links", self.BODY)
+        claimed = await idempotency.claim(rid, fingerprint, now, Cipher("x" * 40), LEASE)
+        assert claimed.claim is Claim.NEW
+
+    async def test_the_retry_waits_for_the_lease_then_runs_once(
+        self, api: ApiClient, clock: FrozenClock
+    ) -> None:
+        store = await api.create_store()
+        await self.crash_holding(store, "order-crash", clock())
+
+        waiting = await post_raw(store, "order-crash", self.BODY)
+        assert waiting.status_code == 409
+        assert waiting.json()["code"] == "idempotency_key_in_use"
+        assert waiting.headers["retry-after"] == "1"
+
+        clock.advance(seconds=LEASE.total_seconds())
+        retried = await post_raw(store, "order-crash", self.BODY)
+        again = await post_raw(store, "order-crash", self.BODY)
+
+        assert retried.status_code == 201, retried.text
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json()["id"] == retried.json()["id"]
+        assert await link_ids(store) == [retried.json()["id"]]
+        assert await created_events(store) == 1
+
+    async def test_another_body_is_refused_even_after_the_lease(
+        self, api: ApiClient, clock: FrozenClock
+    ) -> None:
+        store = await api.create_store()
+        await self.crash_holding(store, "order-crash", clock())
+        clock.advance(seconds=LEASE.total_seconds() + 1)
+
+        other = await post_raw(store, "order-crash", msgspec.json.encode({**LINK, "amount": 1}))
+
+        assert other.status_code == 409
+        assert other.json()["code"] == "idempotency_key_reused"
+        assert await link_ids(store) == []
+
+
+class TestOneTransaction:
+    """Where a route's change is one transaction, its answer is saved in it: both commit,
+    or neither does."""
+
+    async def test_an_answer_that_cannot_be_saved_undoes_the_change(
+        self, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = await api.create_store()
+
+        async def lost_the_key(self: Recorder, answer: Any) -> bool:
+            return False  # a retry took the key over while this request ran
+
+        monkeypatch.setattr(Recorder, "save", lost_the_key)
+        response = await post_link(store, "order-1001")
+
+        assert response.status_code == 409
+        assert response.json()["code"] == "idempotency_key_in_use"
+        assert await link_ids(store) == []
+        assert await created_events(store) == 0
+
+    async def test_a_database_lost_while_saving_undoes_the_change_and_frees_the_key(
+        self, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = await api.create_store()
+
+        async def connection_lost(self: Recorder, answer: Any) -> bool:
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(Recorder, "save", connection_lost)
+            failed = await post_link(store, "order-1001")
+        retried = await post_link(store, "order-1001")
+
+        assert failed.status_code == 503
+        assert failed.json()["code"] == "database_unavailable"
+        assert "retry-after" in failed.headers
+        assert retried.status_code == 201, retried.text
+        assert await link_ids(store) == [retried.json()["id"]]
+        assert await created_events(store) == 1
+
+
+class TestRecordedApart:
+    """Elsewhere the answer is saved in its own transaction after the handler."""
+
+    async def test_an_answer_that_could_not_be_saved_frees_the_key(
+        self, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = await api.create_store()
+        content = image_bytes()
+        calls = 0
+        original = idempotency.save
+
+        async def fails_once(*args: Any) -> bool:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise ConnectionResetError(104, "Connection reset by peer")
+            return await original(*args)
+
+        monkeypatch.setattr(idempotency, "save", fails_once)
+        first = await upload_image(store, content, headers=key("upload-1"))
+        retried = await upload_image(store, content, headers=key("upload-1"))
+        replayed = await upload_image(store, content, headers=key("upload-1"))
+
+        assert first.status_code == 201, first.text  # the client has its answer
+        assert retried.status_code == 201, retried.text  # and the key was not stuck
+        assert "idempotent-replayed" not in retried.headers
+        assert replayed.headers["idempotent-replayed"] == "true"
+        assert replayed.json()["id"] == retried.json()["id"]

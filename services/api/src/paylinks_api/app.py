@@ -29,7 +29,7 @@ from paylinks_api.controllers.payments import LinkPaymentsController, PaymentCon
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
 from paylinks_api.controllers.stripe_webhook import StripeWebhookController
 from paylinks_api.controllers.webhooks import EventController, WebhookEndpointController
-from paylinks_api.idempotency import idempotency_middleware
+from paylinks_api.idempotency import IdempotencyMiddleware
 from paylinks_api.jobs import embedded_runtime
 from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
@@ -136,7 +136,7 @@ def create_app(
             "ctx": Provide(provide_ctx),
             "principal": Provide(provide_principal),
         },
-        middleware=[DefineMiddleware(idempotency_middleware)],
+        middleware=[DefineMiddleware(IdempotencyMiddleware)],
         before_request=check_input,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database, broker_client, mcp_tools.lifespan],

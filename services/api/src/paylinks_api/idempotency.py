@@ -2,8 +2,17 @@
 24 hours; the same key with another body is refused (409 ``idempotency_key_reused``).
 
 An ASGI middleware, so that it wraps every POST route the same way: it claims the key in
-the database before the handler runs, records the answer after, and forgets the key when
-the handler failed with a 5xx so that the client may retry.
+the database before the handler runs, with a lease, records the answer after, and forgets
+the key when the handler failed with a 5xx so that the client may retry. A claim whose
+request never answered (the process was killed, its connection died) is taken over by a
+retry once the lease ends (``PAYLINKS_IDEMPOTENCY_LEASE_SECONDS``).
+
+Routes that make their change in one database transaction (``opt=IN_ONE_TRANSACTION``) run
+inside a transaction of the middleware's, which saves their answer before it commits: the
+change and its answer commit together or not at all, so a retry after a crash either
+replays the answer or runs on a database that never saw the first attempt, and no key
+makes two objects. Elsewhere the answer is saved in its own short transaction after the
+handler.
 
 It reads the body before the handler does, so it checks first what the handler would: the
 caller's credentials (a request without valid ones goes straight to the handler, which
@@ -13,13 +22,17 @@ they may hold a secret shown once.
 """
 
 import hashlib
+import logging
+from datetime import timedelta
 from typing import Any, cast
 
 from litestar import Request, Response
 from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
+from paylinks.db.engine import transaction
 from paylinks.errors import Unauthorized
 from paylinks.idempotency import service
 from paylinks.idempotency.model import KEY_MAX, Claim, StoredResponse, record_id, request_hash
@@ -27,8 +40,14 @@ from paylinks_api.context import ApiContext
 from paylinks_api.problems import problem_response
 from paylinks_api.security import provide_principal
 
+log = logging.getLogger(__name__)
+
 HEADER = b"idempotency-key"
 REPLAYED = b"idempotent-replayed"
+
+#: A route's ``opt`` when its whole change is one database transaction without calls to
+#: other services: its answer is saved in that transaction.
+IN_ONE_TRANSACTION = {"idempotency": "in_one_transaction"}
 
 
 async def _send_problem(
@@ -139,15 +158,91 @@ def _too_large(limit: int | None) -> Response[bytes]:
     )
 
 
-def idempotency_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+def _in_one_transaction(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    return (
+        isinstance(handler, HTTPRouteHandler)
+        and handler.opt.get("idempotency") == (IN_ONE_TRANSACTION["idempotency"])
+    )
+
+
+class _Response:
+    """A response as the handler sends it: its status, content type and body parts."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.content_type = "application/json"
+        self.chunks: list[bytes] = []
+        self.messages: list[Message] = []
+
+    def take(self, message: Message) -> bool:
+        """Note ``message``; True once it ends the response."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            for name, value in message.get("headers", []):
+                if name.lower() == b"content-type":
+                    self.content_type = value.decode("latin-1")
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+            return not message.get("more_body", False)
+        return False
+
+    def answer(self) -> StoredResponse | None:
+        """What a retry with the key replays, or None when it may run again instead."""
+        body = _text(b"".join(self.chunks))
+        if not _replayable(self.status) or body is None:
+            return None
+        return StoredResponse(self.status, self.content_type, body)
+
+
+class _Undo(Exception):
+    """Raised inside the request's transaction to roll it back."""
+
+
+class Recorder:
+    """The key's claim held by one request: saves its answer, or gives the key back."""
+
+    def __init__(self, ctx: ApiContext, rid: str, token: str) -> None:
+        self.ctx, self.rid, self.token = ctx, rid, token
+        self.done = False
+
+    async def save(self, answer: StoredResponse) -> bool:
+        """Save ``answer`` (in the current transaction, if any); False when a retry took
+        the key over meanwhile."""
+        return await service.save(self.rid, self.token, answer, self.ctx.cipher)
+
+    async def record(self, response: _Response) -> None:
+        """Save the answer (or release the key) in a transaction of its own."""
+        answer = response.answer()
+        if answer is None:
+            await service.release(self.rid, self.token)
+        else:
+            await self.save(answer)
+        self.done = True
+
+    async def give_back(self) -> None:
+        """After a failure: release the key if this attempt still holds it. If the database
+        is down too, the lease ends the claim instead."""
+        if self.done:
+            return
+        try:
+            await service.release(self.rid, self.token)
+        except Exception as error:
+            log.warning("Idempotency key left to its lease: %s", type(error).__name__)
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or scope["method"] != "POST":
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         raw_key = headers.get(HEADER)
         if raw_key is None:
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         key = raw_key.decode("latin-1").strip()
         if not 1 <= len(key) <= KEY_MAX:
@@ -161,7 +256,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         # Without valid credentials the handler refuses the request (a 401, or Litestar's
         # 413 first): nothing to claim or save, and the body is left to Litestar's limit.
         if _needs_principal(scope) and not await _authenticated(scope, receive, ctx):
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
             return
 
         limit = _body_limit(scope)
@@ -179,23 +274,17 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
 
         rid = record_id(_scope_of(headers), key)
         fingerprint = request_hash("POST", scope["path"], _comparable(headers, body))
-        claim, stored = await service.claim(rid, fingerprint, ctx.clock(), ctx.cipher)
-        if claim is Claim.MISMATCH:
+        lease = timedelta(seconds=ctx.settings.idempotency_lease_seconds)
+        claimed = await service.claim(rid, fingerprint, ctx.clock(), ctx.cipher, lease)
+        if claimed.claim is Claim.MISMATCH:
             problem = problem_response(
                 409, "idempotency_key_reused", "This Idempotency-Key was used with another request."
             )
             await _send_problem(scope, receive, send, problem)
             return
-        if claim is Claim.IN_PROGRESS:
-            problem = problem_response(
-                409,
-                "idempotency_key_in_use",
-                "A request with this Idempotency-Key is still running: retry shortly.",
-                headers={"Retry-After": "1"},
-            )
-            await _send_problem(scope, receive, send, problem)
-            return
-        if claim is Claim.REPLAY and stored is not None:
+        if claimed.claim is Claim.REPLAY:
+            stored = claimed.response
+            assert stored is not None
             await _send_body(
                 send,
                 stored.status_code,
@@ -203,6 +292,9 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
                 stored.body.encode(),
                 [(REPLAYED, b"true")],
             )
+            return
+        if claimed.token is None:
+            await _send_problem(scope, receive, send, _in_use())
             return
 
         replayed = False
@@ -214,44 +306,82 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        status = 500
-        content_type = "application/json"
-        chunks: list[bytes] = []
-        recorded = False
-
-        async def record() -> None:
-            nonlocal recorded
-            recorded = True
-            body_text = _text(b"".join(chunks))
-            if not _replayable(status) or body_text is None:
-                await service.release(rid)
+        recorder = Recorder(ctx, rid, claimed.token)
+        try:
+            if _in_one_transaction(scope):
+                await self._run_in_transaction(scope, replay_receive, send, recorder)
             else:
-                answer = StoredResponse(status, content_type, body_text)
-                await service.save(rid, answer, ctx.cipher)
+                await self._run(scope, replay_receive, send, recorder)
+        except BaseException:
+            await recorder.give_back()
+            raise
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, recorder: Recorder) -> None:
+        response = _Response()
 
         async def capture_send(message: Message) -> None:
-            nonlocal status, content_type
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", []):
-                    if name.lower() == b"content-type":
-                        content_type = value.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    # Recorded before the client has the answer's end, so that a retry
-                    # sent the moment it arrives replays it instead of finding the key
-                    # still in use.
-                    await record()
+            if response.take(message):
+                # Recorded before the client has the answer's end, so that a retry sent
+                # the moment it arrives replays it instead of finding the key in use.
+                await self._record(recorder, response)
             await send(message)
 
-        try:
-            await app(scope, replay_receive, capture_send)
-        except BaseException:
-            if not recorded:
-                await service.release(rid)
-            raise
-        if not recorded:
-            await record()
+        await self.app(scope, receive, capture_send)
+        if not recorder.done:
+            await self._record(recorder, response)
 
-    return middleware
+    @staticmethod
+    async def _record(recorder: Recorder, response: _Response) -> None:
+        """Record the answer; if that fails, the client still gets it and the key is
+        given back (or left to its lease when the database is gone)."""
+        try:
+            await recorder.record(response)
+        except Exception as error:
+            log.warning("An answer was not saved for its Idempotency-Key: %r", error)
+            await recorder.give_back()
+            recorder.done = True
+
+    async def _run_in_transaction(
+        self, scope: Scope, receive: Receive, send: Send, recorder: Recorder
+    ) -> None:
+        """The handler and its answer in one transaction; the answer is sent after the
+        commit. A failure rolls the handler's writes back with it."""
+        response = _Response()
+
+        async def hold_send(message: Message) -> None:
+            response.take(message)
+            response.messages.append(message)
+
+        try:
+            async with transaction():
+                await self.app(scope, receive, hold_send)
+                answer = response.answer()
+                if answer is None or not 200 <= answer.status_code < 300:
+                    raise _Undo
+                if not await recorder.save(answer):
+                    # A retry took the key over while this ran (its lease ended): the
+                    # retry's attempt is the one that counts.
+                    response = _Response()
+                    raise _Undo
+            recorder.done = True
+        except _Undo:
+            if not response.messages:
+                await _send_problem(scope, receive, send, _in_use())
+                return
+            await recorder.record(response)
+        except Exception:
+            # Nothing reached the client: the app's error handler may still answer (a 503
+            # when the database went away), though the handler had begun its response.
+            ScopeState.from_scope(scope).response_started = False
+            raise
+        for message in response.messages:
+            await send(message)
+
+
+def _in_use() -> Response[bytes]:
+    return problem_response(
+        409,
+        "idempotency_key_in_use",
+        "A request with this Idempotency-Key is still running: retry shortly.",
+        headers={"Retry-After": "1"},
+    )

@@ -13,3 +13,8 @@ class IdempotencyTable(Table, tablename="idempotency_record"):
     # that is shown once.
     body = Text(null=True, default=None)
     created_at = Timestamptz(index=True)
+    # The attempt that holds the key while it runs, and until when: a claim whose request
+    # never answered (a crash, a lost connection) may be taken over once the lease ends.
+    # Both null once answered.
+    lease_token = Varchar(length=32, null=True, default=None)
+    leased_until = Timestamptz(null=True, default=None)

@@ -12,6 +12,7 @@ from paylinks.links.repository import LinkFilter
 from paylinks.pagination import Page
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.links import LinkCreate
 
@@ -30,7 +31,7 @@ class PaymentLinkController(Controller):
     tags = ["Payment links"]
     security = BEARER
 
-    @post("/", responses=ERRORS)
+    @post("/", responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def create(self, principal: Caller, data: JSONBody[LinkCreate], ctx: Ctx) -> LinkView:
         now = ctx.clock()
         link = await links.create_link(principal, data.to_draft(), ctx.urls, now)
@@ -62,7 +63,7 @@ class PaymentLinkController(Controller):
     async def get_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         return to_view(await links.get_link(principal, link_id), ctx.urls, ctx.clock())
 
-    @post("/{link_id:str}/deactivate", status_code=200, responses=ERRORS)
+    @post("/{link_id:str}/deactivate", status_code=200, responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def deactivate(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         """Deactivate the link: its checkout says it is no longer active."""
         now = ctx.clock()

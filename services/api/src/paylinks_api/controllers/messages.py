@@ -9,6 +9,7 @@ from paylinks.messages import service as messages
 from paylinks.pagination import Page
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.messages import MessageOut, SendLink
 
@@ -20,7 +21,7 @@ class MessageController(Controller):
     tags = ["Sharing"]
     security = BEARER
 
-    @post("/send", status_code=202, responses=ERRORS)
+    @post("/send", status_code=202, responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def send(
         self, principal: Caller, link_id: LinkId, data: JSONBody[SendLink], ctx: Ctx
     ) -> MessageOut:

@@ -12,6 +12,7 @@ from paylinks.refunds import service as refunds
 from paylinks.refunds.model import Refund
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.payments import RefundCreate
 
@@ -58,7 +59,7 @@ class PaymentController(Controller):
     async def get_payment(self, principal: Caller, payment_id: PaymentId) -> PaymentView:
         return to_payment_view(await payments.get_payment(principal, payment_id))
 
-    @post("/payments/{payment_id:str}/refunds", responses=ERRORS)
+    @post("/payments/{payment_id:str}/refunds", responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def refund(
         self, principal: Caller, payment_id: PaymentId, data: JSONBody[RefundCreate], ctx: Ctx
     ) -> Refund:

@@ -9,6 +9,7 @@ from paylinks.pagination import Page
 from paylinks.stores import service as stores
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.stores import (
     Activate,
@@ -59,7 +60,7 @@ class ApiKeyController(Controller):
     tags = ["API keys"]
     security = BEARER
 
-    @post("/", responses=ERRORS)
+    @post("/", responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def create(self, principal: Caller, data: JSONBody[ApiKeyCreate], ctx: Ctx) -> ApiKeyOut:
         """A new key; its secret is in this response only."""
         created = await stores.create_api_key(principal, data.name, ctx.clock())
@@ -87,7 +88,7 @@ class VenueController(Controller):
     tags = ["Venues"]
     security = BEARER
 
-    @post("/", responses=ERRORS)
+    @post("/", responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def create(self, principal: Caller, data: JSONBody[VenueCreate], ctx: Ctx) -> VenueOut:
         return VenueOut.of(
             await stores.create_venue(principal, data.name, data.address, ctx.clock())

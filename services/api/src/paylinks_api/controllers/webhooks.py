@@ -11,6 +11,7 @@ from paylinks.pagination import Page
 from paylinks.webhooks import service as webhooks
 from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
 from paylinks_api.deps import Caller, Ctx
+from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.webhooks import DeliveryOut, EndpointCreate, EndpointOut, Redeliver
 
@@ -23,7 +24,7 @@ class WebhookEndpointController(Controller):
     tags = ["Webhooks"]
     security = BEARER
 
-    @post("/", responses=ERRORS)
+    @post("/", responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def create(
         self, principal: Caller, data: JSONBody[EndpointCreate], ctx: Ctx
     ) -> EndpointOut:
@@ -54,7 +55,12 @@ class WebhookEndpointController(Controller):
     async def delete_endpoint(self, principal: Caller, endpoint_id: EndpointId, ctx: Ctx) -> None:
         await webhooks.delete_endpoint(principal, endpoint_id, ctx.clock())
 
-    @post("/{endpoint_id:str}/rotate-secret", status_code=200, responses=ERRORS)
+    @post(
+        "/{endpoint_id:str}/rotate-secret",
+        status_code=200,
+        responses=ERRORS,
+        opt=IN_ONE_TRANSACTION,
+    )
     async def rotate(self, principal: Caller, endpoint_id: EndpointId, ctx: Ctx) -> EndpointOut:
         """A new secret; for 24 h deliveries carry signatures with the old and the new."""
         endpoint, secret = await webhooks.rotate_secret(
@@ -62,11 +68,11 @@ class WebhookEndpointController(Controller):
         )
         return EndpointOut.of(endpoint, secret)
 
-    @post("/{endpoint_id:str}/enable", status_code=200, responses=ERRORS)
+    @post("/{endpoint_id:str}/enable", status_code=200, responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def enable(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
         return EndpointOut.of(await webhooks.set_enabled(principal, endpoint_id, True))
 
-    @post("/{endpoint_id:str}/disable", status_code=200, responses=ERRORS)
+    @post("/{endpoint_id:str}/disable", status_code=200, responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def disable(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
         return EndpointOut.of(await webhooks.set_enabled(principal, endpoint_id, False))
 
@@ -108,7 +114,7 @@ class EventController(Controller):
             has_more=page.has_more,
         )
 
-    @post("/{event_id:str}/redeliver", status_code=202, responses=ERRORS)
+    @post("/{event_id:str}/redeliver", status_code=202, responses=ERRORS, opt=IN_ONE_TRANSACTION)
     async def redeliver(
         self, principal: Caller, event_id: EventId, data: JSONBody[Redeliver], ctx: Ctx
     ) -> DeliveryOut:
