@@ -1,11 +1,25 @@
-"""Factories for API tests: stores with their keys, and links with sensible defaults."""
+"""Factories for API tests: stores with their keys, and links with sensible defaults. For
+unit tests: domain Structs with sensible defaults, and an engine that records the SQL a
+repository sends (``check_status_guards`` holds its status-guarded updates to the
+lifecycle)."""
 
 import asyncio
 import io
 import itertools
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.querystring import QueryString
+from piccolo.table import Table
+
+from paylinks.db import engine as db_engine
+from paylinks.links import model as links
+from paylinks.payments import model as payments
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -172,3 +186,117 @@ async def eventually(fetch: Any, done: Any, within: float = 15.0) -> Any:
         if done(value) or asyncio.get_running_loop().time() > deadline:
             return value
         await asyncio.sleep(0.1)
+
+
+# ---- Unit tests ---------------------------------------------------------------------------
+
+#: When the domain Structs below were made.
+MADE_AT = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
+
+
+def payment_link(**fields: Any) -> links.PaymentLink:
+    """An active, uncapped, fixed-amount (£14.50) reusable link asking for no customer
+    details, with the given fields changed."""
+    values: dict[str, Any] = {
+        "id": "plink_019dbc4d828174419d9ff9fae24aea7b",
+        "store_id": "store_019dbc4d828174419d9ff9fae24aea7c",
+        "title": "Espresso beans",
+        "type": links.LinkType.REUSABLE,
+        "amount_type": links.AmountType.FIXED,
+        "currency": "GBP",
+        "description": None,
+        "reference": None,
+        "amount": 1450,
+        "min_amount": None,
+        "max_amount": None,
+        "max_payments": None,
+        "expires_at": None,
+        "image_id": None,
+        "customer_fields": links.CustomerFields(),
+        "after_payment": links.ThankYou(),
+        "venue_id": None,
+        "metadata": {},
+        "inactive_reason": None,
+        "payments_count": 0,
+        "amount_collected": 0,
+        "amount_refunded": 0,
+        "created_at": MADE_AT,
+        "deactivated_at": None,
+    }
+    values.update(fields)
+    return links.PaymentLink(**values)
+
+
+def payment(**fields: Any) -> payments.Payment:
+    """A pending £14.50 sandbox payment of ``payment_link()``, with the given fields changed."""
+    values: dict[str, Any] = {
+        "id": "pay_019dbc4d828174419d9ff9fae24aea7d",
+        "store_id": "store_019dbc4d828174419d9ff9fae24aea7c",
+        "payment_link_id": "plink_019dbc4d828174419d9ff9fae24aea7b",
+        "amount": 1450,
+        "currency": "GBP",
+        "status": payments.PaymentStatus.PENDING,
+        "gateway": "sandbox",
+        "reference": None,
+        "customer": payments.Customer(),
+        "card_last4": None,
+        "failure_reason": None,
+        "hold_expires_at": MADE_AT + timedelta(minutes=15),
+        "created_at": MADE_AT,
+        "paid_at": None,
+        "amount_refunded": 0,
+        "amount_refund_pending": 0,
+    }
+    values.update(fields)
+    return payments.Payment(**values)
+
+
+class RecordingEngine(SQLiteEngine):
+    """Keeps the SQL of every statement it is sent, values written in, and answers no
+    rows; it never opens its database."""
+
+    def __init__(self) -> None:
+        super().__init__(path="never-opened.sqlite3")
+        self.statements: list[str] = []
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> list[Any]:
+        self.statements.append(str(querystring))
+        return []
+
+
+def record_sql(monkeypatch: pytest.MonkeyPatch, *tables: type[Table]) -> list[str]:
+    """Send what the repositories run on ``tables`` (and through ``paylinks.db.sql``) to a
+    ``RecordingEngine`` for the rest of the test: the statements it records."""
+    engine = RecordingEngine()
+    monkeypatch.setattr(db_engine, "_bound", engine)
+    for table in tables:
+        monkeypatch.setattr(table._meta, "_db", engine)
+    return engine.statements
+
+
+async def check_status_guards(
+    monkeypatch: pytest.MonkeyPatch,
+    table: type[Table],
+    guards: Mapping[str, tuple[frozenset[Any], frozenset[Any]]],
+    transitions: Mapping[Any, frozenset[Any]],
+    run: Mapping[str, Callable[[], Awaitable[object]]],
+) -> None:
+    """A repository's ``GUARDS`` follow its lifecycle: each update may find a row only in
+    the statuses from which ``transitions`` move it to where the update goes, and the one
+    statement ``run[update]`` sends checks exactly those (with ``status IN (…)``, nothing
+    else) and sets no other status."""
+    assert set(guards) == set(run)
+    statements = record_sql(monkeypatch, table)
+    for update, (allowed, moves_to) in guards.items():
+        assert moves_to, update
+        assert allowed == {s for s, moves in transitions.items() if moves_to <= moves}, update
+        statements.clear()
+        await run[update]()
+        [sql] = statements
+        head, where = sql.split(" WHERE ", 1)
+        assert not re.search(r'\bstatus"?\s*(=|<>|!=|NOT IN)', where), sql
+        checks = re.findall(r'\bstatus"? IN \(([^)]*)\)', where)
+        assert checks, sql
+        for values in checks:
+            assert {value.strip().strip("'") for value in values.split(",")} == allowed, sql
+        assert set(re.findall(r'\bstatus"? = \'(\w+)\'', head)) <= moves_to, sql

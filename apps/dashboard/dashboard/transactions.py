@@ -6,6 +6,7 @@ from typing import Any
 
 from dashboard.display import MoneyError, badge_color, moment_of, money, parse_major, when
 from paylinks.money import format_plain, to_decimal
+from paylinks.payments.model import PAID, REFUNDABLE
 
 __all__ = [
     "RefundAmountError",
@@ -15,9 +16,6 @@ __all__ = [
     "refund_row",
 ]
 
-#: Payments that were paid (refunded ones included: they were collected first).
-PAID = frozenset({"succeeded", "partially_refunded", "fully_refunded"})
-REFUNDABLE = frozenset({"succeeded", "partially_refunded"})
 #: The chart covers at most this many days, the most recent ones.
 CHART_DAYS = 90
 

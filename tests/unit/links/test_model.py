@@ -17,7 +17,6 @@ from paylinks.links.model import (
     LinkDraft,
     LinkStatus,
     LinkType,
-    PaymentLink,
     PublicUrls,
     Redirect,
     ThankYou,
@@ -29,6 +28,7 @@ from paylinks.links.model import (
     validate_link,
 )
 from paylinks.money import MAX_AMOUNT
+from tests.factories import payment_link
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -46,37 +46,6 @@ def failed_fields(candidate: LinkDraft, now: datetime = NOW) -> list[str]:
     with pytest.raises(ValidationFailed) as caught:
         validate_link(candidate, now)
     return [error.field for error in caught.value.errors]
-
-
-def link(**fields: Any) -> PaymentLink:
-    values: dict[str, Any] = {
-        "id": "plink_019dbc4d828174419d9ff9fae24aea7b",
-        "store_id": "store_019dbc4d828174419d9ff9fae24aea7c",
-        "title": "Espresso beans",
-        "type": LinkType.REUSABLE,
-        "amount_type": AmountType.FIXED,
-        "currency": "GBP",
-        "description": None,
-        "reference": None,
-        "amount": 1450,
-        "min_amount": None,
-        "max_amount": None,
-        "max_payments": None,
-        "expires_at": None,
-        "image_id": None,
-        "customer_fields": CustomerFields(),
-        "after_payment": ThankYou(),
-        "venue_id": None,
-        "metadata": {},
-        "inactive_reason": None,
-        "payments_count": 0,
-        "amount_collected": 0,
-        "amount_refunded": 0,
-        "created_at": NOW - timedelta(days=1),
-        "deactivated_at": None,
-    }
-    values.update(fields)
-    return PaymentLink(**values)
 
 
 class TestDraftDefaults:
@@ -431,10 +400,13 @@ class TestDeriveStatus:
         assert derive_status(None, expires, NOW) is LinkStatus.EXPIRED
 
     def test_payment_link_status_uses_the_given_time(self) -> None:
-        value = link(expires_at=NOW + timedelta(hours=1))
+        value = payment_link(expires_at=NOW + timedelta(hours=1))
         assert value.status(NOW) is LinkStatus.ACTIVE
         assert value.status(NOW + timedelta(hours=1)) is LinkStatus.EXPIRED
-        assert link(inactive_reason=InactiveReason.COMPLETED).status(NOW) is LinkStatus.INACTIVE
+        assert (
+            payment_link(inactive_reason=InactiveReason.COMPLETED).status(NOW)
+            is LinkStatus.INACTIVE
+        )
 
 
 class TestCapacity:
@@ -448,9 +420,9 @@ class TestCapacity:
         assert link_capacity(LinkType.REUSABLE, None) is None
 
     def test_payment_link_capacity(self) -> None:
-        assert link(type=LinkType.ONE_OFF).capacity == 1
-        assert link(max_payments=3).capacity == 3
-        assert link().capacity is None
+        assert payment_link(type=LinkType.ONE_OFF).capacity == 1
+        assert payment_link(max_payments=3).capacity == 3
+        assert payment_link().capacity is None
 
 
 class TestCanBecomeInactive:
@@ -472,16 +444,16 @@ class TestToView:
     URLS = PublicUrls(checkout_url="https://pay.example.com", api_url="https://api.example.com")
 
     def test_url_is_the_checkout_url_of_the_link(self) -> None:
-        view = to_view(link(), self.URLS, NOW)
+        view = to_view(payment_link(), self.URLS, NOW)
         assert view.url == "https://pay.example.com/pay/plink_019dbc4d828174419d9ff9fae24aea7b"
 
     def test_image_url_only_with_an_image(self) -> None:
-        assert to_view(link(), self.URLS, NOW).image_url is None
-        view = to_view(link(image_id="img_1"), self.URLS, NOW)
+        assert to_view(payment_link(), self.URLS, NOW).image_url is None
+        view = to_view(payment_link(image_id="img_1"), self.URLS, NOW)
         assert view.image_url == "https://api.example.com/v1/images/img_1"
 
     def test_status_is_derived_at_the_given_time(self) -> None:
-        value = link(expires_at=NOW)
+        value = payment_link(expires_at=NOW)
         assert to_view(value, self.URLS, NOW - timedelta(seconds=1)).status is LinkStatus.ACTIVE
         assert to_view(value, self.URLS, NOW).status is LinkStatus.EXPIRED
 

@@ -44,15 +44,19 @@ TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     PaymentStatus.CANCELED: frozenset(),
 }
 
-REFUNDABLE = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED})
+
+def from_statuses(*targets: PaymentStatus) -> frozenset[PaymentStatus]:
+    """The statuses from which a payment may move to each of ``targets``: those an update
+    that moves it there may find it in (its ``WHERE status IN (…)``)."""
+    return frozenset(status for status, moves in TRANSITIONS.items() if moves.issuperset(targets))
+
+
+#: Paid and not all refunded: a refund may still move it on, in part or in full.
+REFUNDABLE = from_statuses(PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.FULLY_REFUNDED)
 #: The customer paid (refunds since included).
 PAID = REFUNDABLE | {PaymentStatus.FULLY_REFUNDED}
 #: Ended without being honoured: whatever the gateway still holds goes back to the customer.
 NOT_HONOURED = frozenset({PaymentStatus.FAILED, PaymentStatus.CANCELED})
-
-
-def can_move(current: PaymentStatus, target: PaymentStatus) -> bool:
-    return target in TRANSITIONS[current]
 
 
 def status_after_refunds(amount: int, refunded: int) -> PaymentStatus:
@@ -93,6 +97,9 @@ class Payment(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def refundable(self) -> int:
+        """What may still be refunded: nothing unless the payment is refundable."""
+        if self.status not in REFUNDABLE:
+            return 0
         return refundable(self.amount, self.amount_refunded, self.amount_refund_pending)
 
 

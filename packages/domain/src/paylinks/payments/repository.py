@@ -1,7 +1,8 @@
 """Every query about payments, and the link-slot arithmetic of the capacity invariant.
 
 Each write that guards money or capacity is one conditional ``UPDATE … WHERE … RETURNING``
-(portable to SQLite and PostgreSQL), never a read-then-write in Python.
+(portable to SQLite and PostgreSQL), never a read-then-write in Python. Which statuses
+such an update may find a payment in is the lifecycle's business: see ``GUARDS``.
 """
 
 from datetime import datetime, timedelta
@@ -12,7 +13,13 @@ from paylinks.db.sql import Row, fetch
 from paylinks.links import repository as links
 from paylinks.links.model import PaymentLink
 from paylinks.links.tables import PaymentLinkTable
-from paylinks.payments.model import Customer, Payment, PaymentStatus
+from paylinks.payments.model import (
+    NOT_HONOURED,
+    Customer,
+    Payment,
+    PaymentStatus,
+    from_statuses,
+)
 from paylinks.payments.tables import PaymentTable as T
 
 _NOT_IN_PAYMENT = {"confirm_started_at", "void_due_at", "void_attempts"}
@@ -53,6 +60,35 @@ async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     return rows
 
 
+#: Where a confirmation takes a pending payment (canceled: its hold ran out meanwhile).
+_DECIDED = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.CANCELED})
+#: Where a refund, once it succeeds, takes a paid payment.
+_REFUNDED = frozenset({PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.FULLY_REFUNDED})
+
+#: Each update guarded by a payment's status, by the function that runs it: the statuses
+#: it may find the payment in, and those it moves the payment to (for one that keeps the
+#: status: those the rest of its use case moves it to). The first are the lifecycle's ways
+#: to the second; a unit test holds them to ``TRANSITIONS`` and each statement to them.
+GUARDS: dict[str, tuple[frozenset[PaymentStatus], frozenset[PaymentStatus]]] = {
+    update: (from_statuses(*moves_to), moves_to)
+    for update, moves_to in {
+        "cancel_expired_holds": frozenset({PaymentStatus.CANCELED}),
+        "claim_confirmation": _DECIDED,
+        "release_confirmation": _DECIDED,
+        "mark_succeeded": frozenset({PaymentStatus.SUCCEEDED}),
+        "mark_failed": NOT_HONOURED,
+        "hold_refund": _REFUNDED,
+    }.items()
+}
+#: Each status as SQL text: a constant of the enum, never a value.
+_LITERAL = {status: f"'{status.value}'" for status in PaymentStatus}
+#: Each guarded update's condition on status.
+_STATUS_IN = {
+    update: "status IN (" + ", ".join(_LITERAL[status] for status in sorted(allowed)) + ")"
+    for update, (allowed, _) in GUARDS.items()
+}
+
+
 _RESERVE = (
     "UPDATE payment_link SET slots_held = slots_held + 1 "  # noqa: S608
     "WHERE id = {} AND inactive_reason IS NULL AND (expires_at IS NULL OR expires_at > {}) "
@@ -77,17 +113,22 @@ async def release_slots(link_id: str, count: int) -> None:
     )
 
 
+#: A Stripe PaymentIntent may hold the customer's funds: the void job cancels it there too.
+_CANCEL_EXPIRED_HOLDS = (
+    "UPDATE payment SET status = "  # noqa: S608
+    + _LITERAL[PaymentStatus.CANCELED]
+    + ", failure_reason = {}, void_due_at = CASE "
+    "WHEN gateway = 'stripe' AND reference IS NOT NULL THEN hold_expires_at END "
+    "WHERE " + _STATUS_IN["cancel_expired_holds"] + " AND hold_expires_at <= {}"
+)
+
+
 async def cancel_expired_holds(now: datetime, link_id: str | None = None) -> dict[str, int]:
     """Cancel pending payments whose hold has run out; returns slots freed per link.
 
     The status condition makes each cancellation happen once, however many sweepers run.
     """
-    sql = (
-        # A Stripe PaymentIntent may hold the customer's funds: cancel it there too.
-        "UPDATE payment SET status = 'canceled', failure_reason = {}, void_due_at = CASE "
-        "WHEN gateway = 'stripe' AND reference IS NOT NULL THEN hold_expires_at END "
-        "WHERE status = 'pending' AND hold_expires_at <= {}"
-    )
+    sql = _CANCEL_EXPIRED_HOLDS
     args: list[Any] = ["The payment was not completed in time.", now]
     if link_id is not None:
         sql += " AND payment_link_id = {}"
@@ -181,15 +222,21 @@ async def get_by_reference(reference: str) -> Payment | None:
     return _payment(row) if row else None
 
 
+_CLAIM_CONFIRMATION = (
+    "UPDATE payment SET confirm_started_at = {} WHERE id = {} AND "  # noqa: S608
+    + _STATUS_IN["claim_confirmation"]
+    + " AND confirm_started_at IS NULL AND hold_expires_at > {} AND NOT EXISTS ("
+    "SELECT 1 FROM payment_link l WHERE l.id = payment.payment_link_id "
+    "AND l.inactive_reason = 'deactivated')" + _RETURNING
+)
+
+
 async def claim_confirmation(payment_id: str, now: datetime) -> Payment | None:
     """Let exactly one confirmation of a pending, still-held payment of a link that was not
     deactivated talk to the gateway: the payment, or None when it may not (the caller
     reads it again to say why)."""
     rows = await fetch(
-        "UPDATE payment SET confirm_started_at = {} WHERE id = {} AND status = 'pending' "  # noqa: S608
-        "AND confirm_started_at IS NULL AND hold_expires_at > {} AND NOT EXISTS ("
-        "SELECT 1 FROM payment_link l WHERE l.id = payment.payment_link_id "
-        "AND l.inactive_reason = 'deactivated')" + _RETURNING,
+        _CLAIM_CONFIRMATION,
         now,
         payment_id,
         now,
@@ -197,13 +244,16 @@ async def claim_confirmation(payment_id: str, now: datetime) -> Payment | None:
     return _payment(rows[0]) if rows else None
 
 
+_RELEASE_CONFIRMATION = (
+    "UPDATE payment SET confirm_started_at = NULL WHERE id = {} AND "  # noqa: S608
+    + _STATUS_IN["release_confirmation"]
+)
+
+
 async def release_confirmation(payment_id: str) -> None:
     """Let a later confirmation (the customer's retry, a gateway webhook) decide a payment
     whose gateway could not be asked."""
-    await fetch(
-        "UPDATE payment SET confirm_started_at = NULL WHERE id = {} AND status = 'pending'",
-        payment_id,
-    )
+    await fetch(_RELEASE_CONFIRMATION, payment_id)
 
 
 #: The slot becomes a success in the link's totals; the link closes at its cap. The CASEs
@@ -220,6 +270,16 @@ _COUNT_SUCCESS = (
 )
 
 
+_MARK_SUCCEEDED = (
+    "UPDATE payment SET status = "  # noqa: S608
+    + _LITERAL[PaymentStatus.SUCCEEDED]
+    + ", paid_at = {}, card_last4 = {} WHERE id = {} AND "
+    + _STATUS_IN["mark_succeeded"]
+    + " AND hold_expires_at > {}"
+    + _RETURNING
+)
+
+
 async def mark_succeeded(
     payment: Payment, now: datetime, card_last4: str | None
 ) -> tuple[Payment, PaymentLink] | None:
@@ -227,8 +287,7 @@ async def mark_succeeded(
     totals (closing the link at its cap) in the same transaction: the paid payment and its
     link as they now are, or None when the hold had run out or it was decided already."""
     rows = await fetch(
-        "UPDATE payment SET status = 'succeeded', paid_at = {}, card_last4 = {} "  # noqa: S608
-        "WHERE id = {} AND status = 'pending' AND hold_expires_at > {}" + _RETURNING,
+        _MARK_SUCCEEDED,
         now,
         card_last4,
         payment.id,
@@ -238,6 +297,13 @@ async def mark_succeeded(
         return None
     link_rows = await fetch(_COUNT_SUCCESS, payment.amount, now, payment.payment_link_id)
     return _payment(rows[0]), links.link_of(link_rows[0])
+
+
+_MARK_FAILED = (
+    "UPDATE payment SET status = {}, failure_reason = {}, card_last4 = {} WHERE id = {} AND "  # noqa: S608
+    + _STATUS_IN["mark_failed"]
+    + _RETURNING
+)
 
 
 async def mark_failed(
@@ -252,8 +318,7 @@ async def mark_failed(
     is, or None when it was not pending any more. ``release_at``: when the void job is to
     give back what a Stripe PaymentIntent may still hold (None: nothing is held there)."""
     rows = await fetch(
-        "UPDATE payment SET status = {}, failure_reason = {}, card_last4 = {} "  # noqa: S608
-        "WHERE id = {} AND status = 'pending'" + _RETURNING,
+        _MARK_FAILED,
         status.value,
         reason[:300],
         card_last4,
@@ -269,12 +334,17 @@ async def mark_failed(
     return failed
 
 
+_HOLD_REFUND = (
+    "UPDATE payment SET amount_refund_pending = amount_refund_pending + {} WHERE id = {} AND "  # noqa: S608
+    + _STATUS_IN["hold_refund"]
+    + " AND amount - amount_refunded - amount_refund_pending >= {} RETURNING id"
+)
+
+
 async def hold_refund(payment_id: str, amount: int) -> bool:
     """Set ``amount`` aside as pending refund if that much is still refundable."""
     rows = await _raw(
-        "UPDATE payment SET amount_refund_pending = amount_refund_pending + {} "
-        "WHERE id = {} AND status IN ('succeeded', 'partially_refunded') "
-        "AND amount - amount_refunded - amount_refund_pending >= {} RETURNING id",
+        _HOLD_REFUND,
         amount,
         payment_id,
         amount,
@@ -282,14 +352,23 @@ async def hold_refund(payment_id: str, amount: int) -> bool:
     return bool(rows)
 
 
+#: ``status_after_refunds``, in SQL: the row as it was before the update.
+_SETTLE_REFUND = (
+    "UPDATE payment SET amount_refund_pending = amount_refund_pending - {}, "  # noqa: S608
+    "amount_refunded = amount_refunded + {}, status = CASE "
+    "WHEN amount_refunded + {} >= amount THEN "
+    + _LITERAL[PaymentStatus.FULLY_REFUNDED]
+    + " ELSE "
+    + _LITERAL[PaymentStatus.PARTIALLY_REFUNDED]
+    + " END WHERE id = {}"
+)
+
+
 async def settle_refund(payment: Payment, amount: int, succeeded: bool) -> None:
     """Move a pending refund amount into the refunded total, or free it again."""
     if succeeded:
         await _raw(
-            "UPDATE payment SET amount_refund_pending = amount_refund_pending - {}, "
-            "amount_refunded = amount_refunded + {}, status = CASE "
-            "WHEN amount_refunded + {} >= amount THEN 'fully_refunded' "
-            "ELSE 'partially_refunded' END WHERE id = {}",
+            _SETTLE_REFUND,
             amount,
             amount,
             amount,

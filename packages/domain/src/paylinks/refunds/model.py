@@ -26,11 +26,18 @@ class RefundStatus(StrEnum):
     FAILED = "failed"
 
 
+#: The refund lifecycle, as data: where each status may go next.
 TRANSITIONS: dict[RefundStatus, frozenset[RefundStatus]] = {
     RefundStatus.PENDING: frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
     RefundStatus.SUCCEEDED: frozenset(),
     RefundStatus.FAILED: frozenset(),
 }
+
+
+def from_statuses(*targets: RefundStatus) -> frozenset[RefundStatus]:
+    """The statuses from which a refund may move to each of ``targets``: those an update
+    that moves it there may find it in (its ``WHERE status IN (…)``)."""
+    return frozenset(status for status, moves in TRANSITIONS.items() if moves.issuperset(targets))
 
 
 class Refund(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,12 +1,35 @@
+"""Every query about refunds. The statuses a status-guarded update may find a refund in
+come from the lifecycle (``TRANSITIONS``): see ``GUARDS``."""
+
 from datetime import datetime, timedelta
 from typing import Any
 
 from paylinks.db.pages import newest_first
-from paylinks.refunds.model import Refund, RefundStatus
+from paylinks.refunds.model import Refund, RefundStatus, from_statuses
 from paylinks.refunds.tables import RefundTable as T
 
 # The retry schedule is the repository's own business: never part of a Refund.
 _COLUMNS = [T._meta.get_column_by_name(name) for name in Refund.__struct_fields__]
+
+#: Where a settlement takes a refund.
+_SETTLED = frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED})
+#: Each update guarded by a refund's status, by the function that runs it: the statuses it
+#: may find the refund in, and those it moves the refund to (for one that keeps the
+#: status: the settlement its job goes on to). The first are the lifecycle's ways to the
+#: second; a unit test holds them to ``TRANSITIONS`` and each statement to them.
+GUARDS: dict[str, tuple[frozenset[RefundStatus], frozenset[RefundStatus]]] = {
+    update: (from_statuses(*_SETTLED), _SETTLED)
+    for update in ("settle", "claim_due", "take", "let_go")
+}
+#: Each guarded update's condition on status: values for the query builder, SQL text for
+#: the statements written by hand.
+_ALLOWED = {
+    update: sorted(status.value for status in allowed) for update, (allowed, _) in GUARDS.items()
+}
+_STATUS_IN = {
+    update: "status IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+    for update, values in _ALLOWED.items()
+}
 
 
 def _refund(row: dict[str, Any]) -> Refund:
@@ -51,7 +74,7 @@ async def settle(
                 T.lease_until: None,
             }
         )
-        .where((T.id == refund_id) & (T.status == RefundStatus.PENDING.value))
+        .where((T.id == refund_id) & T.status.is_in(_ALLOWED["settle"]))
         .returning(T.id)
     )
     return bool(rows)
@@ -65,16 +88,24 @@ async def list_for_payment(
     return [_refund(row) for row in await newest_first(query, T.id, limit, starting_after)]
 
 
+_DUE = (
+    _STATUS_IN["claim_due"] + " AND (next_attempt_at IS NULL OR next_attempt_at <= {}) "
+    "AND (lease_until IS NULL OR lease_until < {})"
+)
+_CLAIM_DUE = (
+    "UPDATE refund SET next_attempt_at = {} WHERE id IN (SELECT id FROM refund WHERE "  # noqa: S608
+    + _DUE
+    + " ORDER BY next_attempt_at LIMIT {}) AND "
+    + _DUE
+    + " RETURNING id"
+)
+
+
 async def claim_due(now: datetime, queued_for: timedelta, limit: int) -> list[str]:
     """Take pending refunds due for another job and free of any, pushing their next attempt
     ``queued_for`` on: the job enqueued now has that long to take them."""
     rows = await T.raw(
-        "UPDATE refund SET next_attempt_at = {} WHERE id IN ("
-        "SELECT id FROM refund WHERE status = 'pending' "
-        "AND (next_attempt_at IS NULL OR next_attempt_at <= {}) "
-        "AND (lease_until IS NULL OR lease_until < {}) ORDER BY next_attempt_at LIMIT {}) "
-        "AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= {}) "
-        "AND (lease_until IS NULL OR lease_until < {}) RETURNING id",
+        _CLAIM_DUE,
         now + queued_for,
         now,
         now,
@@ -85,13 +116,18 @@ async def claim_due(now: datetime, queued_for: timedelta, limit: int) -> list[st
     return [row["id"] for row in rows]
 
 
+_TAKE = (
+    "UPDATE refund SET attempts = attempts + 1, lease_until = {} WHERE id = {} AND "  # noqa: S608
+    + _STATUS_IN["take"]
+    + " AND (lease_until IS NULL OR lease_until < {}) RETURNING attempts"
+)
+
+
 async def take(refund_id: str, now: datetime, lease: timedelta) -> int | None:
     """Hold a pending refund for one job until ``now + lease``: the number of this attempt,
     or None when the refund is settled or another job holds it."""
     rows = await T.raw(
-        "UPDATE refund SET attempts = attempts + 1, lease_until = {} WHERE id = {} "
-        "AND status = 'pending' AND (lease_until IS NULL OR lease_until < {}) "
-        "RETURNING attempts",
+        _TAKE,
         now + lease,
         refund_id,
         now,
@@ -103,5 +139,5 @@ async def let_go(refund_id: str, attempt: int, next_attempt_at: datetime) -> Non
     """End a job's hold on a refund still pending, and schedule the next attempt (unless
     another job took the refund meanwhile, its hold having run out)."""
     await T.update({T.lease_until: None, T.next_attempt_at: next_attempt_at}).where(
-        (T.id == refund_id) & (T.attempts == attempt) & (T.status == RefundStatus.PENDING.value)
+        (T.id == refund_id) & (T.attempts == attempt) & T.status.is_in(_ALLOWED["let_go"])
     )
