@@ -2,14 +2,9 @@
 forget old ones."""
 
 from datetime import datetime
-from typing import Any
 
-from paylinks.gateways.tables import GatewayEventTable as T
-
-
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await T.raw(sql, *args)
-    return rows
+from paylinks.db.sql import fetch
+from paylinks.gateways.tables import GatewayEventTable
 
 
 async def claim(
@@ -17,7 +12,7 @@ async def claim(
 ) -> bool:
     """Take the event for processing: True for its first delivery, or when an earlier claim
     was left unfinished since before ``stale_before``; False for a duplicate."""
-    rows = await _raw(
+    rows = await fetch(
         "INSERT INTO gateway_event (id, store_id, type, received_at, processed_at) "
         "VALUES ({}, {}, {}, {}, NULL) ON CONFLICT (id) DO NOTHING RETURNING id",
         event_id,
@@ -27,7 +22,7 @@ async def claim(
     )
     if rows:
         return True
-    rows = await _raw(
+    rows = await fetch(
         "UPDATE gateway_event SET received_at = {} "
         "WHERE id = {} AND processed_at IS NULL AND received_at < {} RETURNING id",
         now,
@@ -38,12 +33,16 @@ async def claim(
 
 
 async def mark_processed(event_id: str, now: datetime) -> None:
-    await T.update({T.processed_at: now}).where(T.id == event_id)
+    await GatewayEventTable.update({GatewayEventTable.processed_at: now}).where(
+        GatewayEventTable.id == event_id
+    )
 
 
 async def release(event_id: str) -> None:
     """Forget an unfinished claim, so that the gateway's retry processes the event."""
-    await T.delete().where((T.id == event_id) & T.processed_at.is_null())
+    await GatewayEventTable.delete().where(
+        (GatewayEventTable.id == event_id) & GatewayEventTable.processed_at.is_null()
+    )
 
 
 async def prune(received_before: datetime, batch: int = 1000) -> int:
@@ -51,7 +50,7 @@ async def prune(received_before: datetime, batch: int = 1000) -> int:
     long lock on a large table); returns how many went."""
     pruned = 0
     while True:
-        rows = await _raw(
+        rows = await fetch(
             "DELETE FROM gateway_event WHERE id IN (SELECT id FROM gateway_event "
             "WHERE received_at < {} LIMIT {}) RETURNING id",
             received_before,

@@ -2,14 +2,21 @@ from datetime import datetime
 from typing import Any
 
 from paylinks.images.model import EncodedImage, StoredImage
-from paylinks.images.tables import ImageTable as T
+from paylinks.images.tables import ImageTable
 
-_META = (T.id, T.store_id, T.content_type, T.width, T.height, T.created_at)
+_META = (
+    ImageTable.id,
+    ImageTable.store_id,
+    ImageTable.content_type,
+    ImageTable.width,
+    ImageTable.height,
+    ImageTable.created_at,
+)
 
 
 async def insert(image_id: str, store_id: str, image: EncodedImage, now: datetime) -> None:
-    await T.insert(
-        T(
+    await ImageTable.insert(
+        ImageTable(
             id=image_id,
             store_id=store_id,
             content_type=image.content_type,
@@ -22,12 +29,18 @@ async def insert(image_id: str, store_id: str, image: EncodedImage, now: datetim
 
 
 async def get(store_id: str, image_id: str) -> StoredImage | None:
-    row = await T.select(*_META).where((T.id == image_id) & (T.store_id == store_id)).first()
+    row = (
+        await ImageTable.select(*_META)
+        .where((ImageTable.id == image_id) & (ImageTable.store_id == store_id))
+        .first()
+    )
     return StoredImage(**row) if row else None
 
 
 async def get_content(image_id: str) -> tuple[str, bytes] | None:
     row: dict[str, Any] | None = (
-        await T.select(T.content_type, T.data).where(T.id == image_id).first()
+        await ImageTable.select(ImageTable.content_type, ImageTable.data)
+        .where(ImageTable.id == image_id)
+        .first()
     )
     return (row["content_type"], bytes(row["data"])) if row else None

@@ -16,14 +16,14 @@ from paylinks.links.model import (
     LinkType,
     PaymentLink,
 )
-from paylinks.links.tables import PaymentLinkTable as T
+from paylinks.links.tables import PaymentLinkTable
 
 _after_payment = msgspec.json.Decoder(AfterPayment)
 _customer_fields = msgspec.json.Decoder(CustomerFields)
 _metadata = msgspec.json.Decoder(dict[str, str])
 _encode = msgspec.json.encode
 
-_COLUMNS = [column for column in T._meta.columns]
+_COLUMNS = [column for column in PaymentLinkTable._meta.columns]
 #: Every column, for hand-written SQL whose rows go through ``link_of``.
 SQL_COLUMNS = ", ".join(column._meta.db_column_name for column in _COLUMNS)
 
@@ -59,8 +59,8 @@ def link_of(row: Row) -> PaymentLink:
 
 
 async def insert(link: PaymentLink) -> None:
-    await T.insert(
-        T(
+    await PaymentLinkTable.insert(
+        PaymentLinkTable(
             id=link.id,
             store_id=link.store_id,
             venue_id=link.venue_id,
@@ -92,16 +92,22 @@ async def insert(link: PaymentLink) -> None:
 
 
 async def get(store_id: str, link_id: str) -> PaymentLink | None:
-    row = await T.select(*_COLUMNS).where((T.id == link_id) & (T.store_id == store_id)).first()
+    row = (
+        await PaymentLinkTable.select(*_COLUMNS)
+        .where((PaymentLinkTable.id == link_id) & (PaymentLinkTable.store_id == store_id))
+        .first()
+    )
     return link_of(row) if row else None
 
 
 def _status_condition(status: LinkStatus, now: datetime) -> Where | And | Or:
     if status is LinkStatus.INACTIVE:
-        return T.inactive_reason.is_not_null()
+        return PaymentLinkTable.inactive_reason.is_not_null()
     if status is LinkStatus.EXPIRED:
-        return T.inactive_reason.is_null() & (T.expires_at <= now)
-    return T.inactive_reason.is_null() & (T.expires_at.is_null() | (T.expires_at > now))
+        return PaymentLinkTable.inactive_reason.is_null() & (PaymentLinkTable.expires_at <= now)
+    return PaymentLinkTable.inactive_reason.is_null() & (
+        PaymentLinkTable.expires_at.is_null() | (PaymentLinkTable.expires_at > now)
+    )
 
 
 class LinkFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -120,13 +126,13 @@ async def list_links(
     store_id: str, filters: LinkFilter, now: datetime, limit: int, starting_after: str | None
 ) -> list[PaymentLink]:
     """Newest first, ``limit + 1`` rows (the extra one tells the caller there is more)."""
-    query = T.select(*_COLUMNS).where(T.store_id == store_id)
+    query = PaymentLinkTable.select(*_COLUMNS).where(PaymentLinkTable.store_id == store_id)
     if filters.status is not None:
         query = query.where(_status_condition(filters.status, now))
     if filters.type is not None:
-        query = query.where(T.type == filters.type.value)
+        query = query.where(PaymentLinkTable.type == filters.type.value)
     if filters.venue_id is not None:
-        query = query.where(T.venue_id == filters.venue_id)
+        query = query.where(PaymentLinkTable.venue_id == filters.venue_id)
     if filters.q:
         pattern = _like_pattern(filters.q.lower())
         # Portable case-insensitive substring search; the escape makes % and _ literal.
@@ -137,7 +143,7 @@ async def list_links(
                 pattern,
             )
         )
-    rows = await newest_first(query, T.id, limit, starting_after)
+    rows = await newest_first(query, PaymentLinkTable.id, limit, starting_after)
     return [link_of(row) for row in rows]
 
 
@@ -148,9 +154,18 @@ async def deactivate(store_id: str, link_id: str, now: datetime) -> bool:
     reason that came first.
     """
     rows = (
-        await T.update({T.inactive_reason: InactiveReason.DEACTIVATED.value, T.deactivated_at: now})
-        .where((T.id == link_id) & (T.store_id == store_id) & T.inactive_reason.is_null())
-        .returning(T.id)
+        await PaymentLinkTable.update(
+            {
+                PaymentLinkTable.inactive_reason: InactiveReason.DEACTIVATED.value,
+                PaymentLinkTable.deactivated_at: now,
+            }
+        )
+        .where(
+            (PaymentLinkTable.id == link_id)
+            & (PaymentLinkTable.store_id == store_id)
+            & PaymentLinkTable.inactive_reason.is_null()
+        )
+        .returning(PaymentLinkTable.id)
     )
     return bool(rows)
 

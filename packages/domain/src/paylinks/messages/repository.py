@@ -2,22 +2,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from paylinks.db.pages import newest_first
+from paylinks.db.sql import fetch
 from paylinks.messages.model import Channel, Message, MessageStatus, Transport
-from paylinks.messages.tables import MessageTable as T
+from paylinks.messages.tables import MessageTable
 
 _COLUMNS = (
-    T.id,
-    T.payment_link_id,
-    T.channel,
-    T.recipient,
-    T.status,
-    T.transport,
-    T.subject,
-    T.body_text,
-    T.error,
-    T.attempts,
-    T.created_at,
-    T.sent_at,
+    MessageTable.id,
+    MessageTable.payment_link_id,
+    MessageTable.channel,
+    MessageTable.recipient,
+    MessageTable.status,
+    MessageTable.transport,
+    MessageTable.subject,
+    MessageTable.body_text,
+    MessageTable.error,
+    MessageTable.attempts,
+    MessageTable.created_at,
+    MessageTable.sent_at,
 )
 
 
@@ -33,8 +34,8 @@ def _message(row: dict[str, Any]) -> Message:
 
 
 async def insert(message: Message, store_id: str, lease_until: datetime) -> None:
-    await T.insert(
-        T(
+    await MessageTable.insert(
+        MessageTable(
             id=message.id,
             store_id=store_id,
             payment_link_id=message.payment_link_id,
@@ -55,7 +56,11 @@ async def insert(message: Message, store_id: str, lease_until: datetime) -> None
 
 
 async def get(message_id: str) -> tuple[Message, str] | None:
-    row = await T.select(*_COLUMNS, T.store_id).where(T.id == message_id).first()
+    row = (
+        await MessageTable.select(*_COLUMNS, MessageTable.store_id)
+        .where(MessageTable.id == message_id)
+        .first()
+    )
     if row is None:
         return None
     store_id = row.pop("store_id")
@@ -65,13 +70,15 @@ async def get(message_id: str) -> tuple[Message, str] | None:
 async def list_for_link(
     store_id: str, link_id: str, limit: int, starting_after: str | None
 ) -> list[Message]:
-    query = T.select(*_COLUMNS).where((T.store_id == store_id) & (T.payment_link_id == link_id))
-    rows = await newest_first(query, T.id, limit, starting_after)
+    query = MessageTable.select(*_COLUMNS).where(
+        (MessageTable.store_id == store_id) & (MessageTable.payment_link_id == link_id)
+    )
+    rows = await newest_first(query, MessageTable.id, limit, starting_after)
     return [_message(row) for row in rows]
 
 
 async def claim_queued(now: datetime, lease: timedelta, limit: int) -> list[str]:
-    rows = await T.raw(
+    rows = await fetch(
         "UPDATE message SET lease_until = {} WHERE id IN (SELECT id FROM message "
         "WHERE status = 'queued' AND (lease_until IS NULL OR lease_until < {}) "
         "ORDER BY id LIMIT {}) AND status = 'queued' "
@@ -96,16 +103,16 @@ async def finish(
     sent_at: datetime | None,
     retry_at: datetime | None,
 ) -> None:
-    await T.update(
+    await MessageTable.update(
         {
-            T.status: status.value,
-            T.transport: transport.value if transport else None,
-            T.subject: subject,
-            T.body_text: body_text,
-            T.error: error,
-            T.provider_id: provider_id,
-            T.attempts: attempts,
-            T.sent_at: sent_at,
-            T.lease_until: retry_at,
+            MessageTable.status: status.value,
+            MessageTable.transport: transport.value if transport else None,
+            MessageTable.subject: subject,
+            MessageTable.body_text: body_text,
+            MessageTable.error: error,
+            MessageTable.provider_id: provider_id,
+            MessageTable.attempts: attempts,
+            MessageTable.sent_at: sent_at,
+            MessageTable.lease_until: retry_at,
         }
-    ).where((T.id == message_id) & (T.status == MessageStatus.QUEUED.value))
+    ).where((MessageTable.id == message_id) & (MessageTable.status == MessageStatus.QUEUED.value))

@@ -20,10 +20,12 @@ from paylinks.payments.model import (
     PaymentStatus,
     from_statuses,
 )
-from paylinks.payments.tables import PaymentTable as T
+from paylinks.payments.tables import PaymentTable
 
 _NOT_IN_PAYMENT = {"confirm_started_at", "void_due_at", "void_attempts"}
-_COLUMNS = [column for column in T._meta.columns if column._meta.name not in _NOT_IN_PAYMENT]
+_COLUMNS = [
+    column for column in PaymentTable._meta.columns if column._meta.name not in _NOT_IN_PAYMENT
+]
 #: The end of a statement whose rows go through ``_payment``. The statements below that
 #: add it (``noqa: S608``) join constant column names, never a value: values are bound.
 _RETURNING = " RETURNING " + ", ".join(column._meta.db_column_name for column in _COLUMNS)
@@ -53,11 +55,6 @@ def _payment(row: Row) -> Payment:
         amount_refunded=row["amount_refunded"],
         amount_refund_pending=row["amount_refund_pending"],
     )
-
-
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await T.raw(sql, *args)
-    return rows
 
 
 #: Where a confirmation takes a pending payment (canceled: its hold ran out meanwhile).
@@ -157,19 +154,28 @@ async def claim_voids(now: datetime, lease: timedelta, limit: int) -> list[str]:
 
 
 async def void_attempts(payment_id: str) -> int:
-    row = await T.select(T.void_attempts).where(T.id == payment_id).first()
+    row = (
+        await PaymentTable.select(PaymentTable.void_attempts)
+        .where(PaymentTable.id == payment_id)
+        .first()
+    )
     return int(row["void_attempts"]) if row else 0
 
 
 async def schedule_void(payment_id: str, due_at: datetime | None) -> None:
-    await T.update({T.void_due_at: due_at}).where(T.id == payment_id)
+    await PaymentTable.update({PaymentTable.void_due_at: due_at}).where(
+        PaymentTable.id == payment_id
+    )
 
 
 async def earliest_hold_end(link_id: str) -> datetime | None:
     row = (
-        await T.select(T.hold_expires_at)
-        .where((T.payment_link_id == link_id) & (T.status == PaymentStatus.PENDING.value))
-        .order_by(T.hold_expires_at)
+        await PaymentTable.select(PaymentTable.hold_expires_at)
+        .where(
+            (PaymentTable.payment_link_id == link_id)
+            & (PaymentTable.status == PaymentStatus.PENDING.value)
+        )
+        .order_by(PaymentTable.hold_expires_at)
         .first()
     )
     return row["hold_expires_at"] if row else None
@@ -210,15 +216,15 @@ async def set_reference(payment_id: str, reference: str) -> None:
 
 
 async def get(payment_id: str, store_id: str | None = None) -> Payment | None:
-    query = T.select(*_COLUMNS).where(T.id == payment_id)
+    query = PaymentTable.select(*_COLUMNS).where(PaymentTable.id == payment_id)
     if store_id is not None:
-        query = query.where(T.store_id == store_id)
+        query = query.where(PaymentTable.store_id == store_id)
     row = await query.first()
     return _payment(row) if row else None
 
 
 async def get_by_reference(reference: str) -> Payment | None:
-    row = await T.select(*_COLUMNS).where(T.reference == reference).first()
+    row = await PaymentTable.select(*_COLUMNS).where(PaymentTable.reference == reference).first()
     return _payment(row) if row else None
 
 
@@ -343,7 +349,7 @@ _HOLD_REFUND = (
 
 async def hold_refund(payment_id: str, amount: int) -> bool:
     """Set ``amount`` aside as pending refund if that much is still refundable."""
-    rows = await _raw(
+    rows = await fetch(
         _HOLD_REFUND,
         amount,
         payment_id,
@@ -367,7 +373,7 @@ _SETTLE_REFUND = (
 async def settle_refund(payment: Payment, amount: int, succeeded: bool) -> None:
     """Move a pending refund amount into the refunded total, or free it again."""
     if succeeded:
-        await _raw(
+        await fetch(
             _SETTLE_REFUND,
             amount,
             amount,
@@ -378,7 +384,7 @@ async def settle_refund(payment: Payment, amount: int, succeeded: bool) -> None:
             {PaymentLinkTable.amount_refunded: PaymentLinkTable.amount_refunded + amount}
         ).where(PaymentLinkTable.id == payment.payment_link_id)
     else:
-        await _raw(
+        await fetch(
             "UPDATE payment SET amount_refund_pending = amount_refund_pending - {} WHERE id = {}",
             amount,
             payment.id,
@@ -392,7 +398,11 @@ async def list_for_link(
     limit: int | None,
     starting_after: str | None,
 ) -> list[Payment]:
-    query = T.select(*_COLUMNS).where((T.payment_link_id == link_id) & (T.store_id == store_id))
+    query = PaymentTable.select(*_COLUMNS).where(
+        (PaymentTable.payment_link_id == link_id) & (PaymentTable.store_id == store_id)
+    )
     if status is not None:
-        query = query.where(T.status == status.value)
-    return [_payment(row) for row in await newest_first(query, T.id, limit, starting_after)]
+        query = query.where(PaymentTable.status == status.value)
+    return [
+        _payment(row) for row in await newest_first(query, PaymentTable.id, limit, starting_after)
+    ]

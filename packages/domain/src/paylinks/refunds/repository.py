@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from paylinks.db.pages import newest_first
+from paylinks.db.sql import fetch
 from paylinks.refunds.model import Refund, RefundStatus, from_statuses
-from paylinks.refunds.tables import RefundTable as T
+from paylinks.refunds.tables import RefundTable
 
 # The retry schedule is the repository's own business: never part of a Refund.
-_COLUMNS = [T._meta.get_column_by_name(name) for name in Refund.__struct_fields__]
+_COLUMNS = [RefundTable._meta.get_column_by_name(name) for name in Refund.__struct_fields__]
 
 #: Where a settlement takes a refund.
 _SETTLED = frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED})
@@ -40,24 +41,26 @@ async def insert(refund: Refund, next_attempt_at: datetime) -> None:
     """A new pending refund; the sweep leaves it to the job the outbox sends until
     ``next_attempt_at``."""
     fields = {field: getattr(refund, field) for field in Refund.__struct_fields__}
-    await T.insert(T(**fields, attempts=0, next_attempt_at=next_attempt_at, lease_until=None))
+    await RefundTable.insert(
+        RefundTable(**fields, attempts=0, next_attempt_at=next_attempt_at, lease_until=None)
+    )
 
 
 async def get(refund_id: str, store_id: str | None = None) -> Refund | None:
-    query = T.select(*_COLUMNS).where(T.id == refund_id)
+    query = RefundTable.select(*_COLUMNS).where(RefundTable.id == refund_id)
     if store_id is not None:
-        query = query.where(T.store_id == store_id)
+        query = query.where(RefundTable.store_id == store_id)
     row = await query.first()
     return _refund(row) if row else None
 
 
 async def get_by_reference(reference: str) -> Refund | None:
-    row = await T.select(*_COLUMNS).where(T.reference == reference).first()
+    row = await RefundTable.select(*_COLUMNS).where(RefundTable.reference == reference).first()
     return _refund(row) if row else None
 
 
 async def set_reference(refund_id: str, reference: str) -> None:
-    await T.update({T.reference: reference}).where(T.id == refund_id)
+    await RefundTable.update({RefundTable.reference: reference}).where(RefundTable.id == refund_id)
 
 
 async def settle(
@@ -65,17 +68,17 @@ async def settle(
 ) -> bool:
     """Pending → final, once: False when another settlement came first."""
     rows = (
-        await T.update(
+        await RefundTable.update(
             {
-                T.status: status.value,
-                T.failure_reason: failure_reason,
-                T.settled_at: now,
-                T.next_attempt_at: None,
-                T.lease_until: None,
+                RefundTable.status: status.value,
+                RefundTable.failure_reason: failure_reason,
+                RefundTable.settled_at: now,
+                RefundTable.next_attempt_at: None,
+                RefundTable.lease_until: None,
             }
         )
-        .where((T.id == refund_id) & T.status.is_in(_ALLOWED["settle"]))
-        .returning(T.id)
+        .where((RefundTable.id == refund_id) & RefundTable.status.is_in(_ALLOWED["settle"]))
+        .returning(RefundTable.id)
     )
     return bool(rows)
 
@@ -84,8 +87,10 @@ async def list_for_payment(
     payment_id: str, limit: int | None = None, starting_after: str | None = None
 ) -> list[Refund]:
     """Newest first; ``limit + 1`` rows for a page, every row when ``limit`` is None."""
-    query = T.select(*_COLUMNS).where(T.payment_id == payment_id)
-    return [_refund(row) for row in await newest_first(query, T.id, limit, starting_after)]
+    query = RefundTable.select(*_COLUMNS).where(RefundTable.payment_id == payment_id)
+    return [
+        _refund(row) for row in await newest_first(query, RefundTable.id, limit, starting_after)
+    ]
 
 
 _DUE = (
@@ -104,7 +109,7 @@ _CLAIM_DUE = (
 async def claim_due(now: datetime, queued_for: timedelta, limit: int) -> list[str]:
     """Take pending refunds due for another job and free of any, pushing their next attempt
     ``queued_for`` on: the job enqueued now has that long to take them."""
-    rows = await T.raw(
+    rows = await fetch(
         _CLAIM_DUE,
         now + queued_for,
         now,
@@ -126,7 +131,7 @@ _TAKE = (
 async def take(refund_id: str, now: datetime, lease: timedelta) -> int | None:
     """Hold a pending refund for one job until ``now + lease``: the number of this attempt,
     or None when the refund is settled or another job holds it."""
-    rows = await T.raw(
+    rows = await fetch(
         _TAKE,
         now + lease,
         refund_id,
@@ -138,6 +143,10 @@ async def take(refund_id: str, now: datetime, lease: timedelta) -> int | None:
 async def let_go(refund_id: str, attempt: int, next_attempt_at: datetime) -> None:
     """End a job's hold on a refund still pending, and schedule the next attempt (unless
     another job took the refund meanwhile, its hold having run out)."""
-    await T.update({T.lease_until: None, T.next_attempt_at: next_attempt_at}).where(
-        (T.id == refund_id) & (T.attempts == attempt) & T.status.is_in(_ALLOWED["let_go"])
+    await RefundTable.update(
+        {RefundTable.lease_until: None, RefundTable.next_attempt_at: next_attempt_at}
+    ).where(
+        (RefundTable.id == refund_id)
+        & (RefundTable.attempts == attempt)
+        & RefundTable.status.is_in(_ALLOWED["let_go"])
     )
