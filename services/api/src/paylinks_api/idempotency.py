@@ -3,7 +3,9 @@
 
 An ASGI middleware, so that it wraps every POST route the same way: it claims the key in
 the database before the handler runs, with a lease, records the answer after, and forgets
-the key when the handler failed with a 5xx so that the client may retry. A claim whose
+the key when the request was refused (a 4xx other than 409) or failed (a 5xx), so that the
+client may correct it and retry. JSON bodies are compared as JSON; callers without
+credentials keep their keys apart by client address. A claim whose
 request never answered (the process was killed, its connection died) is taken over by a
 retry once the lease ends (``PAYLINKS_IDEMPOTENCY_LEASE_SECONDS``).
 
@@ -26,7 +28,9 @@ import logging
 from datetime import timedelta
 from typing import Any, cast
 
+import msgspec
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,6 +42,7 @@ from paylinks.idempotency import service
 from paylinks.idempotency.model import KEY_MAX, Claim, StoredResponse, record_id, request_hash
 from paylinks_api.context import ApiContext
 from paylinks_api.problems import problem_response
+from paylinks_api.ratelimit import address_key, client_address
 from paylinks_api.security import provide_principal
 
 log = logging.getLogger(__name__)
@@ -75,9 +80,10 @@ async def _send_body(
 
 
 def _replayable(status: int) -> bool:
-    """A 5xx, a 429 or a 413 means the request did not run as asked, and a 401 that the
-    caller was not let in: the client may fix that and retry with the same key."""
-    return status < 500 and status not in (401, 413, 429)
+    """Success and conflicts are replayed; any other 4xx refused the request (bad input, no
+    credentials, too large, rate limited) and a 5xx did not run it as asked: the client
+    may correct it and retry with the same key (SPEC §7)."""
+    return status < 400 or status == 409
 
 
 def _text(body: bytes) -> str | None:
@@ -88,19 +94,28 @@ def _text(body: bytes) -> str | None:
 
 
 def _comparable(headers: dict[bytes, bytes], body: bytes) -> bytes:
-    """The body as it identifies the request: a multipart body with its random boundary
-    replaced, so that a retried upload of the same file is the same request."""
+    """The body as it identifies the request: JSON compared as JSON (key order and spacing
+    do not matter), a multipart body with its random boundary replaced, so that a retried
+    upload of the same file is the same request."""
     content_type = headers.get(b"content-type", b"")
     if b"multipart/" in content_type and b"boundary=" in content_type:
         boundary = content_type.split(b"boundary=", 1)[1].split(b";", 1)[0].strip(b'"')
         if boundary:
             return body.replace(boundary, b"BOUNDARY")
-    return body
+    try:
+        return msgspec.json.encode(msgspec.json.decode(body), order="sorted")
+    except (msgspec.DecodeError, RecursionError):
+        return body
 
 
-def _scope_of(headers: dict[bytes, bytes]) -> str:
-    """Keys belong to the caller's credential, so two stores never share one."""
-    token = headers.get(b"authorization", b"anonymous")
+def _scope_of(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    """Keys belong to the caller's credential, so two stores never share one; callers
+    without one (the public checkout) each have their own, by client address."""
+    token = headers.get(b"authorization")
+    if token is None:
+        limiter = scope["app"].state.rate_limiter
+        address = address_key(client_address(ASGIConnection(scope), limiter.trusted_proxies))
+        token = f"anonymous {address}".encode()
     return hashlib.sha256(token).hexdigest()
 
 
@@ -272,7 +287,7 @@ class IdempotencyMiddleware:
             await _send_problem(scope, receive, send, _too_large(limit))
             return
 
-        rid = record_id(_scope_of(headers), key)
+        rid = record_id(_scope_of(scope, headers), key)
         fingerprint = request_hash("POST", scope["path"], _comparable(headers, body))
         lease = timedelta(seconds=ctx.settings.idempotency_lease_seconds)
         claimed = await service.claim(rid, fingerprint, ctx.clock(), ctx.cipher, lease)
