@@ -28,8 +28,24 @@ log = logging.getLogger("paylinks.api")
 
 PROBLEM_JSON = "application/problem+json"
 
+
+class BadRequest(ValidationFailed):
+    """A request the API cannot take as sent (400), naming the field at fault: a query
+    parameter the operation does not have, a JSON object with a key twice."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__([FieldError(field, message)], message)
+        self.code = code
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
 _STATUS_OF: list[tuple[type[DomainError], int]] = [
     (DatabaseUnavailable, 503),
+    (BadRequest, 400),
+    (UnsupportedMediaType, 415),
     (RateLimited, 429),
     (LinkUnavailable, 409),
     (ValidationFailed, 422),

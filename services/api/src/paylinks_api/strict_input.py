@@ -1,5 +1,14 @@
 """What the API takes is exactly what it documents, checked once at the edge, before any
-handler runs; the answer is the usual 422 problem naming the field.
+handler runs; the answer is a problem naming the field.
+
+- A query parameter the operation does not have is a 400 ``unknown_parameter``: a
+  mistyped filter must not answer the unfiltered list.
+- A body sent to an operation that takes JSON must say it is JSON (415 otherwise): the
+  form encoding curl uses for ``-d`` would otherwise be read leniently.
+- A JSON object with the same key twice is a 400 ``duplicate_key`` (which one would
+  count depends on the parser).
+- An object id in the path that does not have the shape of an id (``plink_`` + 32 hex)
+  is a 404 before any query.
 
 - JSON bodies are decoded strictly against the handler's body type: an integer is a JSON
   number without a fraction, never the string ``"1450"``, ``"1e3"`` or ``1450.0`` (the
@@ -12,15 +21,19 @@ A route that reads its body as raw bytes (the Stripe webhook, whose signature co
 exact body) opts out with ``opt={RAW_BODY: True}``.
 """
 
+import contextlib
+import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 
-from paylinks.errors import FieldError, ValidationFailed
-from paylinks_api.problems import field_of, message_of
+from paylinks.errors import FieldError, NotFound, ValidationFailed
+from paylinks_api.problems import BadRequest, UnsupportedMediaType, field_of, message_of
 
 RAW_BODY = "raw_body"
 NUL_MESSAGE = "Must not contain the NUL character (U+0000)."
@@ -57,6 +70,50 @@ def _query_field(query: bytes) -> str | None:
     return None
 
 
+#: ``plink_`` + a UUIDv7 as 32 lowercase hex digits (paylinks.ids).
+_ID_SHAPE = re.compile(r"[a-z]+_[0-9a-f]{32}")
+_query_names: dict[int, frozenset[str]] = {}
+
+
+def _declared_query(handler: HTTPRouteHandler, path_params: dict[str, Any]) -> frozenset[str]:
+    """The query parameters ``handler`` reads (its own and its dependencies')."""
+    names = _query_names.get(id(handler))
+    if names is None:
+        model = handler.create_kwargs_model({name: None for name in path_params})  # type: ignore[misc]
+        names = frozenset(p.field_alias for p in model.expected_query_params)
+        _query_names[id(handler)] = names
+    return names
+
+
+def _unknown_parameter(query: bytes, declared: frozenset[str]) -> str | None:
+    for key, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if key not in declared:
+            return key
+    return None
+
+
+def _takes_json(handler: HTTPRouteHandler) -> bool:
+    data = handler.parsed_fn_signature.parameters.get("data")
+    if data is None:
+        return False
+    media = getattr(data.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
+    return bool(media == RequestEncodingType.JSON)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _pairs_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise BadRequest("duplicate_key", key, f"The key {key!r} appears twice.")
+        seen[key] = value
+    return seen
+
+
 def _body_type(handler: Any) -> type | None:
     if not isinstance(handler, HTTPRouteHandler):
         return None
@@ -82,12 +139,29 @@ def _body_error(body: bytes, body_type: type | None) -> FieldError | None:
 async def check_input(request: Request[Any, Any, Any]) -> None:
     """``before_request`` of every route."""
     handler = request.route_handler
-    if handler.opt.get(RAW_BODY):
+    if handler.opt.get(RAW_BODY) or not isinstance(handler, HTTPRouteHandler):
         return
-    field = _query_field(request.scope.get("query_string", b""))
+    for name, value in request.path_params.items():
+        if name.endswith("_id") and isinstance(value, str) and not _ID_SHAPE.fullmatch(value):
+            raise NotFound("No such object.")
+    query = request.scope.get("query_string", b"")
+    if query and request.url.path.startswith("/v1/"):
+        unknown = _unknown_parameter(query, _declared_query(handler, request.path_params))
+        if unknown is not None:
+            message = "This operation has no such query parameter."
+            raise BadRequest("unknown_parameter", unknown, message)
+    field = _query_field(query)
     if field is not None:
         raise ValidationFailed([FieldError(field, NUL_MESSAGE)])
-    if "json" in request.headers.get("content-type", ""):
-        error = _body_error(await request.body(), _body_type(handler))
+    content_type = request.headers.get("content-type", "")
+    if _takes_json(handler) and not _is_json(content_type) and (await request.body()).strip():
+        raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
+    if _is_json(content_type):
+        body = await request.body()
+        error = _body_error(body, _body_type(handler))
         if error is not None:
             raise ValidationFailed([error])
+        if body.count(b'"') > 3:  # an object with two keys, at least
+            # Not JSON: the handler's own decoding answers that.
+            with contextlib.suppress(ValueError, RecursionError):
+                json.loads(body, object_pairs_hook=_pairs_once)
