@@ -19,6 +19,7 @@ from litestar import Litestar
 from paylinks.settings import Settings, load_settings
 from paylinks_api.app import create_app
 from tests.factories import ApiClient
+from tests.fakes.receiver import Receiver
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PAYLINKS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -53,6 +54,13 @@ def cheap_password_hashing() -> None:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1 (``Receiver``)."""
+    with Receiver().running() as running:
+        yield running
 
 
 async def _postgres_reachable() -> bool:

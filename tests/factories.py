@@ -56,6 +56,12 @@ class StoreClient:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    async def create_endpoint(self, url: str, **fields: Any) -> dict[str, Any]:
+        """A webhook endpoint; its signing secret is in the answer, shown this once."""
+        response = await self.post("/v1/webhook-endpoints", json={"url": url, **fields})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
     async def create_venue(self, name: str = "Market Street") -> dict[str, Any]:
         response = await self.post("/v1/venues", json={"name": name})
         assert response.status_code == 201, response.text

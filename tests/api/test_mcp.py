@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import httpx2
+import msgspec
 import pytest
 import zxingcpp
 from mcp import Client
@@ -18,6 +19,7 @@ from PIL import Image
 
 from paylinks.settings import Settings
 from paylinks_api.app import create_app
+from paylinks_api.schemas.links import LinkCreate
 from tests.factories import ApiClient, StoreClient
 from tests.live import LiveServer
 
@@ -98,6 +100,30 @@ class TestTools:
         schema = tools["create-payment-link"].input_schema
         assert {"title", "amount", "customer_fields", "after_payment"} <= set(schema["properties"])
         assert created["id"].startswith("plink_")
+
+    async def test_create_takes_the_rest_request_body(
+        self, server: LiveServer, store: StoreClient
+    ) -> None:
+        async with connect(server, store.api_key) as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            # Some clients send object arguments as JSON text: they are read as objects.
+            link = await call(
+                client,
+                "create-payment-link",
+                title="Tea",
+                amount=700,
+                customer_fields='{"email": "required"}',
+                metadata='{"order": "7"}',
+            )
+            untitled = await fail(client, "create-payment-link", amount=700)
+
+        schema = tools["create-payment-link"].input_schema
+        rest = msgspec.json.schema(LinkCreate)["$defs"]["LinkCreate"]
+        assert schema["properties"] == rest["properties"]
+        assert schema["required"] == ["title"]
+        assert schema["properties"]["amount"]["description"] == "Required when fixed"
+        assert (link["customer_fields"]["email"], link["metadata"]) == ("required", {"order": "7"})
+        assert "- title: " in untitled
 
     async def test_create_with_several_fields(self, server: LiveServer, store: StoreClient) -> None:
         venue = await store.create_venue()

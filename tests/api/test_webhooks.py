@@ -1,7 +1,6 @@
 """Webhook endpoints, events and signed deliveries (Standard Webhooks), with retries."""
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -13,29 +12,16 @@ from tests.factories import (
     CARD_REFUND_FAILS,
     ApiClient,
     Customer,
-    StoreClient,
     eventually,
 )
 from tests.fakes.receiver import Receiver
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver().running() as running:
-        yield running
-
-
-async def endpoint(store: StoreClient, url: str, **body: Any) -> dict[str, Any]:
-    response = await store.post("/v1/webhook-endpoints", json={"url": url, **body})
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
 class TestEndpoints:
     async def test_the_secret_is_shown_once(self, api: ApiClient) -> None:
         store = await api.create_store()
-        created = await endpoint(
-            store, "https://hooks.example/paylinks", events=["payment_link.paid"]
+        created = await store.create_endpoint(
+            "https://hooks.example/paylinks", events=["payment_link.paid"]
         )
         assert created["id"].startswith("we_")
         assert created["secret"].startswith("whsec_")
@@ -48,7 +34,7 @@ class TestEndpoints:
 
     async def test_rotate_disable_enable_delete(self, api: ApiClient) -> None:
         store = await api.create_store()
-        created = await endpoint(store, "https://hooks.example/x")
+        created = await store.create_endpoint("https://hooks.example/x")
         rotated = (await store.post(f"/v1/webhook-endpoints/{created['id']}/rotate-secret")).json()
         assert rotated["secret"].startswith("whsec_")
         assert rotated["secret"] != created["secret"]
@@ -83,18 +69,18 @@ class TestEndpoints:
 
     async def test_a_store_has_at_most_sixteen_endpoints(self, api: ApiClient) -> None:
         store = await api.create_store()
-        made = [await endpoint(store, f"https://hooks.example/{n}") for n in range(16)]
+        made = [await store.create_endpoint(f"https://hooks.example/{n}") for n in range(16)]
         refused = await store.post(
             "/v1/webhook-endpoints", json={"url": "https://hooks.example/17"}
         )
         assert refused.status_code == 409
         assert refused.json()["code"] == "endpoint_limit_reached"
         await store.delete(f"/v1/webhook-endpoints/{made[0]['id']}")
-        await endpoint(store, "https://hooks.example/17")
+        await store.create_endpoint("https://hooks.example/17")
 
     async def test_another_stores_endpoint_is_404(self, api: ApiClient) -> None:
         owner = await api.create_store()
-        created = await endpoint(owner, "https://hooks.example/x")
+        created = await owner.create_endpoint("https://hooks.example/x")
         other = await api.create_store()
         for method, path in (
             ("get", ""),
@@ -113,7 +99,7 @@ def ids(page: dict[str, Any]) -> list[str]:
 class TestListEndpoints:
     async def test_pages_newest_first_with_limit_and_starting_after(self, api: ApiClient) -> None:
         store = await api.create_store()
-        made = [await endpoint(store, f"https://hooks.example/{n}") for n in range(3)]
+        made = [await store.create_endpoint(f"https://hooks.example/{n}") for n in range(3)]
         newest_first = [e["id"] for e in reversed(made)]
 
         first = (await store.get("/v1/webhook-endpoints", params={"limit": 2})).json()
@@ -130,8 +116,8 @@ class TestListEndpoints:
 
     async def test_deleted_endpoints_are_not_listed(self, api: ApiClient) -> None:
         store = await api.create_store()
-        kept = await endpoint(store, "https://hooks.example/kept")
-        gone = await endpoint(store, "https://hooks.example/gone")
+        kept = await store.create_endpoint("https://hooks.example/kept")
+        gone = await store.create_endpoint("https://hooks.example/gone")
         await store.delete(f"/v1/webhook-endpoints/{gone['id']}")
 
         page = (await store.get("/v1/webhook-endpoints", params={"limit": 1})).json()
@@ -142,9 +128,9 @@ class TestListEndpoints:
         self, api: ApiClient
     ) -> None:
         store = await api.create_store()
-        mine = await endpoint(store, "https://hooks.example/mine")
+        mine = await store.create_endpoint("https://hooks.example/mine")
         other = await api.create_store()
-        theirs = await endpoint(other, "https://hooks.example/theirs")
+        theirs = await other.create_endpoint("https://hooks.example/theirs")
 
         response = await store.get("/v1/webhook-endpoints", params={"starting_after": theirs["id"]})
 
@@ -164,7 +150,7 @@ class TestListEndpoints:
 class TestListDeliveries:
     async def test_pages_newest_first_with_limit_and_starting_after(self, api: ApiClient) -> None:
         store = await api.create_store()
-        hooks = [await endpoint(store, f"https://hooks.example/{n}") for n in range(3)]
+        hooks = [await store.create_endpoint(f"https://hooks.example/{n}") for n in range(3)]
         await store.create_link()
         [event] = (await store.get("/v1/events")).json()["data"]
         # Jobs do not run in the ``api`` fixture: each redelivery makes one delivery.
@@ -247,7 +233,7 @@ class TestDelivery:
         self, api_with_jobs: ApiClient, receiver: Receiver
     ) -> None:
         store = await api_with_jobs.create_store()
-        hook = await endpoint(store, receiver.url)
+        hook = await store.create_endpoint(receiver.url)
         customer = Customer(api_with_jobs.client)
         good = await store.create_link(amount=3000)
         paid = await customer.pay(good["id"])
@@ -286,7 +272,7 @@ class TestDelivery:
 
         monkeypatch.setattr(repository, "INSERT_CHUNK", 2)
         store = await api_with_jobs.create_store()
-        hooks = [await endpoint(store, f"{receiver.url}/{n}") for n in range(5)]
+        hooks = [await store.create_endpoint(f"{receiver.url}/{n}") for n in range(5)]
         for title in ("One", "Two", "Three"):
             await store.create_link(title=title)
         await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 15)
@@ -320,7 +306,7 @@ class TestDelivery:
         self, api_with_jobs: ApiClient, receiver: Receiver
     ) -> None:
         store = await api_with_jobs.create_store()
-        await endpoint(store, receiver.url, events=["payment_link.paid"])
+        await store.create_endpoint(receiver.url, events=["payment_link.paid"])
         link = await store.create_link()
         await Customer(api_with_jobs.client).pay(link["id"])
         await eventually(lambda: _async(receiver.types()), lambda t: len(t) >= 1)
@@ -331,7 +317,7 @@ class TestDelivery:
     ) -> None:
         receiver.statuses = [500, 503]
         store = await api_with_jobs.create_store()
-        await endpoint(store, receiver.url)
+        await store.create_endpoint(receiver.url)
         await store.create_link()
 
         async def due_now() -> int:
@@ -357,7 +343,7 @@ class TestDelivery:
         self, api_with_jobs: ApiClient, receiver: Receiver
     ) -> None:
         store = await api_with_jobs.create_store()
-        hook = await endpoint(store, receiver.url)
+        hook = await store.create_endpoint(receiver.url)
         await store.create_link()
         await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 1)
         event_id = receiver.requests[0].headers["webhook-id"]
@@ -377,7 +363,7 @@ class TestDelivery:
         self, api_with_jobs: ApiClient, receiver: Receiver
     ) -> None:
         store = await api_with_jobs.create_store()
-        hook = await endpoint(store, receiver.url)
+        hook = await store.create_endpoint(receiver.url)
         rotated = (await store.post(f"/v1/webhook-endpoints/{hook['id']}/rotate-secret")).json()
         await store.create_link()
         await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 1)
@@ -431,7 +417,7 @@ class TestRestart:
 
         async with serving(create_app(settings, run_jobs=True)) as first_client:
             store = await ApiClient(first_client).create_store()
-            await endpoint(store, receiver.url)
+            await store.create_endpoint(receiver.url)
             await store.create_link()
             await eventually(lambda: _async(len(receiver.requests)), lambda n: n >= 1)
         # The worker is gone with its first attempt failed; the retry is in the database.

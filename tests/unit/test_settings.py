@@ -25,7 +25,6 @@ class TestDefaults:
         assert settings.data_dir == Path(".paylinks")
         assert settings.database_url == "sqlite:///.paylinks/paylinks.sqlite3"
         assert settings.is_sqlite
-        assert settings.sqlite_path == Path(".paylinks/paylinks.sqlite3")
         assert settings.broker_url == ""
         assert settings.api_url == "http://127.0.0.1:8000"
         assert settings.checkout_url == "http://127.0.0.1:3001"
@@ -39,7 +38,7 @@ class TestDefaults:
 
     def test_sqlite_lives_under_the_data_dir(self, tmp_path: Path) -> None:
         settings = load(tmp_path)
-        assert settings.sqlite_path == tmp_path / "data" / "paylinks.sqlite3"
+        assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'paylinks.sqlite3'}"
 
     def test_ignores_variables_without_the_prefix(self, tmp_path: Path) -> None:
         settings = load_settings(

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from dramatiq.brokers.stub import StubBroker
+from dramatiq.brokers.redis import RedisBroker
 
 from paylinks.gateways.model import GatewayError, PaymentGateway, RefundState
 from paylinks.gateways.registry import Gateways
@@ -17,10 +17,11 @@ from paylinks.refunds import repository
 from paylinks.refunds.model import ATTEMPT_TIMEOUT, LEASE, QUEUED_FOR, RefundStatus, retry_delay
 from paylinks.refunds.service import claim_due, process_refund
 from paylinks.secrets import Cipher
-from paylinks_worker.actors import PROCESS_REFUND, QUEUE
+from paylinks_worker.actors import PROCESS_REFUND
 from paylinks_worker.scheduler import Scheduler
 from tests.conftest import FrozenClock
 from tests.factories import ApiClient, Customer
+from tests.worker.conftest import queued
 
 URLS = PublicUrls("http://checkout.test", "http://api.test")
 SECRET = "test-secret-key-" + "x" * 32
@@ -113,21 +114,15 @@ class TestSweep:
         assert await claim_due(clock()) == []
 
     async def test_the_scheduler_enqueues_only_due_refunds_once(
-        self, refund_id: str, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+        self, refund_id: str, broker: RedisBroker, frozen: FrozenClock
     ) -> None:
-        monkeypatch.setattr("paylinks_worker.scheduler.utc_now", clock)
-        broker = StubBroker()
-        broker.declare_queue(QUEUE)
         scheduler = Scheduler(broker)
         await scheduler._recheck_refunds()
-        assert broker.queues[QUEUE].qsize() == 0
-        clock.advance(seconds=QUEUED_FOR.total_seconds() + 1)
+        assert queued(broker) == []
+        frozen.advance(seconds=QUEUED_FOR.total_seconds() + 1)
         for _ in range(3):
             await scheduler._recheck_refunds()
-        assert broker.queues[QUEUE].qsize() == 1
-        message = broker.queues[QUEUE].get_nowait()
-        assert b'"actor_name":"' + PROCESS_REFUND.encode() in message
-        assert refund_id.encode() in message
+        assert queued(broker) == [(PROCESS_REFUND, (refund_id,))]
 
 
 class TestOneJobAtATime:

@@ -1,15 +1,93 @@
-"""The scheduler through an outage: each periodic job pauses longer after each failure (up
-to a ceiling), logs an outage once rather than every tick, and resumes by itself."""
+"""The scheduler: on a real Redis, due webhook retries are sent once and timed-out holds
+are freed; through an outage, each periodic job pauses longer after each failure (up to a
+ceiling), logs an outage once rather than every tick, and resumes by itself."""
 
 import asyncio
 import logging
+from typing import Any
 
 import asyncpg
 import pytest
+from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from paylinks.db.errors import DatabaseUnavailable
+from paylinks.secrets import Cipher
+from paylinks.settings import Settings
+from paylinks.webhooks import http as webhook_http
+from paylinks.webhooks import service as webhooks
+from paylinks.webhooks.model import RETRY_SCHEDULE
+from paylinks.webhooks.tables import WebhookDeliveryTable
+from paylinks_worker.actors import DELIVER_WEBHOOK
+from paylinks_worker.relay import relay_once
 from paylinks_worker.scheduler import OUTAGE_PAUSE_MAX, Failures, Scheduler
+from tests.conftest import FrozenClock
+from tests.factories import ApiClient, Customer
+from tests.fakes.receiver import Receiver
+from tests.worker.conftest import queued
+
+
+class TestDueDeliveries:
+    async def test_a_failed_delivery_is_sent_again_once_when_its_retry_is_due(
+        self,
+        api: ApiClient,
+        broker: RedisBroker,
+        frozen: FrozenClock,
+        receiver: Receiver,
+        settings: Settings,
+    ) -> None:
+        store = await api.create_store()
+        await store.create_endpoint(receiver.url)
+        await store.create_link()
+        assert await relay_once(broker) == 1
+        [(actor, (delivery_id,))] = queued(broker)
+        assert actor == DELIVER_WEBHOOK
+        broker.flush_all()
+
+        # The job's attempt: the receiver answers 500.
+        receiver.statuses = [500]
+        session = webhook_http.open_session(allow_private=True)
+        try:
+            keys = webhooks.SigningKeys(Cipher(settings.secret_key))
+            await webhooks.deliver(delivery_id, session, keys, True, frozen())
+        finally:
+            await session.close()
+        assert len(receiver.requests) == 1
+
+        scheduler = Scheduler(broker)
+        frozen.advance(seconds=RETRY_SCHEDULE[1].total_seconds() - 1)
+        await scheduler._due_deliveries()
+        assert queued(broker) == []
+        frozen.advance(seconds=2)
+        for _ in range(3):
+            await scheduler._due_deliveries()
+        assert queued(broker) == [(DELIVER_WEBHOOK, (delivery_id,))]
+        [row] = await WebhookDeliveryTable.select(WebhookDeliveryTable.attempts)
+        assert row["attempts"] == 1
+
+
+class TestSweep:
+    async def test_a_timed_out_hold_is_canceled_and_its_slot_freed(
+        self, api: ApiClient, broker: RedisBroker, frozen: FrozenClock
+    ) -> None:
+        store = await api.create_store()
+        link = await store.create_link(type="one_off")
+        customer = Customer(api.client)
+        abandoned = (await customer.start(link["id"])).json()
+
+        async def status() -> Any:
+            answer = await customer.client.get(f"/v1/checkout/payments/{abandoned['id']}")
+            return answer.json()["status"]
+
+        scheduler = Scheduler(broker)
+        await scheduler._sweep()
+        assert await status() == "pending"
+        frozen.advance(minutes=15, seconds=1)
+        await scheduler._sweep()
+        assert await status() == "canceled"
+        # The sandbox holds nothing at a gateway: there is no authorisation to void.
+        assert queued(broker) == []
+        assert (await customer.pay(link["id"]))["status"] == "succeeded"
 
 
 class TestFailures:

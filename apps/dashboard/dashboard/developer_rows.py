@@ -7,7 +7,7 @@ from typing import Any
 
 from dashboard.display import local_time, moment_of, when
 
-#: The event types an endpoint may subscribe to (SPEC §6), in the order the form lists them.
+#: The event types an endpoint may subscribe to, in the order the form lists them.
 EVENT_TYPES = (
     "payment_link.created",
     "payment_link.paid",

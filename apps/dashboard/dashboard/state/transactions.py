@@ -144,9 +144,6 @@ class TransactionsState(LinkDetailState):
         if self._pending_refunds():
             yield TransactionsState.poll_refunds
 
-    def close_refund(self) -> None:
-        self.refund_open = False
-
     def set_refund_open(self, is_open: bool) -> None:
         # Not while a refund is being asked for: its answer belongs in the dialog.
         if not self.refunding:

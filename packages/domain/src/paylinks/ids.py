@@ -4,7 +4,6 @@ UUIDv7 sorts by creation time, so ordering by id is ordering by age: lists use t
 their cursor and need no separate ``created_at`` index.
 """
 
-import re
 from enum import StrEnum
 
 import uuid_utils
@@ -27,13 +26,5 @@ class Prefix(StrEnum):
     ATTEMPT = "wha"
 
 
-_ID = re.compile(r"(?P<prefix>[a-z]+)_(?P<hex>[0-9a-f]{32})")
-
-
 def new_id(prefix: Prefix) -> str:
     return f"{prefix}_{uuid_utils.uuid7().hex}"
-
-
-def is_id(value: str, prefix: Prefix) -> bool:
-    match = _ID.fullmatch(value)
-    return match is not None and match["prefix"] == prefix.value

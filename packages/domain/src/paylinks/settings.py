@@ -64,10 +64,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    @property
-    def sqlite_path(self) -> Path:
-        return Path(self.database_url.removeprefix("sqlite:///"))
-
 
 _BOOL = {
     "1": True,

@@ -9,28 +9,31 @@ behind a load balancer can answer any request.
 """
 
 import base64
+import contextlib
+import json
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, contextmanager
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import msgspec
+import msgspec.inspect
 from litestar import Litestar, asgi
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import Receive, Scope, Send
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
-from pydantic import ConfigDict, Field, StrictInt
-from typing_extensions import TypedDict
+from pydantic import Field, StrictInt
 
 from paylinks import qr
 from paylinks.errors import DomainError, FieldError, Unauthorized, ValidationFailed
 from paylinks.links import service as links
-from paylinks.links.model import AmountType, FieldMode, LinkStatus, LinkType, to_view
+from paylinks.links.model import LinkStatus, LinkType, to_view
 from paylinks.links.repository import LinkFilter
 from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from paylinks.stores import service as stores
@@ -50,28 +53,12 @@ INSTRUCTIONS = (
 LinkId = Annotated[str, Field(max_length=64, description="A payment link id (plink_…)")]
 # Integers are strict, as on the REST API: pydantic would otherwise take true as 1, 14.0 as
 # 14 and "14" as 14.
-Minor = Annotated[StrictInt, Field(description="Integer minor units of the store currency")]
-
-
-class CustomerFieldsInput(TypedDict, total=False):
-    """What checkout asks of the customer; each field is disabled unless named."""
-
-    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
-
-    business_name: FieldMode
-    customer_name: FieldMode
-    email: FieldMode
-    phone: FieldMode
-
-
-class AfterPaymentInput(TypedDict, total=False):
-    """After payment: thank_you (with an optional message) or redirect (with its url)."""
-
-    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
-
-    type: Literal["thank_you", "redirect"]
-    message: str
-    url: str
+Page = Annotated[StrictInt, Field(ge=1, le=MAX_LIMIT, description="Page size")]
+QrSize = Annotated[
+    StrictInt, Field(ge=qr.MIN_SIZE, le=qr.MAX_SIZE, description="Width of the PNG, at most")
+]
+READING = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+CREATING = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
 
 
 class StrictServer(MCPServer[Any]):
@@ -103,9 +90,16 @@ class McpTools:
         # REST API's 4xx, which it does not log either.
         logging.getLogger("mcp").setLevel(logging.WARNING)
         self.server: MCPServer[Any] = StrictServer(
-            "paylinks", instructions=INSTRUCTIONS, log_level="WARNING"
+            "paylinks",
+            instructions=INSTRUCTIONS,
+            log_level="WARNING",
+            tools=[
+                list_links_tool(api),
+                get_link_tool(api),
+                create_link_tool(api),
+                link_qr_tool(api),
+            ],
         )
-        self._add_tools()
         app = self.server.streamable_http_app(
             streamable_http_path="/",
             stateless_http=True,
@@ -123,141 +117,100 @@ class McpTools:
         """The session manager's task group: Litestar does not run a mounted app's lifespan."""
         return self.server.session_manager.run()
 
-    def _add_tools(self) -> None:
-        server, api = self.server, self.api
-        urls, clock = api.urls, api.clock
-        reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
-        @server.tool(name="list-payment-links", annotations=reading)
-        async def list_payment_links(
-            ctx: Context[Any, Any],
-            venue_id: Annotated[
-                str | None, Field(max_length=64, description="Only the links of this venue")
-            ] = None,
-            status: Annotated[
-                LinkStatus | None, Field(description="Only links of this status, now")
-            ] = None,
-            type: Annotated[LinkType | None, Field(description="Only links of this type")] = None,
-            q: Annotated[
-                str | None, Field(max_length=120, description="Search title and reference")
-            ] = None,
-            limit: Annotated[StrictInt, Field(ge=1, le=MAX_LIMIT, description="Page size")] = (
-                DEFAULT_LIMIT
-            ),
-            starting_after: Annotated[
-                str | None,
-                Field(max_length=64, description="The id of the last link of the previous page"),
-            ] = None,
-        ) -> CallToolResult:
-            """The store's payment links, newest first, as {"data": [links], "has_more": bool};
-            to page on, pass the id of the last link as starting_after."""
-            with tool_errors():
-                principal = await authenticate(ctx, api)
-                now = clock()
-                filters = LinkFilter(status=status, type=type, venue_id=venue_id, q=q)
-                page = await links.list_links(principal, filters, now, limit, starting_after)
-            views = [to_view(link, urls, now) for link in page.data]
-            return structured({"data": views, "has_more": page.has_more})
+def list_links_tool(api: ApiContext) -> Tool:
+    async def list_payment_links(
+        ctx: Context[Any, Any],
+        venue_id: Annotated[
+            str | None, Field(max_length=64, description="Only the links of this venue")
+        ] = None,
+        status: Annotated[
+            LinkStatus | None, Field(description="Only links of this status, now")
+        ] = None,
+        type: Annotated[LinkType | None, Field(description="Only links of this type")] = None,
+        q: Annotated[
+            str | None, Field(max_length=120, description="Search title and reference")
+        ] = None,
+        limit: Page = DEFAULT_LIMIT,
+        starting_after: Annotated[
+            str | None,
+            Field(max_length=64, description="The id of the last link of the previous page"),
+        ] = None,
+    ) -> CallToolResult:
+        """The store's payment links, newest first, as {"data": [links], "has_more": bool};
+        to page on, pass the id of the last link as starting_after."""
+        with tool_errors():
+            principal = await authenticate(ctx, api)
+            now = api.clock()
+            filters = LinkFilter(status=status, type=type, venue_id=venue_id, q=q)
+            page = await links.list_links(principal, filters, now, limit, starting_after)
+        views = [to_view(link, api.urls, now) for link in page.data]
+        return structured({"data": views, "has_more": page.has_more})
 
-        @server.tool(name="get-payment-link", annotations=reading)
-        async def get_payment_link(ctx: Context[Any, Any], link_id: LinkId) -> CallToolResult:
-            """One payment link of the store, with its status, totals and checkout url."""
-            with tool_errors():
-                principal = await authenticate(ctx, api)
-                link = await links.get_link(principal, link_id)
-            return structured(to_view(link, urls, clock()))
+    return Tool.from_function(list_payment_links, name="list-payment-links", annotations=READING)
 
-        @server.tool(
-            name="create-payment-link",
-            annotations=ToolAnnotations(
-                read_only_hint=False, destructive_hint=False, open_world_hint=False
-            ),
+
+def get_link_tool(api: ApiContext) -> Tool:
+    async def get_payment_link(ctx: Context[Any, Any], link_id: LinkId) -> CallToolResult:
+        """One payment link of the store, with its status, totals and checkout url."""
+        with tool_errors():
+            principal = await authenticate(ctx, api)
+            link = await links.get_link(principal, link_id)
+        return structured(to_view(link, api.urls, api.clock()))
+
+    return Tool.from_function(get_payment_link, name="get-payment-link", annotations=READING)
+
+
+def create_link_tool(api: ApiContext) -> Tool:
+    """Its arguments are the REST API's request body, ``LinkCreate``: its JSON schema is
+    the tool's input schema, and msgspec checks a call as it checks a request."""
+
+    async def create_payment_link(
+        ctx: Context[Any, Any], arguments: dict[str, Any]
+    ) -> CallToolResult:
+        """Create a payment link and answer it, with its checkout url to share.
+
+        A fixed link needs amount; a variable link may have min_amount and
+        max_amount. Amounts are integer minor units of the store currency."""
+        with tool_errors():
+            principal = await authenticate(ctx, api)
+            draft = link_create(arguments).to_draft()
+            now = api.clock()
+            link = await links.create_link(principal, draft, api.urls, now)
+        return structured(to_view(link, api.urls, now))
+
+    return Tool(
+        fn=create_payment_link,
+        name="create-payment-link",
+        title=None,
+        description=create_payment_link.__doc__ or "",
+        parameters=input_schema(LinkCreate),
+        fn_metadata=SchemaArguments.of(LinkCreate),
+        is_async=True,
+        context_kwarg="ctx",
+        annotations=CREATING,
+    )
+
+
+def link_qr_tool(api: ApiContext) -> Tool:
+    async def get_payment_link_qr(
+        ctx: Context[Any, Any], link_id: LinkId, size: QrSize = qr.DEFAULT_SIZE
+    ) -> CallToolResult:
+        """A PNG QR code of the link's checkout url, and the url itself."""
+        with tool_errors():
+            principal = await authenticate(ctx, api)
+            link = await links.get_link(principal, link_id)
+        url = api.urls.link_url(link.id)
+        png = base64.b64encode(qr.png(url, size)).decode()
+        return CallToolResult(
+            content=[
+                ImageContent(type="image", data=png, mime_type="image/png"),
+                TextContent(type="text", text=url),
+            ],
+            structured_content={"id": link.id, "url": url},
         )
-        async def create_payment_link(
-            ctx: Context[Any, Any],
-            title: Annotated[str, Field(description="Shown to the customer; 1–120 characters")],
-            type: Annotated[
-                LinkType, Field(description="one_off: one payment; reusable: many")
-            ] = LinkType.REUSABLE,
-            amount_type: Annotated[
-                AmountType,
-                Field(description="fixed: you set amount; variable: the customer enters it"),
-            ] = AmountType.FIXED,
-            amount: Annotated[Minor | None, Field(description="Required when fixed")] = None,
-            min_amount: Annotated[Minor | None, Field(description="Variable only")] = None,
-            max_amount: Annotated[Minor | None, Field(description="Variable only")] = None,
-            max_payments: Annotated[
-                StrictInt | None, Field(description="Reusable only: cap on successful payments")
-            ] = None,
-            description: Annotated[
-                str | None, Field(description="Shown under the title; up to 1,000 characters")
-            ] = None,
-            reference: Annotated[
-                str | None, Field(description="Internal reference, e.g. an invoice number")
-            ] = None,
-            expires_at: Annotated[
-                datetime | None, Field(description="RFC 3339 time in the future")
-            ] = None,
-            image_id: Annotated[
-                str | None, Field(description="An image uploaded with POST /v1/images")
-            ] = None,
-            venue_id: Annotated[str | None, Field(description="A venue of the store")] = None,
-            customer_fields: CustomerFieldsInput | None = None,
-            after_payment: AfterPaymentInput | None = None,
-            metadata: Annotated[
-                dict[str, str] | None, Field(description="Up to 20 string pairs")
-            ] = None,
-        ) -> CallToolResult:
-            """Create a payment link and answer it, with its checkout url to share.
 
-            A fixed link needs amount; a variable link may have min_amount and
-            max_amount. Amounts are integer minor units of the store currency."""
-            fields = {
-                "title": title,
-                "type": type,
-                "amount_type": amount_type,
-                "amount": amount,
-                "min_amount": min_amount,
-                "max_amount": max_amount,
-                "max_payments": max_payments,
-                "description": description,
-                "reference": reference,
-                "expires_at": expires_at,
-                "image_id": image_id,
-                "venue_id": venue_id,
-                "customer_fields": customer_fields,
-                "after_payment": after_payment,
-                "metadata": metadata,
-            }
-            with tool_errors():
-                principal = await authenticate(ctx, api)
-                draft = link_create(fields).to_draft()
-                now = clock()
-                link = await links.create_link(principal, draft, urls, now)
-            return structured(to_view(link, urls, now))
-
-        @server.tool(name="get-payment-link-qr", annotations=reading)
-        async def get_payment_link_qr(
-            ctx: Context[Any, Any],
-            link_id: LinkId,
-            size: Annotated[
-                StrictInt,
-                Field(ge=qr.MIN_SIZE, le=qr.MAX_SIZE, description="Width of the PNG, at most"),
-            ] = qr.DEFAULT_SIZE,
-        ) -> CallToolResult:
-            """A PNG QR code of the link's checkout url, and the url itself."""
-            with tool_errors():
-                principal = await authenticate(ctx, api)
-                link = await links.get_link(principal, link_id)
-            url = urls.link_url(link.id)
-            png = base64.b64encode(qr.png(url, size)).decode()
-            return CallToolResult(
-                content=[
-                    ImageContent(type="image", data=png, mime_type="image/png"),
-                    TextContent(type="text", text=url),
-                ],
-                structured_content={"id": link.id, "url": url},
-            )
+    return Tool.from_function(get_payment_link_qr, name="get-payment-link-qr", annotations=READING)
 
 
 def transport_security(api_url: str) -> TransportSecuritySettings:
@@ -293,9 +246,9 @@ async def authenticate(ctx: Context[Any, Any], api: ApiContext) -> Principal:
     return await stores.authenticate(token, api.clock())
 
 
-def link_create(fields: dict[str, Any]) -> LinkCreate:
+def link_create(arguments: dict[str, Any]) -> LinkCreate:
     """The REST API's request schema, so that a link has the same rules on both edges."""
-    given = {name: value for name, value in fields.items() if value is not None}
+    given = {name: value for name, value in arguments.items() if value is not None}
     try:
         return msgspec.convert(given, LinkCreate)
     except msgspec.ValidationError as error:
@@ -303,6 +256,48 @@ def link_create(fields: dict[str, Any]) -> LinkCreate:
         raise ValidationFailed(
             [FieldError(field_of(message), message.split(" - at `")[0])]
         ) from None
+
+
+def input_schema(schema: type[msgspec.Struct]) -> dict[str, Any]:
+    """The JSON schema of a msgspec Struct with the Struct itself at its root, as a tool's
+    input schema must be (msgspec puts it in ``$defs`` and refers to it)."""
+    built = msgspec.json.schema(schema)
+    definitions = dict(built["$defs"])
+    root = definitions.pop(built["$ref"].rsplit("/", 1)[-1])
+    return {**root, "$defs": definitions} if definitions else dict(root)
+
+
+class SchemaArguments(FuncMetadata):
+    """The arguments of a tool checked by msgspec against a schema of the REST API rather
+    than by pydantic: handed over as sent, in one ``arguments`` dict. As the SDK does for
+    its own tools, an object argument sent as JSON text (some clients do) is decoded."""
+
+    arg_model: type[ArgModelBase] = ArgModelBase
+    objects: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, schema: type[msgspec.Struct]) -> "SchemaArguments":
+        info = msgspec.inspect.type_info(schema)
+        assert isinstance(info, msgspec.inspect.StructType)
+        return cls(objects=frozenset(f.encode_name for f in info.fields if _takes_object(f.type)))
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        arguments = dict(arguments_to_validate)
+        for name in self.objects & arguments.keys():
+            if isinstance(arguments[name], str):
+                with contextlib.suppress(ValueError, RecursionError):
+                    decoded = json.loads(arguments[name])
+                    if isinstance(decoded, dict):
+                        arguments[name] = decoded
+        return {"arguments": arguments}
+
+
+def _takes_object(kind: msgspec.inspect.Type) -> bool:
+    if isinstance(kind, msgspec.inspect.Metadata):
+        return _takes_object(kind.type)
+    if isinstance(kind, msgspec.inspect.UnionType):
+        return any(_takes_object(member) for member in kind.types)
+    return isinstance(kind, msgspec.inspect.StructType | msgspec.inspect.DictType)
 
 
 @contextmanager

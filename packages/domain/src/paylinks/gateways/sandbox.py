@@ -1,4 +1,4 @@
-"""The built-in sandbox gateway: no network, decisions by test card number (SPEC §3).
+"""The built-in sandbox gateway: no network, decisions by test card number.
 
 ``4242 4242 4242 4242`` succeeds; ``4000 0000 0000 0002`` is declined; ``4000 0000 0000
 5126`` succeeds but any refund of it fails. Refunds settle asynchronously: ``refund``

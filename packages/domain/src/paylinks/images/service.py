@@ -32,13 +32,6 @@ async def upload_image(principal: Principal, upload: bytes, now: datetime) -> St
     )
 
 
-async def get_image(principal: Principal, image_id: str) -> StoredImage:
-    image = await repository.get(principal.store_id, image_id)
-    if image is None:
-        raise NotFound("No such image.")
-    return image
-
-
 async def image_content(image_id: str) -> tuple[str, bytes]:
     """The re-encoded bytes, public: checkout pages show them to customers."""
     found = await repository.get_content(image_id)

@@ -11,6 +11,7 @@ from paylinks.links.model import (
     CustomerFields,
     LinkDraft,
     LinkType,
+    Metadata,
     ThankYou,
 )
 
@@ -18,25 +19,43 @@ Minor = Annotated[int, msgspec.Meta(description="Integer minor units of the stor
 
 
 class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new payment link. The REST API's request body and the MCP tool's arguments: one
+    schema, so that a link has the same rules and the same descriptions on both edges."""
+
     title: Annotated[str, msgspec.Meta(description="Shown to the customer; 1–120 characters")]
-    type: LinkType = LinkType.REUSABLE
-    amount_type: AmountType = AmountType.FIXED
-    description: str | None = None
-    reference: Annotated[str | None, msgspec.Meta(description="Internal, searchable")] = None
-    amount: Minor | None = None
-    min_amount: Minor | None = None
-    max_amount: Minor | None = None
-    max_payments: int | None = None
-    expires_at: datetime | None = None
-    image_id: str | None = None
+    type: Annotated[LinkType, msgspec.Meta(description="one_off: one payment; reusable: many")] = (
+        LinkType.REUSABLE
+    )
+    amount_type: Annotated[
+        AmountType,
+        msgspec.Meta(description="fixed: you set amount; variable: the customer enters it"),
+    ] = AmountType.FIXED
+    description: Annotated[
+        str | None, msgspec.Meta(description="Shown under the title; up to 1,000 characters")
+    ] = None
+    reference: Annotated[
+        str | None, msgspec.Meta(description="Internal and searchable, e.g. an invoice number")
+    ] = None
+    amount: Annotated[Minor | None, msgspec.Meta(description="Required when fixed")] = None
+    min_amount: Annotated[Minor | None, msgspec.Meta(description="Variable only")] = None
+    max_amount: Annotated[Minor | None, msgspec.Meta(description="Variable only")] = None
+    max_payments: Annotated[
+        int | None, msgspec.Meta(description="Reusable only: cap on successful payments")
+    ] = None
+    expires_at: Annotated[
+        datetime | None, msgspec.Meta(description="RFC 3339 time in the future")
+    ] = None
+    image_id: Annotated[
+        str | None, msgspec.Meta(description="An image uploaded with POST /v1/images")
+    ] = None
     customer_fields: Annotated[
         CustomerFields | None, msgspec.Meta(description="Each field disabled by default")
     ] = None
     after_payment: Annotated[
         AfterPayment | None, msgspec.Meta(description="A thank-you page by default")
     ] = None
-    venue_id: str | None = None
-    metadata: dict[str, str] = {}
+    venue_id: Annotated[str | None, msgspec.Meta(description="A venue of the store")] = None
+    metadata: Metadata = {}
 
     def to_draft(self) -> LinkDraft:
         fields = msgspec.structs.asdict(self)
