@@ -50,7 +50,8 @@ class TestUndecodableJson:
             assert response.json()["code"] == "invalid_json", path
 
     async def test_without_a_key_too(self, api: ApiClient) -> None:
-        for path in ("/v1/auth/login", "/v1/auth/signup", f"/v1/checkout/links/plink_{'0' * 32}/payments"):
+        start = f"/v1/checkout/links/plink_{'0' * 32}/payments"
+        for path in ("/v1/auth/login", "/v1/auth/signup", start):
             for body in (NOT_UTF8, DEEP):
                 response = await api.client.post(path, content=body, headers=JSON)
                 assert (response.status_code, response.json()["code"]) == (400, "invalid_json")

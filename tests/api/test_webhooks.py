@@ -5,8 +5,10 @@ from typing import Any
 
 import msgspec
 import pytest
+from jsonschema import Draft202012Validator
 from standardwebhooks.webhooks import Webhook
 
+from paylinks.events.model import EventType
 from paylinks.webhooks.tables import WebhookDeliveryTable
 from tests.factories import (
     CARD_REFUND_FAILS,
@@ -399,6 +401,38 @@ class TestEvents:
         assert (await other.get(f"/v1/events/{one['id']}")).status_code == 404
         bad = await store.get("/v1/events", params={"type": "nope"})
         assert bad.status_code == 422
+
+
+class TestPublishedSchema:
+    """The OpenAPI document's ``webhooks`` section describes what receivers really get."""
+
+    async def test_every_delivery_matches_its_types_schema_and_the_api_shows_the_same(
+        self, api_with_jobs: ApiClient, receiver: Receiver
+    ) -> None:
+        store = await api_with_jobs.create_store()
+        await store.create_endpoint(receiver.url)
+        customer = Customer(api_with_jobs.client)
+        good = await store.create_link(amount=3000, metadata={"order": "42"})
+        paid = await customer.pay(good["id"])
+        await store.post(f"/v1/payments/{paid['id']}/refunds", json={"amount": 1000})
+        bad = await store.create_link(amount=2000)
+        failing = await customer.pay(bad["id"], CARD_REFUND_FAILS)
+        await store.post(f"/v1/payments/{failing['id']}/refunds", json={})
+        await store.post(f"/v1/payment-links/{bad['id']}/deactivate")
+        every_type = {event_type.value for event_type in EventType}
+        await eventually(lambda: _async(set(receiver.types())), lambda t: every_type <= t)
+
+        document = (await api_with_jobs.client.get("/docs/openapi.json")).json()
+        assert set(document["webhooks"]) == every_type
+        for request in receiver.requests:
+            delivered = msgspec.json.decode(request.body)
+            body = document["webhooks"][delivered["type"]]["post"]["requestBody"]
+            schema = body["content"]["application/json"]["schema"]
+            # The document's components resolve the schema's references.
+            validator = Draft202012Validator({**schema, "components": document["components"]})
+            assert not list(validator.iter_errors(delivered)), delivered["type"]
+            shown = await store.get(f"/v1/events/{delivered['id']}")
+            assert shown.text == request.body
 
 
 async def _async(value: Any) -> Any:

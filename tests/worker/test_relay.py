@@ -5,11 +5,12 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import pytest
 import redis
 from dramatiq.brokers.redis import RedisBroker
 
-from paylinks.events.model import Event, EventType
+from paylinks.events.model import Event, EventType, Unrelayed
 from paylinks.events.tables import EventTable
 from paylinks.webhooks.service import LEASE as DELIVERY_LEASE
 from paylinks.webhooks.tables import WebhookDeliveryTable
@@ -21,27 +22,34 @@ from tests.factories import ApiClient, Customer
 from tests.worker.conftest import queued
 
 
-def event(event_type: EventType, data: dict[str, object] | None = None) -> Event:
-    return Event(
+def claimed(event_type: EventType, refund_id: str | None = None) -> Unrelayed:
+    event = Event(
         id="evt_1",
         type=event_type,
         created_at=datetime(2026, 11, 26, tzinfo=UTC),
         store_id="st_1",
-        data=data or {},
+        data=msgspec.Raw(b"{}"),
     )
+    return Unrelayed(event=event, refund_id=refund_id)
 
 
 class TestJobsFor:
     def test_one_delivery_job_per_delivery(self) -> None:
-        jobs = jobs_for(event(EventType.LINK_PAID), ["whd_1", "whd_2"])
+        jobs = jobs_for(claimed(EventType.LINK_PAID), ["whd_1", "whd_2"])
         assert jobs == [(DELIVER_WEBHOOK, ("whd_1",)), (DELIVER_WEBHOOK, ("whd_2",))]
 
     def test_a_new_refund_is_also_submitted(self) -> None:
-        created = event(EventType.REFUND_CREATED, {"refund": {"id": "re_1"}})
+        created = claimed(EventType.REFUND_CREATED, "re_1")
         assert jobs_for(created, []) == [(PROCESS_REFUND, ("re_1",))]
 
+    def test_a_settled_refund_is_not_submitted_again(self) -> None:
+        assert jobs_for(claimed(EventType.REFUND_SUCCEEDED, "re_1"), []) == []
+
+    def test_an_event_from_before_the_refund_column_leaves_it_to_the_sweep(self) -> None:
+        assert jobs_for(claimed(EventType.REFUND_CREATED), []) == []
+
     def test_an_event_nobody_wants_sets_off_nothing(self) -> None:
-        assert jobs_for(event(EventType.LINK_CREATED), []) == []
+        assert jobs_for(claimed(EventType.LINK_CREATED), []) == []
 
 
 async def unrelayed() -> int:

@@ -3,6 +3,7 @@ which secrets sign, the retry schedule, and the cache of decrypted secrets."""
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from paylinks.errors import ValidationFailed
@@ -26,7 +27,13 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def event(store_id: str, event_type: EventType = EventType.LINK_PAID, n: int = 1) -> Event:
-    return Event(id=f"evt_{n}", type=event_type, created_at=NOW, store_id=store_id, data={})
+    return Event(
+        id=f"evt_{n}",
+        type=event_type,
+        created_at=NOW,
+        store_id=store_id,
+        data=msgspec.Raw(b"{}"),
+    )
 
 
 def endpoint(

@@ -34,6 +34,7 @@ from paylinks_api.jobs import embedded_runtime
 from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter
+from paylinks_api.schemas.events import WEBHOOKS
 from paylinks_api.security import provide_principal
 from paylinks_api.strict_input import check_input
 
@@ -148,6 +149,7 @@ def create_app(
             "minor units; errors are RFC 9457 problem details.",
             path="/docs",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            webhooks=WEBHOOKS,
             components=Components(
                 security_schemes={
                     "BearerAuth": SecurityScheme(

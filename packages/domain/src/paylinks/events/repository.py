@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 from paylinks.db.pages import newest_first
-from paylinks.events.model import Event, EventType
+from paylinks.events.model import Event, EventType, Unrelayed
 from paylinks.events.tables import EventTable
 
 #: PostgreSQL notifies this channel when a transaction that wrote event rows commits
@@ -23,24 +23,26 @@ _COLUMNS = (
 
 
 def event_of(row: dict[str, Any]) -> Event:
-    """An event from a row of its table's columns (also for other concepts' joins)."""
+    """An event from a row of its table's columns (also for other concepts' joins); its
+    data stays the stored JSON text."""
     return Event(
         id=row["id"],
         type=EventType(row["type"]),
         created_at=row["created_at"],
         store_id=row["store_id"],
-        data=msgspec.json.decode(row["data"]),
+        data=msgspec.Raw(row["data"]),
     )
 
 
-async def insert(event: Event, payment_link_id: str | None) -> None:
+async def insert(event: Event, payment_link_id: str, refund_id: str | None) -> None:
     await EventTable.insert(
         EventTable(
             id=event.id,
             store_id=event.store_id,
             type=event.type.value,
             payment_link_id=payment_link_id,
-            data=msgspec.json.encode(event.data).decode(),
+            refund_id=refund_id,
+            data=bytes(event.data).decode(),
             created_at=event.created_at,
             relayed_at=None,
         )
@@ -72,7 +74,7 @@ async def list_events(
     return [event_of(row) for row in rows]
 
 
-async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[Event]:
+async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[Unrelayed]:
     """Lease the oldest events not yet relayed, so that two relays rarely take the same
     rows; a lease that ran out (its relay died) lets another relay take them."""
     rows = await EventTable.raw(
@@ -80,14 +82,14 @@ async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[E
         "SELECT id FROM event WHERE relayed_at IS NULL "
         "AND (relay_lease_until IS NULL OR relay_lease_until < {}) ORDER BY id LIMIT {}) "
         "AND relayed_at IS NULL AND (relay_lease_until IS NULL OR relay_lease_until < {}) "
-        "RETURNING id, type, created_at, store_id, data",
+        "RETURNING id, type, created_at, store_id, data, refund_id",
         now + lease,
         now,
         limit,
         now,
     )
-    events = [event_of(row) for row in rows]
-    return sorted(events, key=lambda event: event.id)
+    claimed = [Unrelayed(event=event_of(row), refund_id=row["refund_id"]) for row in rows]
+    return sorted(claimed, key=lambda row: row.event.id)
 
 
 async def mark_relayed(event_ids: list[str], now: datetime) -> None:

@@ -1,27 +1,27 @@
 """Recording events in the outbox, and reading them back for the API."""
 
 from datetime import datetime
-from typing import Any
+
+import msgspec
 
 from paylinks.errors import NotFound
 from paylinks.events import repository
-from paylinks.events.model import Event, EventType
+from paylinks.events.model import Event, EventType, NewEvent
 from paylinks.ids import Prefix, new_id
 from paylinks.pagination import Page, page_of
 
 
-async def record(
-    store_id: str,
-    event_type: EventType,
-    data: dict[str, Any],
-    now: datetime,
-    payment_link_id: str | None,
-) -> Event:
-    """Write the event; call inside the transaction of the change it reports."""
+async def record(store_id: str, new: NewEvent, now: datetime) -> Event:
+    """Write the event; call inside the transaction of the change it reports. Its data is
+    encoded here, once: from then on it travels as these bytes."""
     event = Event(
-        id=new_id(Prefix.EVENT), type=event_type, created_at=now, store_id=store_id, data=data
+        id=new_id(Prefix.EVENT),
+        type=new.type,
+        created_at=now,
+        store_id=store_id,
+        data=msgspec.Raw(msgspec.json.encode(new.data)),
     )
-    await repository.insert(event, payment_link_id)
+    await repository.insert(event, new.payment_link_id, new.refund_id)
     return event
 
 

@@ -9,6 +9,8 @@ class EventTable(Table, tablename="event"):
     store_id = Varchar(length=40)
     type = Varchar(length=64)
     payment_link_id = Varchar(length=40, null=True, default=None)
+    # The refund a refund event reports, so that the relay reads it without parsing data.
+    refund_id = Varchar(length=40, null=True, default=None)
     data = Text()
     created_at = Timestamptz()
     # Set by the relay once the event's jobs are enqueued; null rows are still to relay.

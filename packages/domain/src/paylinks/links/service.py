@@ -2,12 +2,10 @@
 
 from datetime import datetime
 
-import msgspec
-
 from paylinks.db.engine import transaction
 from paylinks.errors import FieldError, NotFound, ValidationFailed
 from paylinks.events import service as events
-from paylinks.events.model import EventType
+from paylinks.events.model import link_created, link_deactivated
 from paylinks.ids import Prefix, new_id
 from paylinks.images import repository as images
 from paylinks.links import repository
@@ -17,11 +15,6 @@ from paylinks.pagination import Page, page_of
 from paylinks.stores import repository as stores
 from paylinks.stores.model import Principal
 from paylinks.stores.service import get_store, require_payments
-
-
-def _event_data(link: PaymentLink, urls: PublicUrls, now: datetime) -> dict[str, object]:
-    view = to_view(link, urls, now)
-    return {"payment_link": msgspec.to_builtins(view)}
 
 
 async def create_link(
@@ -66,9 +59,7 @@ async def create_link(
     )
     async with transaction():
         await repository.insert(link)
-        await events.record(
-            store.id, EventType.LINK_CREATED, _event_data(link, urls, now), now, link.id
-        )
+        await events.record(store.id, link_created(to_view(link, urls, now)), now)
     return link
 
 
@@ -102,12 +93,6 @@ async def deactivate_link(
         await _load(principal.store_id, link_id)
         if await repository.deactivate(principal.store_id, link_id, now):
             link = await _load(principal.store_id, link_id)
-            await events.record(
-                principal.store_id,
-                EventType.LINK_DEACTIVATED,
-                _event_data(link, urls, now),
-                now,
-                link.id,
-            )
+            await events.record(principal.store_id, link_deactivated(to_view(link, urls, now)), now)
             return link
     return await _load(principal.store_id, link_id)

@@ -6,7 +6,7 @@ import io
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import msgspec
 
@@ -14,7 +14,7 @@ from paylinks.backoff import doubling
 from paylinks.db.engine import transaction
 from paylinks.errors import Conflict, DomainError, NotFound
 from paylinks.events import service as events
-from paylinks.events.model import EventType
+from paylinks.events.model import link_paid
 from paylinks.gateways.model import Authorization, GatewayError, PaymentGateway
 from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
@@ -281,13 +281,8 @@ async def apply_authorization(
             paid, link = succeeded
             await events.record(
                 payment.store_id,
-                EventType.LINK_PAID,
-                {
-                    "payment_link": _builtins(to_view(link, urls, now)),
-                    "payment": _builtins(to_payment_view(paid)),
-                },
+                link_paid(to_view(link, urls, now), to_payment_view(paid)),
                 now,
-                payment.payment_link_id,
             )
     if succeeded is None:
         current = await get_public_payment(payment.id)
@@ -448,7 +443,3 @@ def _csv_safe(value: str | None) -> str:
     """Text from customers and gateways cannot become a spreadsheet formula."""
     text = value or ""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _builtins(value: Any) -> Any:
-    return msgspec.to_builtins(value)

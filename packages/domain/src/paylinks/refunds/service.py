@@ -3,22 +3,21 @@ gateway answers, read them. Gateway calls happen in worker jobs, never in the re
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
-
-import msgspec
 
 from paylinks.db.engine import transaction
 from paylinks.errors import Conflict, NotFound
 from paylinks.events import service as events
-from paylinks.events.model import EventType
+from paylinks.events.model import NewEvent, refund_created, refund_failed, refund_succeeded
 from paylinks.gateways.model import GatewayError, RefundOutcome, RefundState
 from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
-from paylinks.links.model import PublicUrls, to_view
+from paylinks.links.model import LinkView, PublicUrls, to_view
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository as payments
-from paylinks.payments.model import REFUNDABLE, Payment, to_payment_view
+from paylinks.payments.model import REFUNDABLE, Payment, PaymentView, to_payment_view
 from paylinks.refunds import repository
 from paylinks.refunds.model import (
     ATTEMPT_TIMEOUT,
@@ -36,18 +35,19 @@ from paylinks.stores.service import require_payments
 log = logging.getLogger(__name__)
 
 
-async def _event_data(
-    payment_id: str, refund: Refund, urls: PublicUrls, now: datetime
-) -> dict[str, object]:
-    payment = await payments.get(payment_id)
+async def _record(
+    event: Callable[[LinkView, PaymentView, Refund], NewEvent],
+    refund: Refund,
+    urls: PublicUrls,
+    now: datetime,
+) -> None:
+    """Record a refund's event, with its payment and link as the change left them."""
+    payment = await payments.get(refund.payment_id)
     assert payment is not None
     link = await links.get(payment.store_id, payment.payment_link_id)
     assert link is not None
-    return {
-        "payment_link": msgspec.to_builtins(to_view(link, urls, now)),
-        "payment": msgspec.to_builtins(to_payment_view(payment)),
-        "refund": msgspec.to_builtins(refund),
-    }
+    new = event(to_view(link, urls, now), to_payment_view(payment), refund)
+    await events.record(refund.store_id, new, now)
 
 
 async def create_refund(
@@ -92,13 +92,7 @@ async def create_refund(
         )
         # The outbox relay enqueues its job: the sweep leaves it alone meanwhile.
         await repository.insert(refund, now + QUEUED_FOR)
-        await events.record(
-            payment.store_id,
-            EventType.REFUND_CREATED,
-            await _event_data(payment.id, refund, urls, now),
-            now,
-            payment.payment_link_id,
-        )
+        await _record(refund_created, refund, urls, now)
     return refund
 
 
@@ -189,13 +183,7 @@ async def settle_refund(
         await payments.settle_refund(payment, refund.amount, succeeded)
         settled = await repository.get(refund.id)
         assert settled is not None
-        await events.record(
-            refund.store_id,
-            EventType.REFUND_SUCCEEDED if succeeded else EventType.REFUND_FAILED,
-            await _event_data(payment.id, settled, urls, now),
-            now,
-            refund.payment_link_id,
-        )
+        await _record(refund_succeeded if succeeded else refund_failed, settled, urls, now)
     return status
 
 

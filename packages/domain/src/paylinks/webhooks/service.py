@@ -128,8 +128,9 @@ async def fan_out(events_: list[Event], now: datetime) -> dict[str, list[str]]:
     return made
 
 
-def envelope(event: Event) -> str:
-    return msgspec.json.encode(event).decode()
+def envelope(event: Event) -> bytes:
+    """The body of a delivery: the event's stored data is spliced in as it is."""
+    return msgspec.json.encode(event)
 
 
 class SigningKeys:
@@ -170,6 +171,7 @@ async def deliver(
         await repository.record_attempt(delivery, attempt, DeliveryStatus.FAILED, None)
         return DeliveryStatus.FAILED
 
+    # Signed as text (what standardwebhooks takes), sent as these very bytes.
     body = envelope(event)
     sent_at = datetime.fromtimestamp(int(time.time()), tz=now.tzinfo)
     headers = {
@@ -177,7 +179,9 @@ async def deliver(
         "user-agent": "Paylinks-Webhooks/1",
         "webhook-id": event.id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": signature_header(keys(found.secrets_enc), event.id, sent_at, body),
+        "webhook-signature": signature_header(
+            keys(found.secrets_enc), event.id, sent_at, body.decode()
+        ),
     }
     started = time.perf_counter()
     status_code: int | None = None
@@ -187,7 +191,7 @@ async def deliver(
         if not allow_private:  # resolved at each attempt: DNS answers change
             await asyncio.to_thread(check_destination, url, allow_private)
         async with client.post(
-            url, data=body.encode(), headers=headers, allow_redirects=False, timeout=_TIMEOUT
+            url, data=body, headers=headers, allow_redirects=False, timeout=_TIMEOUT
         ) as response:
             status_code = response.status
             excerpt = await _excerpt(response)

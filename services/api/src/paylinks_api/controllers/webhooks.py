@@ -13,6 +13,7 @@ from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter,
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.schemas.events import EVENT_PAGE, ONE_EVENT
 from paylinks_api.schemas.webhooks import DeliveryOut, EndpointCreate, EndpointOut, Redeliver
 
 EndpointId = Annotated[str, object_id("A webhook endpoint id (we_…)")]
@@ -82,7 +83,7 @@ class EventController(Controller):
     tags = ["Webhooks"]
     security = BEARER
 
-    @get("/", responses=ERRORS)
+    @get("/", responses={**ERRORS, **EVENT_PAGE})
     async def list_events(
         self,
         principal: Caller,
@@ -91,12 +92,14 @@ class EventController(Controller):
         event_type: Annotated[EventType | None, QueryParameter(name="type")] = None,
         payment_link_id: FromQuery[str | None] = None,
     ) -> Page[Event]:
+        """The store's events, newest first; each one's data is its type's schema."""
         return await events.list_events(
             principal.store_id, limit, starting_after, event_type, payment_link_id
         )
 
-    @get("/{event_id:str}", responses=ERRORS)
+    @get("/{event_id:str}", responses={**ERRORS, **ONE_EVENT})
     async def get_event(self, principal: Caller, event_id: EventId) -> Event:
+        """The event as its webhooks carry it: the stored JSON, typed by ``type``."""
         return await events.get_event(principal.store_id, event_id)
 
     @get("/{event_id:str}/deliveries", responses=ERRORS)
