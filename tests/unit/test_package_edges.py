@@ -19,6 +19,7 @@ MEMBERS = {
     "paylinks-client": ROOT / "packages/client/src/paylinks_client",
     "paylinks-api": ROOT / "services/api/src/paylinks_api",
     "paylinks-worker": ROOT / "services/worker/src/paylinks_worker",
+    "paylinks-cli": ROOT / "services/cli/src/paylinks_cli",
     "paylinks-checkout": ROOT / "apps/checkout/checkout",
     "paylinks-dashboard": ROOT / "apps/dashboard/dashboard",
 }
