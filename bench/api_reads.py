@@ -60,7 +60,7 @@ from paylinks.secrets import Cipher
 from paylinks.settings import load_settings
 from paylinks.stores import service as stores
 from paylinks.stores.model import Gateway
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 
 T = TypeVar("T")
 

@@ -71,7 +71,7 @@ from paylinks.links.tables import PaymentLinkTable
 from paylinks.payments.tables import PaymentTable
 from paylinks.settings import load_settings
 from paylinks.stores.tables import StoreTable
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 
 VIEW = "/v1/checkout/links/{id}"
 START = "/v1/checkout/links/{id}/payments"

@@ -17,7 +17,7 @@ import pytest
 from litestar import Litestar
 
 from paylinks.settings import Settings, load_settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.factories import ApiClient
 from tests.fakes.receiver import Receiver
 

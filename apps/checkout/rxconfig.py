@@ -1,5 +1,5 @@
 """Reflex settings of the checkout. Ports, the API's URL and the build's folders come from
-the environment (``paylinks up`` sets them; see ``paylinks_api.webapps``)."""
+the environment (``paylinks up`` sets them; see ``paylinks_cli.webapps``)."""
 
 import reflex as rx
 from reflex import constants

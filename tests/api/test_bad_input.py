@@ -8,7 +8,7 @@ from litestar import Request, get
 from litestar.serialization import decode_json
 
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.conftest import serving
 from tests.factories import ApiClient, Customer, StoreClient
 

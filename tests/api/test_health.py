@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from paylinks.settings import Settings, load_settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.conftest import FrozenClock, serving
 from tests.factories import ApiClient, StoreClient
 from tests.faults import FaultyDatabase, faulty_database

@@ -18,8 +18,8 @@ from paylinks.idempotency.tables import IdempotencyTable
 from paylinks.images.model import MAX_BYTES
 from paylinks.secrets import Cipher
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
 from paylinks_api.idempotency import Recorder
+from paylinks_cli.compose import create_app
 from tests.conftest import FrozenClock, serving
 from tests.factories import PASSWORD, ApiClient, StoreClient, image_bytes, upload_image
 

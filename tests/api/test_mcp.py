@@ -18,8 +18,8 @@ from mcp.types import CallToolResult, ImageContent, TextContent
 from PIL import Image
 
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
 from paylinks_api.schemas.links import LinkCreate
+from paylinks_cli.compose import create_app
 from tests.factories import ApiClient, StoreClient
 from tests.live import LiveServer
 

@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from paylinks.links.tables import PaymentLinkTable
 from paylinks.messages import sender
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.conftest import serving
 from tests.factories import PASSWORD, ApiClient, StoreClient, eventually
 from tests.fakes.twilio_server import FakeTwilio

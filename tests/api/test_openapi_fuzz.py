@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from paylinks.settings import load_settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.factories import PASSWORD
 from tests.live import LiveServer
 

@@ -9,8 +9,8 @@ import msgspec
 import pytest
 
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
 from paylinks_api.ratelimit import LOGIN_FAILURES_PER_ACCOUNT
+from paylinks_cli.compose import create_app
 from tests.conftest import FrozenClock, serving
 from tests.factories import PASSWORD, ApiClient
 

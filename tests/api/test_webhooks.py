@@ -218,7 +218,7 @@ class TestSsrfGuard:
 
     async def test_the_api_refuses_them(self, settings: Any) -> None:
 
-        from paylinks_api.app import create_app
+        from paylinks_cli.compose import create_app
         from tests.conftest import serving
 
         strict = msgspec.structs.replace(settings, webhooks_allow_private=False)
@@ -444,7 +444,7 @@ class TestRestart:
         self, settings: Any, receiver: Receiver
     ) -> None:
 
-        from paylinks_api.app import create_app
+        from paylinks_cli.compose import create_app
         from tests.conftest import serving
 
         receiver.statuses = [500]

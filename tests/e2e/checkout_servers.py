@@ -1,4 +1,4 @@
-"""The API (``paylinks api``) and the checkout app (through ``paylinks_api.webapps``) as real
+"""The API (``paylinks api``) and the checkout app (through ``paylinks_cli.webapps``) as real
 processes on a temporary data dir, and a merchant that makes links on them over HTTP."""
 
 import itertools
@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paylinks_api.webapps import APPS_DIR, WebApp
+from paylinks_cli.webapps import WebApp, app_dir
 from tests.e2e.processes import IN_CI, Process, free_port
 from tests.factories import image_bytes
 
@@ -75,7 +75,7 @@ def start_servers(root: Path, env: dict[str, str] | None = None) -> Servers:
     api = Process("api", ["api", "--host", "127.0.0.1", "--port", str(api_port)], env, logs)
     checkout = WebApp(
         "checkout",
-        APPS_DIR / "checkout",
+        app_dir("checkout"),
         checkout_port,
         data_dir=data_dir,
         env={"PAYLINKS_API_URL": api_url},

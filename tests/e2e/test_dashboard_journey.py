@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from paylinks_api.webapps import READY_WITHIN
+from paylinks_cli.webapps import READY_WITHIN
 from tests.e2e.checkout_servers import CARD_OK, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import Process, free_port

@@ -13,7 +13,7 @@ import redis
 from dramatiq.brokers.redis import RedisBroker
 
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from paylinks_worker.actors import QUEUE
 from tests.conftest import IN_CI, FrozenClock, serving
 from tests.factories import ApiClient

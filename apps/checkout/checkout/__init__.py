@@ -1,5 +1,5 @@
 """The hosted checkout: the Reflex app customers pay on, at ``/pay/{plink_id}``.
 
 It talks to the public checkout API over HTTP (``PAYLINKS_API_URL``) like any integrator
-and imports only the pure money helpers of ``paylinks``.
+and imports only pure modules of ``paylinks`` (money, the payment rules).
 """

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from paylinks.api_problems import Problem, Unreachable, api_url, problem_of, send
+from paylinks_client import Problem, Unreachable, api_url, problem_of, send
 
 __all__ = ["CheckoutApi", "Problem", "Unreachable", "api_url", "client", "problem_of"]
 

@@ -7,6 +7,7 @@ from checkout.pages.home import home
 from checkout.pages.missing import missing
 from checkout.pages.pay import pay
 from checkout.state.pay import PayState
+from paylinks_client import closing_pooled_clients
 
 #: A padlock drawn inline, so that not even the favicon is fetched from anywhere.
 FAVICON = (
@@ -22,6 +23,7 @@ app = rx.App(
     html_lang="en",
     toaster=None,
 )
+app.register_lifespan_task(closing_pooled_clients)
 app.add_page(pay, route=routes.PAY, title="Secure checkout", on_load=PayState.load)
 app.add_page(home, route=routes.HOME, title="Paylinks checkout")
 app.add_page(missing, route=routes.MISSING, title="Page not found")

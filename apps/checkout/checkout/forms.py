@@ -14,8 +14,8 @@ from babel.numbers import get_currency_symbol, get_group_symbol
 
 from checkout.display import money
 from paylinks.money import MAX_AMOUNT, MoneyError, exponent, parse_amount
+from paylinks.payments.model import CUSTOMER_FIELDS, luhn_valid
 
-CUSTOMER_FIELDS = ("business_name", "customer_name", "email", "phone")
 CARD_FIELDS = ("card_number", "expiry", "cvc")
 #: The order fields appear in, for focusing the first one at fault.
 FORM_ORDER = ("amount", *CUSTOMER_FIELDS, *CARD_FIELDS)
@@ -175,16 +175,6 @@ class Card:
         }
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
 def parse_expiry(text: str, today: date) -> tuple[int, int]:
     """``12/30``, ``12 / 2030``, ``1230`` → (12, 2030); ValueError with a message."""
     parts = _DIGITS.findall(text)
@@ -214,7 +204,7 @@ def parse_card(
         errors["card_number"] = "Enter your card number."
     elif not (digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 19):
         errors["card_number"] = "Enter the card number as printed on the card."
-    elif not _luhn_ok(digits):
+    elif not luhn_valid(digits):
         errors["card_number"] = "This card number is not valid: check it and try again."
     month = year = 0
     if not expiry.strip():

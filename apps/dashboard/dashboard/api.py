@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from paylinks.api_problems import Problem, Unreachable, api_url, send
+from paylinks_client import Problem, Unreachable, api_url, send
 
 __all__ = ["DashboardApi", "Problem", "Unreachable", "api_url", "client"]
 

@@ -14,6 +14,7 @@ from dashboard.pages import (
     venues,
 )
 from dashboard.state.session import TIME_ZONE_SCRIPT
+from paylinks_client import closing_pooled_clients
 
 FAVICON = (
     "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E"
@@ -27,6 +28,7 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href=FAVICON), rx.script(TIME_ZONE_SCRIPT)],
     html_lang="en",
 )
+app.register_lifespan_task(closing_pooled_clients)
 app.add_page(home.page, route=routes.HOME, title="Paylinks", on_load=home.ON_LOAD)
 app.add_page(auth.login, route=routes.LOGIN, title="Log in · Paylinks", on_load=auth.ON_LOAD)
 app.add_page(

@@ -11,7 +11,7 @@ from checkout.state.pay import PayState
 from reflex.istate.data import RouterData
 
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.apps.conftest import API_BASE
 from tests.conftest import FrozenClock, running
 from tests.factories import ApiClient, StoreClient

@@ -13,7 +13,7 @@ from dashboard import api as dashboard_api
 from dashboard.state.session import SessionState
 
 from paylinks.settings import Settings
-from paylinks_api.app import create_app
+from paylinks_cli.compose import create_app
 from tests.apps.conftest import API_BASE
 from tests.conftest import FrozenClock, running
 from tests.factories import PASSWORD, ApiClient, StoreClient

@@ -1,8 +1,8 @@
 """The app factory: one Litestar app per settings object."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
@@ -30,7 +30,7 @@ from paylinks_api.controllers.store import ApiKeyController, StoreController, Ve
 from paylinks_api.controllers.stripe_webhook import StripeWebhookController
 from paylinks_api.controllers.webhooks import EventController, WebhookEndpointController
 from paylinks_api.idempotency import IdempotencyMiddleware
-from paylinks_api.jobs import embedded_runtime
+from paylinks_api.jobs import JobRuntimeFactory
 from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter
@@ -40,17 +40,23 @@ from paylinks_api.strict_input import check_input
 
 API_VERSION = "1.0.0"
 
-
-#: What ``paylinks api --workers N`` has each of its processes import and call.
-APP_FACTORY = "paylinks_api.app:app_from_environment"
-
-
-def app_from_environment() -> Litestar:
-    """The app of one of several API processes: settings from the environment, the
-    database already migrated by the command that started them."""
-    from paylinks_api.runtime import settings_or_exit
-
-    return create_app(settings_or_exit(), auto_migrate=False)
+#: Every controller of the API (``create_app`` adds the MCP mount and any extra routes).
+CONTROLLERS: list[Any] = [
+    HealthController,
+    AuthController,
+    StoreController,
+    ApiKeyController,
+    VenueController,
+    PaymentLinkController,
+    ImageController,
+    CheckoutController,
+    LinkPaymentsController,
+    PaymentController,
+    WebhookEndpointController,
+    EventController,
+    MessageController,
+    StripeWebhookController,
+]
 
 
 def create_app(
@@ -58,11 +64,12 @@ def create_app(
     *,
     clock: Clock = utc_now,
     auto_migrate: bool | None = None,
-    run_jobs: bool | None = None,
+    jobs: JobRuntimeFactory | None = None,
     route_handlers: list[Any] | None = None,
 ) -> Litestar:
     """The API. On the embedded default (SQLite) it migrates the database at start-up;
-    without a broker URL it runs the background jobs in this process (``run_jobs``);
+    ``jobs`` is the runtime of background jobs to run in this process, if any (the
+    ``paylinks`` command gives the worker's when there is no broker URL);
     ``route_handlers`` adds routes (the benchmark's floor, for one)."""
     ctx = ApiContext.from_settings(settings, clock)
     limiter = RateLimiter(
@@ -70,8 +77,39 @@ def create_app(
         trusted_proxies=frozenset(settings.trusted_proxies.split(",")),
     )
     migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
-    jobs_here = not settings.broker_url if run_jobs is None else run_jobs
     mcp_tools = McpTools(ctx)
+
+    async def provide_ctx() -> ApiContext:
+        return ctx
+
+    return Litestar(
+        route_handlers=[*CONTROLLERS, mcp_tools.route, *(route_handlers or [])],
+        dependencies={
+            "ctx": Provide(provide_ctx),
+            "principal": Provide(provide_principal),
+        },
+        middleware=[DefineMiddleware(IdempotencyMiddleware)],
+        before_request=check_input,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[
+            database_lifespan(settings, migrate_on_start, jobs),
+            broker_client_lifespan(settings),
+            mcp_tools.lifespan,
+        ],
+        state=State({"ctx": ctx, "rate_limiter": limiter}),
+        openapi_config=openapi_config(),
+        debug=False,
+    )
+
+
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
+
+
+def database_lifespan(
+    settings: Settings, migrate_on_start: bool, jobs: JobRuntimeFactory | None
+) -> Lifespan:
+    """The database engine bound for the app's life, migrated first if asked, and the
+    in-process jobs (if any) started once it is and stopped before it closes."""
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
@@ -79,7 +117,7 @@ def create_app(
         db.bind(engine)
         # With the jobs' event loop in this process too, no pool: a pool belongs to one
         # loop, while plain connections serve both.
-        if not jobs_here:
+        if jobs is None:
             await db.start(engine)
         else:
             await db.prepare(engine)
@@ -87,8 +125,8 @@ def create_app(
         try:
             if migrate_on_start:
                 await migrate()
-            if jobs_here:
-                runtime = embedded_runtime(settings)
+            if jobs is not None:
+                runtime = jobs(settings)
                 runtime.start()
             yield
         finally:
@@ -96,9 +134,14 @@ def create_app(
                 await asyncio.to_thread(runtime.stop)
             await db.stop(engine)
 
+    return database
+
+
+def broker_client_lifespan(settings: Settings) -> Lifespan:
+    """A Redis client for the readiness check, when the jobs go through Redis."""
+
     @asynccontextmanager
     async def broker_client(app: Litestar) -> AsyncIterator[None]:
-        """A Redis client for the readiness check, when the jobs go through Redis."""
         if not settings.broker_url:
             yield
             return
@@ -111,52 +154,24 @@ def create_app(
         finally:
             await client.aclose()
 
-    async def provide_ctx() -> ApiContext:
-        return ctx
+    return broker_client
 
-    return Litestar(
-        route_handlers=[
-            HealthController,
-            AuthController,
-            StoreController,
-            ApiKeyController,
-            VenueController,
-            PaymentLinkController,
-            ImageController,
-            CheckoutController,
-            LinkPaymentsController,
-            PaymentController,
-            WebhookEndpointController,
-            EventController,
-            MessageController,
-            StripeWebhookController,
-            mcp_tools.route,
-            *(route_handlers or []),
-        ],
-        dependencies={
-            "ctx": Provide(provide_ctx),
-            "principal": Provide(provide_principal),
-        },
-        middleware=[DefineMiddleware(IdempotencyMiddleware)],
-        before_request=check_input,
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database, broker_client, mcp_tools.lifespan],
-        state=State({"ctx": ctx, "rate_limiter": limiter}),
-        openapi_config=OpenAPIConfig(
-            title="Paylinks API",
-            version=API_VERSION,
-            description="Payment links: create, share and get paid. Amounts are integer "
-            "minor units; errors are RFC 9457 problem details.",
-            path="/docs",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
-            webhooks=WEBHOOKS,
-            components=Components(
-                security_schemes={
-                    "BearerAuth": SecurityScheme(
-                        type="http", scheme="bearer", description="An API key sk_… or a session"
-                    )
-                }
-            ),
+
+def openapi_config() -> OpenAPIConfig:
+    """The OpenAPI document at ``/docs/openapi.json`` and its two viewers."""
+    return OpenAPIConfig(
+        title="Paylinks API",
+        version=API_VERSION,
+        description="Payment links: create, share and get paid. Amounts are integer "
+        "minor units; errors are RFC 9457 problem details.",
+        path="/docs",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        webhooks=WEBHOOKS,
+        components=Components(
+            security_schemes={
+                "BearerAuth": SecurityScheme(
+                    type="http", scheme="bearer", description="An API key sk_… or a session"
+                )
+            }
         ),
-        debug=False,
     )

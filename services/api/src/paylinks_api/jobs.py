@@ -1,12 +1,12 @@
-"""The in-process job runtime of the embedded default.
+"""What the API needs of a job runtime that runs in its own process.
 
 The API does not depend on the worker's code: on the embedded default (no
-``PAYLINKS_BROKER_URL``) it loads ``paylinks_worker`` by name and runs its Dramatiq workers
-and scheduler in this process, as DESIGN.md's "two ways to run" describes.
+``PAYLINKS_BROKER_URL``) the ``paylinks`` command, which depends on both, hands the app
+the worker's runtime to start and stop with it, as DESIGN.md's "two ways to run" describes.
 """
 
-import importlib
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from paylinks.settings import Settings
 
@@ -17,14 +17,5 @@ class JobRuntime(Protocol):
     def stop(self) -> None: ...
 
 
-def embedded_runtime(settings: Settings) -> JobRuntime:
-    runtime: Any = importlib.import_module("paylinks_worker.runtime")
-    worker: JobRuntime = runtime.WorkerRuntime(settings, own_engine=False)
-    return worker
-
-
-def run_worker(settings: Settings, threads: int) -> None:
-    """``paylinks worker``: Dramatiq workers with their own database engine, until SIGINT
-    or SIGTERM."""
-    runtime_module: Any = importlib.import_module("paylinks_worker.runtime")
-    runtime_module.serve(settings, threads)
+#: Makes the runtime from the app's settings, when the app starts.
+JobRuntimeFactory = Callable[[Settings], JobRuntime]

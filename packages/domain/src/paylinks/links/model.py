@@ -360,6 +360,14 @@ class LinkView(msgspec.Struct, frozen=True, kw_only=True):
     deactivated_at: datetime | None
 
 
+class Merchant(msgspec.Struct, frozen=True):
+    """What the public checkout shows of a link's store, and the name of its gateway."""
+
+    name: str
+    gateway: str | None
+    stripe_publishable_key: str | None
+
+
 class PublicUrls(msgspec.Struct, frozen=True):
     """Where the checkout and the API are reached from outside."""
 

@@ -14,6 +14,7 @@ from paylinks.links.model import (
     InactiveReason,
     LinkStatus,
     LinkType,
+    Merchant,
     PaymentLink,
 )
 from paylinks.links.tables import PaymentLinkTable
@@ -177,14 +178,6 @@ async def get_public(link_id: str) -> PaymentLink | None:
     """A link by id alone, for the public checkout (which knows no store)."""
     rows = await fetch(_BY_ID, link_id)
     return link_of(rows[0]) if rows else None
-
-
-class Merchant(msgspec.Struct, frozen=True):
-    """What the public checkout shows of a link's store, and the name of its gateway."""
-
-    name: str
-    gateway: str | None
-    stripe_publishable_key: str | None
 
 
 _WITH_MERCHANT = (

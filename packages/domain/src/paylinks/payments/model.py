@@ -77,6 +77,10 @@ class Customer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     phone: str | None = None
 
 
+#: The customer's details a link may ask for, in the order a form shows them.
+CUSTOMER_FIELDS: tuple[str, ...] = Customer.__struct_fields__
+
+
 class Payment(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     store_id: str
@@ -144,7 +148,7 @@ def validate_customer(link: PaymentLink, customer: Customer) -> Customer:
     errors: list[FieldError] = []
     modes = link.customer_fields
     values: dict[str, str | None] = {}
-    for field in ("business_name", "customer_name", "email", "phone"):
+    for field in CUSTOMER_FIELDS:
         mode: FieldMode = getattr(modes, field)
         value = _clean_text(getattr(customer, field))
         if mode is FieldMode.DISABLED:
@@ -195,7 +199,8 @@ class Card(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     cvc: str
 
 
-def _luhn_ok(digits: str) -> bool:
+def luhn_valid(digits: str) -> bool:
+    """Whether a card number's digits pass the Luhn check (a typo fails it)."""
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char)
@@ -209,7 +214,8 @@ def validate_card(card: Card, now: datetime) -> str:
     """The card number's digits, or ValidationFailed naming the fields at fault."""
     errors: list[FieldError] = []
     digits = card.number.replace(" ", "").replace("-", "")
-    if not (digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 19 and _luhn_ok(digits)):
+    well_formed = digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 19
+    if not (well_formed and luhn_valid(digits)):
         errors.append(FieldError("card.number", "This card number is not valid."))
     if not 1 <= card.exp_month <= 12:
         errors.append(FieldError("card.exp_month", "Enter a month from 1 to 12."))

@@ -19,8 +19,14 @@ from paylinks.gateways.model import Authorization, GatewayError, PaymentGateway
 from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
-from paylinks.links.model import InactiveReason, LinkStatus, PaymentLink, PublicUrls, to_view
-from paylinks.links.repository import Merchant
+from paylinks.links.model import (
+    InactiveReason,
+    LinkStatus,
+    Merchant,
+    PaymentLink,
+    PublicUrls,
+    to_view,
+)
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (

@@ -9,12 +9,12 @@ from paylinks.links.model import (
     AmountType,
     CustomerFields,
     LinkStatus,
+    Merchant,
     PaymentLink,
     PublicUrls,
     Redirect,
     ThankYou,
 )
-from paylinks.links.repository import Merchant
 from paylinks.payments.model import Card, Customer, Payment, PaymentStatus
 
 DEFAULT_THANK_YOU = "Thank you! Your payment was received."

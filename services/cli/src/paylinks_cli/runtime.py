@@ -10,6 +10,7 @@ from paylinks.db import engine as db
 from paylinks.db.migrate import migrate
 from paylinks.settings import Settings, SettingsError, load_settings
 
+out = Console()
 err = Console(stderr=True)
 
 

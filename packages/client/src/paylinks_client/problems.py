@@ -1,8 +1,7 @@
-"""How the web apps call the API and read its answers: an RFC 9457 problem becomes
-``Problem`` (its stable ``code`` and one message per field), no usable answer (down, timed
-out, a server error) becomes ``Unreachable``."""
+"""The API's answers as exceptions: an RFC 9457 problem becomes ``Problem`` (its stable
+``code`` and one message per field), no usable answer (down, timed out, a server error)
+becomes ``Unreachable``."""
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,37 +53,3 @@ def problem_of(response: httpx.Response) -> Problem:
         errors=errors,
         retry_after=_retry_after(response, body),
     )
-
-
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-DEFAULT_API_URL = "http://127.0.0.1:8000"
-
-
-def api_url() -> str:
-    """Where the web apps reach the API (``PAYLINKS_API_URL``; ``paylinks up`` sets it)."""
-    return os.environ.get("PAYLINKS_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
-
-
-async def send(
-    base_url: str,
-    transport: httpx.AsyncBaseTransport | None,
-    client_headers: dict[str, str],
-    method: str,
-    path: str,
-    **request: Any,
-) -> httpx.Response:
-    """One request (``request``: httpx's ``json``, ``params``, ``files``, ``headers`` of
-    this request beside ``client_headers``): its answer when it succeeded, else
-    ``Problem`` (4xx) or ``Unreachable``."""
-    try:
-        async with httpx.AsyncClient(
-            base_url=base_url, transport=transport, timeout=TIMEOUT, headers=client_headers
-        ) as client:
-            response = await client.request(method, path, **request)
-    except httpx.HTTPError as error:
-        raise Unreachable(f"{method} {path}: {error!r}") from error
-    if response.status_code >= 500:
-        raise Unreachable(f"{method} {path}: HTTP {response.status_code}")
-    if response.status_code >= 400:
-        raise problem_of(response)
-    return response

@@ -1,7 +1,7 @@
 """``paylinks up`` serves where its links point."""
 
 from paylinks.settings import load_settings
-from paylinks_api.cli import local_addresses
+from paylinks_cli.up import local_addresses
 
 
 def test_default_addresses_follow_the_ports_up_serves_on() -> None:

@@ -18,13 +18,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 
+import checkout
+import dashboard
 import httpx
 
 BUN_VERSION = "1.4.5"
-#: Where the apps live in a clone of the repository (apps/checkout, apps/dashboard).
-APPS_DIR = Path(__file__).resolve().parents[4] / "apps"
 #: A first build installs the frontend packages; later starts take seconds.
 READY_WITHIN = 900.0
 STOP_WITHIN = 15.0
@@ -34,6 +34,17 @@ Say = Callable[[str], None]
 
 class WebAppError(RuntimeError):
     """A web app that could not be installed, built or started."""
+
+
+#: The web apps by name: their import packages, which this package depends on.
+_PACKAGES: dict[str, ModuleType] = {"checkout": checkout, "dashboard": dashboard}
+
+
+def app_dir(name: str) -> Path:
+    """The folder of a web app (``checkout``, ``dashboard``): the one its import package is
+    installed in, beside its ``rxconfig.py`` and ``assets/`` (Reflex runs from there)."""
+    package_dir = Path(next(iter(_PACKAGES[name].__path__)))
+    return package_dir.resolve().parent
 
 
 def _bun_binaries(tools: Path) -> list[Path]:
