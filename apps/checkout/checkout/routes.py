@@ -10,10 +10,6 @@ MISSING = "404"
 _LINK_ID = re.compile(r"plink_[0-9a-f]{32}")
 
 
-def pay_path(link_id: str) -> str:
-    return f"/pay/{link_id}"
-
-
 def link_id_from_path(path: str) -> str | None:
     """The payment link id of a ``/pay/{id}`` path, or None when it cannot be one (so
     nothing but a well-formed id ever reaches the API's URL)."""

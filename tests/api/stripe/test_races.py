@@ -12,7 +12,8 @@ import pytest
 from paylinks.gateways.model import Authorization
 from paylinks.gateways.stripe import StripeGateway
 from paylinks.payments.model import Card, Payment
-from paylinks.payments.service import ask_gateway, claim_voids, void_at_gateway
+from paylinks.payments.service import ask_gateway
+from paylinks.payments.voids import claim_voids, void_at_gateway
 from paylinks.refunds.service import process_refund
 from paylinks.settings import Settings
 from paylinks_api.context import ApiContext

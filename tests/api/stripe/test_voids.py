@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from dramatiq.brokers.stub import StubBroker
 
-from paylinks.payments import service as payments
-from paylinks.payments.service import VOID_LEASE, claim_voids, void_at_gateway
+from paylinks.payments import voids
+from paylinks.payments.voids import VOID_LEASE, claim_voids, void_at_gateway
 from paylinks.settings import Settings
 from paylinks_api.context import ApiContext
 from paylinks_worker.actors import QUEUE, VOID_PAYMENT
@@ -29,7 +29,7 @@ async def abandoned(
     payment_id = started.json()["id"]
     [intent] = [i for i in fake.intents() if i["metadata"]["paylinks_payment_id"] == payment_id]
     clock.advance(seconds=settings.reservation_seconds + 1)
-    assert await payments.release_expired_holds(clock()) == 1
+    assert await voids.release_expired_holds(clock()) == 1
     return payment_id, str(intent["id"])
 
 
@@ -156,5 +156,5 @@ class TestVoid:
         link = await sandbox.create_link()
         assert (await Customer(api.client).start(link["id"])).status_code == 201
         clock.advance(seconds=settings.reservation_seconds + 1)
-        assert await payments.release_expired_holds(clock()) == 1
+        assert await voids.release_expired_holds(clock()) == 1
         assert await claim_voids(clock()) == []

@@ -13,6 +13,7 @@ import reflex as rx
 
 from checkout import api, forms, routes
 from checkout.display import bounds_hint, choose_locale, currency_symbol, money
+from paylinks.payments.model import PAID
 
 
 class Screen:
@@ -326,7 +327,7 @@ class PayState(rx.State):
                 continue
             status = str(payment.get("status") or "")
         self.processing = False
-        if status in {"succeeded", "partially_refunded", "fully_refunded"}:
+        if status in PAID:
             self._forget_payment()
             self.payment_id = str(payment.get("id") or "")
             self.paid_amount = money(

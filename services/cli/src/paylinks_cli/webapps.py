@@ -3,7 +3,8 @@
 
 Reflex would download bun with a shell script from the internet; instead bun comes from
 the npm registry, pinned, into a tools folder of the data dir, and every setting that
-would make Reflex reach the network is turned off (see STACK notes).
+would make Reflex reach the network is turned off: telemetry, the check for a newer
+version, and the probe of npm mirrors.
 """
 
 import contextlib

@@ -15,7 +15,7 @@ from dramatiq.middleware import Middleware
 
 from paylinks.clock import utc_now
 from paylinks.messages import service as messages
-from paylinks.payments import service as payments
+from paylinks.payments import voids
 from paylinks.refunds import service as refunds
 from paylinks.webhooks import http as webhook_http
 from paylinks.webhooks import service as webhooks
@@ -79,7 +79,7 @@ def declare_actors(broker: Broker, ctx: WorkerContext) -> dict[str, dramatiq.Act
     async def void_payment(payment_id: str) -> None:
         """Cancel a timed-out payment's authorisation at its gateway; outages are retried
         from the database."""
-        await payments.void_at_gateway(payment_id, ctx.gateways, utc_now())
+        await voids.void_at_gateway(payment_id, ctx.gateways, utc_now())
 
     jobs: dict[str, Callable[..., Any]] = {
         SEND_MESSAGE: send_message,

@@ -21,7 +21,7 @@ from paylinks.gateways.model import EVENT_RETENTION
 from paylinks.idempotency.model import RETENTION
 from paylinks.idempotency.repository import delete_expired
 from paylinks.messages import service as messages
-from paylinks.payments import service as payments
+from paylinks.payments import voids
 from paylinks.refunds import service as refunds
 from paylinks.webhooks import service as webhooks
 from paylinks_worker.actors import (
@@ -157,8 +157,8 @@ class Scheduler:
     async def _sweep(self) -> None:
         """Free timed-out holds, then cancel their PaymentIntents at the gateway (in jobs:
         a gateway that is down never holds the sweep up)."""
-        await payments.release_expired_holds(utc_now())
-        while payment_ids := await payments.claim_voids(utc_now()):
+        await voids.release_expired_holds(utc_now())
+        while payment_ids := await voids.claim_voids(utc_now()):
             for payment_id in payment_ids:
                 enqueue(self.broker, VOID_PAYMENT, payment_id)
 

@@ -1,11 +1,11 @@
 """Outbox rows: written inside the caller's transaction, read by the API and the relay."""
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import msgspec
 
 from paylinks.db.pages import newest_first
+from paylinks.db.sql import Row, fetch
 from paylinks.events.model import Event, EventType, Unrelayed
 from paylinks.events.tables import EventTable
 
@@ -22,7 +22,7 @@ _COLUMNS = (
 )
 
 
-def event_of(row: dict[str, Any]) -> Event:
+def event_of(row: Row) -> Event:
     """An event from a row of its table's columns (also for other concepts' joins); its
     data stays the stored JSON text."""
     return Event(
@@ -77,7 +77,7 @@ async def list_events(
 async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[Unrelayed]:
     """Lease the oldest events not yet relayed, so that two relays rarely take the same
     rows; a lease that ran out (its relay died) lets another relay take them."""
-    rows = await EventTable.raw(
+    rows = await fetch(
         "UPDATE event SET relay_lease_until = {} WHERE id IN ("
         "SELECT id FROM event WHERE relayed_at IS NULL "
         "AND (relay_lease_until IS NULL OR relay_lease_until < {}) ORDER BY id LIMIT {}) "

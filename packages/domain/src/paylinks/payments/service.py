@@ -1,8 +1,7 @@
 """Use cases of payments: start (reserve a slot), confirm (authorise, then capture only while
-the hold is valid), read, list, export, and sweep timed-out holds."""
+the hold is valid), read and list. Timed-out holds are swept in ``voids``, exports written
+in ``export``."""
 
-import csv
-import io
 import logging
 import time
 from datetime import datetime, timedelta
@@ -10,7 +9,6 @@ from typing import NoReturn
 
 import msgspec
 
-from paylinks.backoff import doubling
 from paylinks.db.engine import transaction
 from paylinks.errors import Conflict, DomainError, NotFound
 from paylinks.events import service as events
@@ -30,7 +28,6 @@ from paylinks.links.model import (
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
-    NOT_HONOURED,
     PAID,
     Card,
     Customer,
@@ -325,48 +322,6 @@ async def _expire(payment: Payment, gateway: PaymentGateway, now: datetime) -> N
     raise Conflict("This payment timed out: start again.", code="payment_expired")
 
 
-async def release_expired_holds(now: datetime) -> int:
-    """The sweeper: cancel every timed-out pending payment and free its slot."""
-    async with transaction():
-        freed = await repository.cancel_expired_holds(now)
-    return sum(freed.values())
-
-
-#: How long a claimed cancellation is left to its job before the sweep takes it again.
-VOID_LEASE = timedelta(minutes=2)
-VOID_RETRY_FIRST = timedelta(seconds=30)
-VOID_RETRY_MAX = timedelta(hours=1)
-#: Stripe lets an uncaptured authorisation lapse after 7 days anyway: stop well after.
-VOID_MAX_ATTEMPTS = 200
-
-
-async def claim_voids(now: datetime, limit: int = 100) -> list[str]:
-    """Timed-out payments whose authorisation at the gateway is due to be cancelled."""
-    return await repository.claim_voids(now, VOID_LEASE, limit)
-
-
-async def void_at_gateway(payment_id: str, gateways: Gateways, now: datetime) -> bool:
-    """The job: give back what a payment that was not honoured holds at the gateway. True
-    once nothing is left to do (released, refunded, or refused for good); on an outage,
-    retried later (doubling)."""
-    payment = await repository.get(payment_id)
-    if payment is None or payment.status not in NOT_HONOURED:
-        return True
-    gateway = await gateways.named(payment.gateway, payment.store_id)
-    try:
-        await gateway.cancel(payment)
-    except GatewayError as error:
-        attempts = await repository.void_attempts(payment_id)
-        if error.transient and attempts < VOID_MAX_ATTEMPTS:
-            delay = doubling(attempts, VOID_RETRY_FIRST, VOID_RETRY_MAX)
-            await repository.schedule_void(payment_id, now + delay)
-            return False
-        # Stripe refused for good (the PaymentIntent is gone, or the key was revoked).
-        log.warning("Not cancelling %s at the gateway: %s", payment_id, error)
-    await repository.schedule_void(payment_id, None)
-    return True
-
-
 async def get_payment(principal: Principal, payment_id: str) -> Payment:
     require_payments(principal)
     payment = await repository.get(payment_id, principal.store_id)
@@ -389,63 +344,3 @@ async def list_payments(
         link_id, principal.store_id, status, limit, starting_after
     )
     return page_of(rows, limit)
-
-
-CSV_COLUMNS = [
-    "id",
-    "created_at",
-    "paid_at",
-    "status",
-    "amount",
-    "currency",
-    "amount_refunded",
-    "reference",
-    "business_name",
-    "customer_name",
-    "email",
-    "phone",
-    "failure_reason",
-]
-
-
-async def export_csv(principal: Principal, link_id: str) -> str:
-    """Every payment of the link, newest first, as CSV with amounts in minor units."""
-    require_payments(principal)
-    if await links.get(principal.store_id, link_id) is None:
-        raise NotFound("No such payment link.")
-    rows = await repository.list_for_link(link_id, principal.store_id, None, None, None)
-    out = io.StringIO()
-    # Every field quoted: a spreadsheet that splits on another separator (";" in many
-    # locales) cannot cut customer text into cells that start a formula.
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_COLUMNS)
-    for p in rows:
-        writer.writerow(
-            [
-                p.id,
-                p.created_at.isoformat(),
-                p.paid_at.isoformat() if p.paid_at else "",
-                p.status.value,
-                p.amount,
-                p.currency,
-                p.amount_refunded,
-                *(
-                    _csv_safe(v)
-                    for v in (
-                        p.reference,
-                        p.customer.business_name,
-                        p.customer.customer_name,
-                        p.customer.email,
-                        p.customer.phone,
-                        p.failure_reason,
-                    )
-                ),
-            ]
-        )
-    return out.getvalue()
-
-
-def _csv_safe(value: str | None) -> str:
-    """Text from customers and gateways cannot become a spreadsheet formula."""
-    text = value or ""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from paylinks.db.pages import newest_first
+from paylinks.db.sql import fetch
 from paylinks.stores.model import ApiKey, Gateway, Principal, Store, User, Venue
 from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
 
@@ -123,7 +124,7 @@ async def revoke_session(session_id: str) -> None:
 
 
 async def principal_for_session(token_hash: str, now: datetime) -> Principal | None:
-    rows = await StoreTable.raw(
+    rows = await fetch(
         "SELECT s.id, s.store_id, s.user_id, st.gateway FROM user_session s "
         "JOIN store st ON st.id = s.store_id "
         "WHERE s.token_hash = {} AND s.revoked = {} AND s.expires_at > {}",
@@ -144,7 +145,7 @@ async def principal_for_session(token_hash: str, now: datetime) -> Principal | N
 
 async def principal_for_api_key(token_hash: str) -> Principal | None:
     # One query on the hot path of every API call: the key and its store's gateway.
-    rows = await StoreTable.raw(
+    rows = await fetch(
         "SELECT k.store_id, st.gateway FROM api_key k JOIN store st ON st.id = k.store_id "
         "WHERE k.token_hash = {} AND k.revoked_at IS NULL",
         token_hash,

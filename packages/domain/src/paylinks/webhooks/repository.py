@@ -8,6 +8,7 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
 from paylinks.db.pages import newest_first
+from paylinks.db.sql import fetch
 from paylinks.events.model import EventType
 from paylinks.events.repository import event_of
 from paylinks.webhooks.model import (
@@ -19,21 +20,26 @@ from paylinks.webhooks.model import (
     WebhookEndpoint,
     signing_secrets,
 )
-from paylinks.webhooks.tables import WebhookAttemptTable as A
-from paylinks.webhooks.tables import WebhookDeliveryTable as D
-from paylinks.webhooks.tables import WebhookEndpointTable as E
+from paylinks.webhooks.tables import WebhookAttemptTable, WebhookDeliveryTable, WebhookEndpointTable
 
 _events = msgspec.json.Decoder(list[EventType] | None)
-_ENDPOINT = (E.id, E.store_id, E.url, E.events, E.status, E.created_at)
+_ENDPOINT = (
+    WebhookEndpointTable.id,
+    WebhookEndpointTable.store_id,
+    WebhookEndpointTable.url,
+    WebhookEndpointTable.events,
+    WebhookEndpointTable.status,
+    WebhookEndpointTable.created_at,
+)
 _DELIVERY = (
-    D.id,
-    D.event_id,
-    D.endpoint_id,
-    D.status,
-    D.attempts,
-    D.next_attempt_at,
-    D.created_at,
-    D.last_attempt_at,
+    WebhookDeliveryTable.id,
+    WebhookDeliveryTable.event_id,
+    WebhookDeliveryTable.endpoint_id,
+    WebhookDeliveryTable.status,
+    WebhookDeliveryTable.attempts,
+    WebhookDeliveryTable.next_attempt_at,
+    WebhookDeliveryTable.created_at,
+    WebhookDeliveryTable.last_attempt_at,
 )
 
 
@@ -57,8 +63,8 @@ def _delivery(row: dict[str, Any]) -> Delivery:
 
 
 async def insert_endpoint(endpoint: WebhookEndpoint, secret_enc: str) -> None:
-    await E.insert(
-        E(
+    await WebhookEndpointTable.insert(
+        WebhookEndpointTable(
             id=endpoint.id,
             store_id=endpoint.store_id,
             url=endpoint.url,
@@ -75,29 +81,39 @@ async def insert_endpoint(endpoint: WebhookEndpoint, secret_enc: str) -> None:
 
 async def get_endpoint(store_id: str, endpoint_id: str) -> WebhookEndpoint | None:
     row = (
-        await E.select(*_ENDPOINT)
-        .where((E.id == endpoint_id) & (E.store_id == store_id) & E.deleted_at.is_null())
+        await WebhookEndpointTable.select(*_ENDPOINT)
+        .where(
+            (WebhookEndpointTable.id == endpoint_id)
+            & (WebhookEndpointTable.store_id == store_id)
+            & WebhookEndpointTable.deleted_at.is_null()
+        )
         .first()
     )
     return _endpoint(row) if row else None
 
 
 async def count_endpoints(store_id: str) -> int:
-    return int(await E.count().where((E.store_id == store_id) & E.deleted_at.is_null()))
+    return int(
+        await WebhookEndpointTable.count().where(
+            (WebhookEndpointTable.store_id == store_id) & WebhookEndpointTable.deleted_at.is_null()
+        )
+    )
 
 
 async def list_endpoints(
     store_id: str, limit: int, starting_after: str | None
 ) -> list[WebhookEndpoint]:
-    query = E.select(*_ENDPOINT).where((E.store_id == store_id) & E.deleted_at.is_null())
-    rows = await newest_first(query, E.id, limit, starting_after)
+    query = WebhookEndpointTable.select(*_ENDPOINT).where(
+        (WebhookEndpointTable.store_id == store_id) & WebhookEndpointTable.deleted_at.is_null()
+    )
+    rows = await newest_first(query, WebhookEndpointTable.id, limit, starting_after)
     return [_endpoint(row) for row in rows]
 
 
 async def rotate_secret(
     endpoint_id: str, secret_enc: str, now: datetime, overlap: timedelta
 ) -> None:
-    await E.raw(
+    await fetch(
         "UPDATE webhook_endpoint SET previous_secret_enc = secret_enc, secret_enc = {}, "
         "previous_secret_expires_at = {} WHERE id = {}",
         secret_enc,
@@ -107,13 +123,18 @@ async def rotate_secret(
 
 
 async def set_status(endpoint_id: str, status: EndpointStatus) -> None:
-    await E.update({E.status: status.value}).where(E.id == endpoint_id)
+    await WebhookEndpointTable.update({WebhookEndpointTable.status: status.value}).where(
+        WebhookEndpointTable.id == endpoint_id
+    )
 
 
 async def delete_endpoint(endpoint_id: str, now: datetime) -> None:
-    await E.update({E.deleted_at: now, E.status: EndpointStatus.DISABLED.value}).where(
-        E.id == endpoint_id
-    )
+    await WebhookEndpointTable.update(
+        {
+            WebhookEndpointTable.deleted_at: now,
+            WebhookEndpointTable.status: EndpointStatus.DISABLED.value,
+        }
+    ).where(WebhookEndpointTable.id == endpoint_id)
 
 
 async def endpoints_for(store_ids: Collection[str]) -> list[WebhookEndpoint]:
@@ -122,10 +143,10 @@ async def endpoints_for(store_ids: Collection[str]) -> list[WebhookEndpoint]:
     back)."""
     if not store_ids:
         return []
-    rows = await E.select(*_ENDPOINT).where(
-        E.store_id.is_in(list(store_ids))
-        & E.deleted_at.is_null()
-        & (E.status != EndpointStatus.DISABLED.value)
+    rows = await WebhookEndpointTable.select(*_ENDPOINT).where(
+        WebhookEndpointTable.store_id.is_in(list(store_ids))
+        & WebhookEndpointTable.deleted_at.is_null()
+        & (WebhookEndpointTable.status != EndpointStatus.DISABLED.value)
     )
     return [_endpoint(row) for row in rows]
 
@@ -138,8 +159,8 @@ async def insert_delivery(
     now: datetime,
     lease: timedelta,
 ) -> None:
-    await D.insert(
-        D(
+    await WebhookDeliveryTable.insert(
+        WebhookDeliveryTable(
             id=delivery_id,
             store_id=store_id,
             event_id=event_id,
@@ -178,7 +199,7 @@ async def _insert_chunk(
     args: list[Any] = []
     for delivery in deliveries:
         args += [*delivery, now, now + lease, now]
-    rows = await D.raw(
+    rows = await fetch(
         # Only placeholders are formatted in; the values are bound.
         "INSERT INTO webhook_delivery (id, store_id, event_id, endpoint_id, status, attempts, "  # noqa: S608
         f"next_attempt_at, lease_until, created_at) VALUES {values} "
@@ -205,7 +226,7 @@ _OUTGOING = (
 
 async def outgoing(delivery_id: str, now: datetime) -> Outgoing | None:
     """A delivery with everything its next attempt needs, in one query."""
-    rows = await D.raw(_OUTGOING, delivery_id)
+    rows = await fetch(_OUTGOING, delivery_id)
     if not rows:
         return None
     row = rows[0]
@@ -224,7 +245,7 @@ async def outgoing(delivery_id: str, now: datetime) -> Outgoing | None:
 
 async def claim_due(now: datetime, lease: timedelta, limit: int) -> list[str]:
     """Lease pending deliveries whose next attempt is due."""
-    rows = await D.raw(
+    rows = await fetch(
         "UPDATE webhook_delivery SET lease_until = {} WHERE id IN ("
         "SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= {} "
         "AND (lease_until IS NULL OR lease_until < {}) ORDER BY next_attempt_at LIMIT {}) "
@@ -254,8 +275,8 @@ async def record_attempt(
     delivery: Delivery, attempt: Attempt, status: DeliveryStatus, next_attempt_at: datetime | None
 ) -> bool:
     """Record an attempt and the retry state; False if the delivery moved on meanwhile."""
-    if isinstance(D._meta.db, PostgresEngine):
-        rows = await D.raw(
+    if isinstance(WebhookDeliveryTable._meta.db, PostgresEngine):
+        rows = await fetch(
             _RECORD_ATTEMPT,
             delivery.attempts + 1,
             status.value,
@@ -272,22 +293,25 @@ async def record_attempt(
         )
         return bool(rows)
     rows = (
-        await D.update(
+        await WebhookDeliveryTable.update(
             {
-                D.attempts: delivery.attempts + 1,
-                D.status: status.value,
-                D.next_attempt_at: next_attempt_at,
-                D.last_attempt_at: attempt.attempted_at,
-                D.lease_until: None,
+                WebhookDeliveryTable.attempts: delivery.attempts + 1,
+                WebhookDeliveryTable.status: status.value,
+                WebhookDeliveryTable.next_attempt_at: next_attempt_at,
+                WebhookDeliveryTable.last_attempt_at: attempt.attempted_at,
+                WebhookDeliveryTable.lease_until: None,
             }
         )
-        .where((D.id == delivery.id) & (D.attempts == delivery.attempts))
-        .returning(D.id)
+        .where(
+            (WebhookDeliveryTable.id == delivery.id)
+            & (WebhookDeliveryTable.attempts == delivery.attempts)
+        )
+        .returning(WebhookDeliveryTable.id)
     )
     if not rows:
         return False
-    await A.insert(
-        A(
+    await WebhookAttemptTable.insert(
+        WebhookAttemptTable(
             id=attempt.id,
             delivery_id=delivery.id,
             attempted_at=attempt.attempted_at,
@@ -302,20 +326,23 @@ async def record_attempt(
 
 async def requeue(delivery_id: str, now: datetime) -> None:
     """Send again now (manual redelivery), with a fresh schedule."""
-    await D.update(
+    await WebhookDeliveryTable.update(
         {
-            D.status: DeliveryStatus.PENDING.value,
-            D.attempts: 0,
-            D.next_attempt_at: now,
-            D.lease_until: None,
+            WebhookDeliveryTable.status: DeliveryStatus.PENDING.value,
+            WebhookDeliveryTable.attempts: 0,
+            WebhookDeliveryTable.next_attempt_at: now,
+            WebhookDeliveryTable.lease_until: None,
         }
-    ).where(D.id == delivery_id)
+    ).where(WebhookDeliveryTable.id == delivery_id)
 
 
 async def find_delivery(event_id: str, endpoint_id: str) -> Delivery | None:
     row = (
-        await D.select(*_DELIVERY)
-        .where((D.event_id == event_id) & (D.endpoint_id == endpoint_id))
+        await WebhookDeliveryTable.select(*_DELIVERY)
+        .where(
+            (WebhookDeliveryTable.event_id == event_id)
+            & (WebhookDeliveryTable.endpoint_id == endpoint_id)
+        )
         .first()
     )
     return _delivery(row) if row else None
@@ -324,16 +351,21 @@ async def find_delivery(event_id: str, endpoint_id: str) -> Delivery | None:
 async def list_deliveries(
     event_id: str, limit: int, starting_after: str | None
 ) -> list[tuple[Delivery, list[Attempt]]]:
-    query = D.select(*_DELIVERY).where(D.event_id == event_id)
-    rows = await newest_first(query, D.id, limit, starting_after)
+    query = WebhookDeliveryTable.select(*_DELIVERY).where(WebhookDeliveryTable.event_id == event_id)
+    rows = await newest_first(query, WebhookDeliveryTable.id, limit, starting_after)
     result = []
     for row in rows:
         attempts = (
-            await A.select(
-                A.id, A.attempted_at, A.status_code, A.duration_ms, A.response_excerpt, A.error
+            await WebhookAttemptTable.select(
+                WebhookAttemptTable.id,
+                WebhookAttemptTable.attempted_at,
+                WebhookAttemptTable.status_code,
+                WebhookAttemptTable.duration_ms,
+                WebhookAttemptTable.response_excerpt,
+                WebhookAttemptTable.error,
             )
-            .where(A.delivery_id == row["id"])
-            .order_by(A.id)
+            .where(WebhookAttemptTable.delivery_id == row["id"])
+            .order_by(WebhookAttemptTable.id)
         )
         result.append((_delivery(row), [Attempt(**a) for a in attempts]))
     return result

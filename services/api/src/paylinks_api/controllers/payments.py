@@ -6,6 +6,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromQuery, JSONBody
 
 from paylinks.pagination import Page
+from paylinks.payments import export
 from paylinks.payments import service as payments
 from paylinks.payments.model import PaymentStatus, PaymentView, to_payment_view
 from paylinks.refunds import service as refunds
@@ -42,7 +43,7 @@ class LinkPaymentsController(Controller):
     @get("/payments.csv", responses=ERRORS, media_type="text/csv")
     async def export(self, principal: Caller, link_id: LinkId) -> Response[str]:
         """Every transaction of the link as CSV (amounts in minor units)."""
-        body = await payments.export_csv(principal, link_id)
+        body = await export.export_csv(principal, link_id)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
