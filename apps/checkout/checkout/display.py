@@ -71,3 +71,13 @@ def bounds_hint(min_amount: int | None, max_amount: int | None, currency: str, l
     if high:
         return f"Up to {money(high, currency, locale)}"
     return "Enter the amount you want to pay"
+
+
+def retry_text(seconds: int) -> str:
+    """When the customer may try again, in words a person reads at a glance."""
+    if seconds <= 0:
+        return "You can try again now."
+    if seconds < 90:
+        return f"You can try again in {seconds} second{'s' if seconds > 1 else ''}."
+    minutes = (seconds + 59) // 60
+    return f"You can try again in about {minutes} minutes."

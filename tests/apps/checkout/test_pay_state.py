@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 from checkout import api as checkout_api
-from checkout.state.pay import Screen, retry_text
+from checkout.display import retry_text
+from checkout.screens import Screen
 
 from tests.apps.checkout.conftest import CARD, DECLINED, mock_api, page_state, submit
 from tests.conftest import FrozenClock

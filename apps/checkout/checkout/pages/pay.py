@@ -8,7 +8,8 @@ from checkout.components.header import link_header
 from checkout.components.layout import page_shell
 from checkout.components.screens import loading_screen, receipt, spinner, status_screen
 from checkout.components.stripe_element import stripe_payment_element
-from checkout.state.pay import PayState, Screen
+from checkout.screens import Screen
+from checkout.state.pay import PayState
 
 
 def amount_block() -> rx.Component:

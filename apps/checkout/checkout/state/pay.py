@@ -12,23 +12,9 @@ from typing import Any
 import reflex as rx
 
 from checkout import api, forms, routes
-from checkout.display import bounds_hint, choose_locale, currency_symbol, money
+from checkout.display import bounds_hint, choose_locale, currency_symbol, money, retry_text
+from checkout.screens import Screen
 from paylinks.payments.model import PAID
-
-
-class Screen:
-    """Every state a customer can meet on the pay page has a screen of its own."""
-
-    LOADING = "loading"
-    NOT_FOUND = "not_found"
-    INACTIVE = "inactive"
-    EXPIRED = "expired"
-    UNAVAILABLE = "unavailable"  # another customer holds the last slot
-    ERROR = "error"  # the API cannot be reached
-    PAY = "pay"  # the form, with inline errors, processing and a declined card
-    SUCCESS = "success"
-    REDIRECTING = "redirecting"
-
 
 #: How long to wait for a payment the gateway is still deciding on (Stripe webhooks).
 POLL_SECONDS = 1.0
@@ -425,16 +411,6 @@ class PayState(rx.State):
         return rx.call_script(
             "setTimeout(() => document.getElementById('pay-form')?.requestSubmit(), 50)"
         )
-
-
-def retry_text(seconds: int) -> str:
-    """When the customer may try again, in words a person reads at a glance."""
-    if seconds <= 0:
-        return "You can try again now."
-    if seconds < 90:
-        return f"You can try again in {seconds} second{'s' if seconds > 1 else ''}."
-    minutes = (seconds + 59) // 60
-    return f"You can try again in about {minutes} minutes."
 
 
 def _focus(field: str | None):

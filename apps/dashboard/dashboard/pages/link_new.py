@@ -5,45 +5,24 @@ import reflex as rx
 from dashboard import routes
 from dashboard.components.field import error_text, field, notice
 from dashboard.components.layout import app_shell
+from dashboard.components.link_form_sections import (
+    after_payment,
+    customer_details,
+    image,
+    invalid,
+    metadata,
+    section,
+)
 from dashboard.link_form import (
-    CUSTOMER_FIELDS,
     DESCRIPTION_MAX,
-    FIELD_MODES,
-    IMAGE_MAX_BYTES,
-    IMAGE_TYPES,
     REFERENCE_MAX,
-    THANK_YOU_MAX,
     TITLE_MAX,
 )
 from dashboard.state.link_new import NO_VENUE, NewLinkState
 from dashboard.state.session import SessionState
 
 ON_LOAD = [SessionState.require_payments, NewLinkState.open_page]
-UPLOAD_ID = "link-image"
 errors = NewLinkState.errors
-
-
-def section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.vstack(
-                rx.heading(title, size="3"),
-                rx.text(description, size="2", color_scheme="gray")
-                if description
-                else rx.fragment(),
-                spacing="1",
-            ),
-            *children,
-            spacing="4",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
-    )
-
-
-def _invalid(key: str) -> rx.Var:
-    return rx.cond(errors.get(key, ""), "true", "false")
 
 
 def _money_input(name: str, label: str, hint: str = "") -> rx.Component:
@@ -58,7 +37,7 @@ def _money_input(name: str, label: str, hint: str = "") -> rx.Component:
             id=name,
             input_mode="decimal",
             placeholder=NewLinkState.amount_placeholder,
-            aria_invalid=_invalid(name),
+            aria_invalid=invalid(name),
             aria_describedby=f"{name}-error",
             auto_complete="off",
             width="100%",
@@ -92,7 +71,7 @@ def details() -> rx.Component:
                 id="description",
                 rows="3",
                 max_length=DESCRIPTION_MAX,
-                aria_invalid=_invalid("description"),
+                aria_invalid=invalid("description"),
                 aria_describedby="description-error",
                 width="100%",
             ),
@@ -298,215 +277,6 @@ def availability() -> rx.Component:
 
 
 # ---- image ------------------------------------------------------------------------------
-
-
-def _dropzone() -> rx.Component:
-    return rx.upload.root(
-        rx.vstack(
-            rx.cond(
-                NewLinkState.uploading,
-                rx.spinner(size="3"),
-                rx.icon("image-plus", size=28, color="var(--gray-9)"),
-            ),
-            rx.text(
-                rx.cond(NewLinkState.uploading, "Uploading…", "Drop an image here or click"),
-                size="2",
-                weight="medium",
-            ),
-            rx.text("PNG, JPEG or WebP, up to 5 MB.", size="1", color_scheme="gray"),
-            align="center",
-            spacing="1",
-        ),
-        id=UPLOAD_ID,
-        accept=IMAGE_TYPES,
-        max_files=1,
-        multiple=False,
-        max_size=IMAGE_MAX_BYTES,
-        disabled=NewLinkState.uploading,
-        on_drop=NewLinkState.upload_image(rx.upload_files(upload_id=UPLOAD_ID)),
-        on_drop_rejected=NewLinkState.image_rejected,
-        class_name="pl-dropzone",
-        aria_describedby="image-error",
-        data_testid="image-dropzone",
-    )
-
-
-def _preview() -> rx.Component:
-    return rx.hstack(
-        rx.image(
-            src=NewLinkState.image_url,
-            alt="The link's image",
-            class_name="pl-image-preview",
-            data_testid="image-preview",
-        ),
-        rx.vstack(
-            rx.text(NewLinkState.image_name, size="2", weight="medium"),
-            rx.text("Shown at checkout.", size="1", color_scheme="gray"),
-            rx.button(
-                rx.icon("trash-2", size=14),
-                "Remove",
-                type="button",
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                on_click=NewLinkState.remove_image,
-                data_testid="image-remove",
-            ),
-            spacing="2",
-        ),
-        spacing="4",
-        align="center",
-    )
-
-
-def image() -> rx.Component:
-    return section(
-        "Image (optional)",
-        "A product photo or your logo, shown at checkout.",
-        rx.cond(NewLinkState.image_id, _preview(), _dropzone()),
-        error_text("image", errors.get("image", "")),
-    )
-
-
-# ---- customer details -------------------------------------------------------------------
-
-
-def _customer_field(name: str, label: str) -> rx.Component:
-    key = f"customer_fields.{name}"
-    return rx.vstack(
-        rx.hstack(
-            rx.text(label, size="2", weight="medium", min_width="140px"),
-            rx.segmented_control.root(
-                *[rx.segmented_control.item(text, value=mode) for mode, text in FIELD_MODES],
-                value=NewLinkState.customer_modes[name],
-                on_change=lambda mode: NewLinkState.set_customer_mode(name, mode),
-                size="1",
-                aria_label=f"{label}: off, optional or required",
-                data_testid=f"customer-{name}",
-            ),
-            align="center",
-            spacing="4",
-            wrap="wrap",
-        ),
-        error_text(key, errors.get(key, "")),
-        spacing="1",
-    )
-
-
-def customer_details() -> rx.Component:
-    return section(
-        "Customer details",
-        "What the checkout asks the customer for.",
-        *[_customer_field(name, label) for name, label in CUSTOMER_FIELDS],
-    )
-
-
-# ---- after payment ----------------------------------------------------------------------
-
-
-def after_payment() -> rx.Component:
-    thank_you = field(
-        "after_payment.message",
-        "Thank-you message (optional)",
-        errors,
-        hint=f"Up to {THANK_YOU_MAX} characters. Without one, a default message is shown.",
-        control=rx.text_area(
-            name="thank_you_message",
-            id="after_payment.message",
-            rows="2",
-            max_length=THANK_YOU_MAX,
-            placeholder="Thanks! Your order is on its way.",
-            aria_invalid=_invalid("after_payment.message"),
-            aria_describedby="after_payment.message-error",
-            width="100%",
-        ),
-    )
-    redirect = field(
-        "after_payment.url",
-        "Redirect to",
-        errors,
-        hint="Customers go there with payment_id and payment_link_id added to the address.",
-        control=rx.input(
-            name="redirect_url",
-            id="after_payment.url",
-            type="url",
-            placeholder="https://example.com/thanks",
-            aria_invalid=_invalid("after_payment.url"),
-            aria_describedby="after_payment.url-error",
-            width="100%",
-            data_testid="input-redirect-url",
-        ),
-    )
-    return section(
-        "After payment",
-        "",
-        rx.segmented_control.root(
-            rx.segmented_control.item("Show a thank-you page", value="thank_you"),
-            rx.segmented_control.item("Redirect to your website", value="redirect"),
-            value=NewLinkState.after_type,
-            on_change=NewLinkState.set_after_type,
-            aria_label="After payment",
-            data_testid="after-type",
-        ),
-        rx.cond(NewLinkState.after_type == "redirect", redirect, thank_you),
-    )
-
-
-# ---- metadata ---------------------------------------------------------------------------
-
-
-def _metadata_row(row: rx.Var, index: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.input(
-            value=row["key"],
-            on_change=lambda value: NewLinkState.set_metadata_key(index, value),
-            placeholder="key",
-            aria_label="Metadata key",
-            max_length=40,
-            width="200px",
-        ),
-        rx.input(
-            value=row["value"],
-            on_change=lambda value: NewLinkState.set_metadata_value(index, value),
-            placeholder="value",
-            aria_label="Metadata value",
-            max_length=500,
-            flex="1",
-        ),
-        rx.icon_button(
-            rx.icon("x", size=14),
-            type="button",
-            variant="ghost",
-            color_scheme="gray",
-            aria_label="Remove this pair",
-            on_click=NewLinkState.remove_metadata_row(index),
-        ),
-        spacing="2",
-        align="center",
-        width="100%",
-    )
-
-
-def metadata() -> rx.Component:
-    return section(
-        "Metadata (optional)",
-        "Key/value pairs for your integrations, returned by the API and in webhooks.",
-        rx.foreach(NewLinkState.metadata_rows, _metadata_row),
-        rx.button(
-            rx.icon("plus", size=14),
-            "Add a pair",
-            type="button",
-            size="1",
-            variant="soft",
-            color_scheme="gray",
-            on_click=NewLinkState.add_metadata_row,
-            data_testid="metadata-add",
-        ),
-        error_text("metadata", errors.get("metadata", "")),
-    )
-
-
-# ---- the page ---------------------------------------------------------------------------
 
 
 def actions() -> rx.Component:
