@@ -277,3 +277,33 @@ class TestSQLiteLocked:
         monkeypatch.undo()
         await bump()
         assert await count() == 1
+
+
+class TestPoolStartingMeanwhile:
+    async def test_a_connection_from_before_the_pool_is_closed_not_released(
+        self, database: FaultyDatabase
+    ) -> None:
+        """A worker's first jobs run on plain connections until its pool opens; one such
+        job finishing after the pool opened gives its connection back without error."""
+        engine = db.make_engine(database.url, pool_size=2, acquire_timeout=1)
+        assert isinstance(engine, PoolEngine)
+        db.bind(engine)
+        await db.start(engine)
+        await db.stop(engine)
+        inside = asyncio.Event()
+        finish = asyncio.Event()
+
+        async def job() -> None:
+            async with db.transaction():
+                await sql.fetch("SELECT 1")
+                inside.set()
+                await finish.wait()
+
+        task = asyncio.create_task(job())
+        await inside.wait()
+        await db.start(engine)
+        finish.set()
+        await task
+        assert all_back(engine)
+        assert (await sql.fetch("SELECT 1 AS one"))[0]["one"] == 1
+        await db.stop(engine)

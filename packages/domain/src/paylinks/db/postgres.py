@@ -10,11 +10,13 @@ connections in use, then terminates them.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from piccolo.engine.postgres import PostgresEngine
 
 from paylinks.db.errors import DatabaseUnavailable
@@ -75,14 +77,21 @@ class PoolEngine(PostgresEngine):
             ) from None
 
     async def give_back(self, connection: Any, reusable: bool) -> None:
-        """Return ``connection`` to the pool, or close it; one whose state is not known to
-        be clean is terminated (the pool replaces it on a later acquire)."""
+        """Return ``connection`` to its pool, or close it; one whose state is not known to
+        be clean is terminated (the pool replaces it on a later acquire). A connection
+        opened before the pool started (a worker's first jobs) is closed, and one whose
+        pool has closed meanwhile is cut."""
         if not reusable and not connection.is_closed():
             connection.terminate()
+        if not isinstance(connection, PoolConnectionProxy):
+            if not connection.is_closed():
+                await connection.close()
+            return
         if self.pool is not None:
-            await self.pool.release(connection)
-        elif not connection.is_closed():
-            await connection.close()
+            with contextlib.suppress(asyncpg.InterfaceError):  # not from this pool
+                await self.pool.release(connection)
+                return
+        connection.terminate()
 
     async def fetch(self, query: str, args: Sequence[Any] = ()) -> Any:
         """One statement on a connection of its own (from the pool)."""
