@@ -72,16 +72,18 @@ def _query_field(query: bytes) -> str | None:
 
 #: ``plink_`` + a UUIDv7 as 32 lowercase hex digits (paylinks.ids).
 _ID_SHAPE = re.compile(r"[a-z]+_[0-9a-f]{32}")
-_query_names: dict[int, frozenset[str]] = {}
+#: Per handler (held, so that its id is never another's): the query names it reads.
+_query_names: dict[int, tuple[HTTPRouteHandler, frozenset[str]]] = {}
 
 
 def _declared_query(handler: HTTPRouteHandler, path_params: dict[str, Any]) -> frozenset[str]:
     """The query parameters ``handler`` reads (its own and its dependencies')."""
-    names = _query_names.get(id(handler))
-    if names is None:
-        model = handler.create_kwargs_model({name: None for name in path_params})  # type: ignore[misc]
-        names = frozenset(p.field_alias for p in model.expected_query_params)
-        _query_names[id(handler)] = names
+    cached = _query_names.get(id(handler))
+    if cached is not None and cached[0] is handler:
+        return cached[1]
+    model = handler.create_kwargs_model({name: None for name in path_params})  # type: ignore[misc]
+    names = frozenset(p.field_alias for p in model.expected_query_params)
+    _query_names[id(handler)] = (handler, names)
     return names
 
 
