@@ -147,7 +147,7 @@ async def check_input(request: Request[Any, Any, Any]) -> None:
         if name.endswith("_id") and isinstance(value, str) and not _ID_SHAPE.fullmatch(value):
             raise NotFound("No such object.")
     query = request.scope.get("query_string", b"")
-    if query and request.url.path.startswith("/v1/"):
+    if query and request.scope["path"].startswith("/v1/"):
         unknown = _unknown_parameter(query, _declared_query(handler, request.path_params))
         if unknown is not None:
             message = "This operation has no such query parameter."
