@@ -15,7 +15,8 @@ thread:
   the types (and sites) that grew most since that baseline, and for each type named in
   PAYLINKS_SOAK_TRACE_HOLDERS (comma-separated, as the report names them) what holds two
   of its objects: the shortest chain of referrers back to a module (objgraph's
-  ``find_backref_chain``; it takes seconds of the worker's CPU).
+  ``find_backref_chain``), or the longest found within a bounded search (each step scans
+  every object: it takes seconds of the worker's CPU).
 
 tracemalloc keeps PAYLINKS_SOAK_TRACE_FRAMES frames per allocation: 0 does not trace at all
 (the figures cost next to nothing), 1 keeps the line alone (the worker's CPU about triples).
@@ -48,6 +49,9 @@ MB = 1024 * 1024
 TOP_SITES = 25
 TOP_TRACEBACKS = 8
 TOP_TYPES = 25
+HOLDER_SAMPLES = 2  # objects of a type whose holders are shown
+CHAIN_LOOKUPS = 200  # objects whose referrers are looked up for one chain (each scans all)
+FAN_OUT = 20  # referrers followed from one object
 
 Sizes = dict[tracemalloc.Traceback, tuple[int, int]]  # (bytes, blocks) by where
 
@@ -194,7 +198,7 @@ class Tracer:
     def site_growth(self) -> list[str]:
         assert self.baseline_sites is not None
         sites, paths = _sites(_filtered(tracemalloc.take_snapshot()))
-        lines = []
+        lines: list[str] = []
         grown = _growth(sites, self.baseline_sites)
         total = sum(size for size, _, _, _ in grown)
         lines.append(f"Traced bytes, all sites: {total / 1024:+,.0f} KiB\n")
@@ -221,11 +225,6 @@ class Tracer:
                 "trim": {"before": before, "after": after}}  # fmt: skip
         with (self.out / "stats.jsonl").open("a") as sink:
             sink.write(json.dumps(line) + "\n")
-
-
-HOLDER_SAMPLES = 2  # objects of a type whose holders are shown
-CHAIN_LOOKUPS = 200  # objects whose referrers are looked up for one chain (each scans all)
-FAN_OUT = 20  # referrers followed from one object
 
 
 def _holders(name: str) -> list[str]:

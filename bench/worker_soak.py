@@ -514,6 +514,11 @@ def trace_report(trace: Path) -> None:
 # ---------------------------------------------------------------------------- the command
 
 
+def _exit(signum: int, frame: object) -> None:
+    """SIGTERM as Ctrl-C: the processes stop, the database is dropped, Redis flushed."""
+    raise SystemExit(128 + signum)
+
+
 def main(
     minutes: Annotated[float, typer.Option(min=0.5, max=240, help="Minutes of load")] = 30.0,
     rate: Annotated[float, typer.Option(min=0.5, max=100, help="Payments/s, paced")] = 15.0,
@@ -552,6 +557,7 @@ def main(
 ) -> None:
     """RSS of one paylinks worker under steady load, and its slope over the second half."""
     _quiet()
+    signal.signal(signal.SIGTERM, _exit)
     if trim_at is not None and hook is Hook.OFF:
         raise typer.BadParameter("--trim-at needs --hook stats or --hook trace")
     load = Load(minutes, rate, refund_every, send_every, trim_at)
