@@ -17,21 +17,17 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from tests.docs.markdown import code_blocks, read, section
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.lone_api import LoneApi, start_lone_api
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-SECTION = "## Try it with curl"
 STEP_MARK = "@@step {}@@"
 SETTLE_WITHIN = 20.0
 
 
 def quickstart_blocks() -> list[str]:
     """The ```sh blocks of the README's quickstart section, in order."""
-    text = README.read_text()
-    section = text[text.index(SECTION) :]
-    section = section[: section.index("\n## ", len(SECTION))]
-    return re.findall(r"^```sh\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    return code_blocks(section(read("README.md"), "## Try it with curl"), "sh")
 
 
 def run_steps(blocks: list[str], env: dict[str, str], cwd: Path) -> list[str]:
