@@ -26,5 +26,9 @@ class Prefix(StrEnum):
     ATTEMPT = "wha"
 
 
+#: The shape of every id: a lowercase prefix, ``_``, a UUIDv7 as 32 lowercase hex digits.
+ID_PATTERN = "^[a-z]+_[0-9a-f]{32}$"
+
+
 def new_id(prefix: Prefix) -> str:
     return f"{prefix}_{uuid_utils.uuid7().hex}"

@@ -27,6 +27,11 @@ def _currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+def currencies() -> list[str]:
+    """Every ISO 4217 code a store may use, in order."""
+    return sorted(_currencies())
+
+
 def normalize_currency(code: str) -> str:
     """The ISO 4217 code in upper case, or MoneyError when babel does not know it."""
     upper = code.strip().upper()

@@ -17,6 +17,7 @@ from paylinks.clock import Clock, utc_now
 from paylinks.db import engine as db
 from paylinks.db.migrate import migrate
 from paylinks.settings import Settings
+from paylinks_api import openapi
 from paylinks_api.context import ApiContext
 from paylinks_api.controllers.auth import AuthController
 from paylinks_api.controllers.checkout import CheckoutController
@@ -170,7 +171,10 @@ def openapi_config() -> OpenAPIConfig:
         description="Payment links: create, share and get paid. Amounts are integer "
         "minor units; errors are RFC 9457 problem details.",
         path="/docs",
-        render_plugins=[swagger_ui()],
+        render_plugins=[openapi.PreciseJson(), swagger_ui()],
+        tags=openapi.TAGS,
+        use_handler_docstrings=True,
+        operation_id_creator=openapi.operation_id,
         webhooks=WEBHOOKS,
         components=Components(
             security_schemes={

@@ -173,4 +173,5 @@ def limit(scope: str) -> Guard:
         limiter: RateLimiter = connection.app.state.rate_limiter
         limiter.hit(scope, address_key(client_address(connection, limiter.trusted_proxies)))
 
+    guard.rate_limit_scope = scope  # type: ignore[attr-defined]  # the OpenAPI's 429s
     return guard

@@ -34,6 +34,7 @@ from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 
 from paylinks.errors import BadRequest, FieldError, NotFound, ValidationFailed
+from paylinks.ids import ID_PATTERN
 from paylinks_api.parameters import query_aliases
 from paylinks_api.problems import UnsupportedMediaType, field_of, message_of
 
@@ -73,7 +74,7 @@ def _query_field(query: bytes) -> str | None:
 
 
 #: ``plink_`` + a UUIDv7 as 32 lowercase hex digits (paylinks.ids).
-_ID_SHAPE = re.compile(r"[a-z]+_[0-9a-f]{32}")
+_ID_SHAPE = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def _unknown_parameter(query: bytes, declared: Collection[str]) -> str | None:

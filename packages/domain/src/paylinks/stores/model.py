@@ -11,6 +11,7 @@ from paylinks.errors import FieldError, ValidationFailed
 from paylinks.money import MoneyError, normalize_currency
 
 NAME_MAX = 120
+ADDRESS_MAX = 300
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
 

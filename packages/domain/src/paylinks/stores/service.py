@@ -12,6 +12,7 @@ from paylinks.ids import Prefix, new_id
 from paylinks.pagination import Page, Window, page_of
 from paylinks.stores import repository
 from paylinks.stores.model import (
+    ADDRESS_MAX,
     ApiKey,
     Gateway,
     Principal,
@@ -204,8 +205,8 @@ async def create_venue(
     principal: Principal, name: str, address: str | None, now: datetime
 ) -> Venue:
     clean_address = (address or "").strip() or None
-    if clean_address is not None and len(clean_address) > 300:
-        raise ValidationFailed([FieldError("address", "At most 300 characters.")])
+    if clean_address is not None and len(clean_address) > ADDRESS_MAX:
+        raise ValidationFailed([FieldError("address", f"At most {ADDRESS_MAX} characters.")])
     venue = Venue(
         id=new_id(Prefix.VENUE),
         store_id=principal.store_id,

@@ -8,7 +8,7 @@ from litestar.params import JSONBody
 from paylinks.errors import ValidationFailed
 from paylinks.stores import service as stores
 from paylinks_api.deps import Caller, Ctx
-from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.openapi import BEARER, problems
 from paylinks_api.ratelimit import RateLimiter, limit
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
 
@@ -20,9 +20,8 @@ class AuthController(Controller):
     @post(
         "/signup",
         guards=[limit("auth")],
-        responses=ERRORS,
     )
-    async def signup(self, data: JSONBody[SignUp], ctx: Ctx) -> SignUpOut:
+    async def sign_up(self, data: JSONBody[SignUp], ctx: Ctx) -> SignUpOut:
         """Create a store and its first user; returns a session and the first API key."""
         now = ctx.clock()
         try:
@@ -43,16 +42,16 @@ class AuthController(Controller):
         "/login",
         status_code=200,
         guards=[limit("auth")],
-        responses=ERRORS,
+        responses=problems(401),
     )
-    async def login(self, data: JSONBody[Login], ctx: Ctx, state: State) -> SessionOut:
+    async def log_in(self, data: JSONBody[Login], ctx: Ctx, state: State) -> SessionOut:
         """Exchange an email and password for a session token (``sess_…``)."""
         limiter: RateLimiter = state.rate_limiter
         with limiter.login_attempt(data.email):
             user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
 
-    @post("/logout", status_code=204, responses=ERRORS, security=BEARER)
-    async def logout(self, principal: Caller) -> None:
+    @post("/logout", status_code=204, security=BEARER)
+    async def log_out(self, principal: Caller) -> None:
         """End the current session (an API key is not affected)."""
         await stores.logout(principal)

@@ -10,7 +10,7 @@ from paylinks.payments import service as payments
 from paylinks.payments.model import Customer, Payment
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Ctx
-from paylinks_api.openapi import ERRORS
+from paylinks_api.openapi import CONFLICT, created
 from paylinks_api.ratelimit import limit
 from paylinks_api.schemas.checkout import (
     CheckoutLink,
@@ -29,14 +29,16 @@ class CheckoutController(Controller):
     tags = ["Checkout (public)"]
     guards = [limit("checkout")]
 
-    @get("/links/{link_id:str}", responses=ERRORS)
-    async def get_link(self, link_id: LinkId, ctx: Ctx) -> CheckoutLink:
+    @get("/links/{link_id:str}", responses=CONFLICT)
+    async def get_checkout_link(self, link_id: LinkId, ctx: Ctx) -> CheckoutLink:
         """What the customer sees: merchant, title, amount or bounds, fields, status."""
         link, merchant = await payments.public_link_with_merchant(link_id)
         return CheckoutLink.of(link, merchant, ctx.urls, ctx.clock())
 
-    @post("/links/{link_id:str}/payments", responses=ERRORS)
-    async def start(
+    @post(
+        "/links/{link_id:str}/payments", responses=CONFLICT, **created("/v1/checkout/payments/{id}")
+    )
+    async def start_checkout_payment(
         self, link_id: LinkId, data: JSONBody[PaymentStart], ctx: Ctx
     ) -> CheckoutPayment:
         """Start a payment: validates amount and details and holds a place on the link."""
@@ -45,8 +47,8 @@ class CheckoutController(Controller):
         )
         return await _answer(payment, None, secret)
 
-    @post("/payments/{payment_id:str}/confirm", status_code=200, responses=ERRORS)
-    async def confirm(
+    @post("/payments/{payment_id:str}/confirm", status_code=200, responses=CONFLICT)
+    async def confirm_checkout_payment(
         self, payment_id: PaymentId, data: JSONBody[PaymentConfirm], ctx: Ctx
     ) -> CheckoutPayment:
         """Pay: with a sandbox test card, or (Stripe) after the Payment Element confirmed."""
@@ -55,8 +57,8 @@ class CheckoutController(Controller):
         )
         return await _answer(payment, link)
 
-    @get("/payments/{payment_id:str}", responses=ERRORS)
-    async def get_payment(self, payment_id: PaymentId, ctx: Ctx) -> CheckoutPayment:
+    @get("/payments/{payment_id:str}", responses=CONFLICT)
+    async def get_checkout_payment(self, payment_id: PaymentId, ctx: Ctx) -> CheckoutPayment:
         """The payment's status, and the thank-you page or redirect once it succeeded."""
         payment = await payments.get_public_payment(payment_id)
         return await _answer(payment, None)

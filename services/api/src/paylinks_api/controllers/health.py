@@ -59,19 +59,18 @@ class HealthController(Controller):
     path = "/health"
     tags = ["Health"]
 
-    @get("/live", sync_to_thread=False, description="The process answers (no dependency is asked).")
-    def live(self) -> Health:
+    @get("/live", sync_to_thread=False)
+    def get_liveness(self) -> Health:
+        """The process answers (no dependency is asked)."""
         return Health("ok", {})
 
-    @get(
-        "/ready",
-        description="The database answers a query and, when a broker is configured, Redis a "
-        "ping; 503 names what failed.",
-        responses={503: NOT_READY},
-    )
-    async def ready(self, state: State) -> Response[Health]:
+    @get("/ready", responses={503: NOT_READY})
+    async def get_readiness(self, state: State) -> Response[Health]:
+        """Ready to serve: the database answers a query and, when a broker is configured,
+        Redis a ping; a 503 names what failed."""
         return await readiness(state.get("redis"))
 
-    @get("/", description="Alias of `/health/ready`.", responses={503: NOT_READY})
-    async def health(self, state: State) -> Response[Health]:
+    @get("/", responses={503: NOT_READY})
+    async def get_health(self, state: State) -> Response[Health]:
+        """Alias of ``/health/ready``."""
         return await readiness(state.get("redis"))

@@ -13,7 +13,7 @@ from paylinks.images import service as images
 from paylinks.images.model import MAX_BYTES, StoredImage
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, Ctx
-from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.openapi import BEARER, created
 
 ImageId = Annotated[str, object_id("An image id (img_…)")]
 
@@ -35,8 +35,13 @@ class ImageController(Controller):
     path = "/v1/images"
     tags = ["Images"]
 
-    @post("/", request_max_body_size=MAX_BYTES + 64 * 1024, responses=ERRORS, security=BEARER)
-    async def upload(
+    @post(
+        "/",
+        request_max_body_size=MAX_BYTES + 64 * 1024,
+        security=BEARER,
+        **created("/v1/images/{id}"),
+    )
+    async def upload_image(
         self,
         principal: Caller,
         ctx: Ctx,
@@ -49,8 +54,8 @@ class ImageController(Controller):
         image = await images.upload_image(principal, content, ctx.clock())
         return _out(image, ctx)
 
-    @get("/{image_id:str}", media_type="application/octet-stream", responses=ERRORS)
-    async def content(self, image_id: ImageId) -> Response[bytes]:
+    @get("/{image_id:str}", media_type="application/octet-stream")
+    async def get_image(self, image_id: ImageId) -> Response[bytes]:
         """The image itself; public, since checkout pages show it to customers."""
         content_type, data = await images.image_content(image_id)
         return Response(

@@ -13,7 +13,7 @@ from paylinks.pagination import Page
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
-from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.openapi import BEARER, CONFLICT, created
 from paylinks_api.schemas.links import LinkCreate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -31,14 +31,17 @@ class PaymentLinkController(Controller):
     tags = ["Payment links"]
     security = BEARER
 
-    @post("/", responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def create(self, principal: Caller, data: JSONBody[LinkCreate], ctx: Ctx) -> LinkView:
+    @post("/", responses=CONFLICT, opt=IN_ONE_TRANSACTION, **created("/v1/payment-links/{id}"))
+    async def create_payment_link(
+        self, principal: Caller, data: JSONBody[LinkCreate], ctx: Ctx
+    ) -> LinkView:
+        """Create a payment link: one-off or reusable, a fixed amount or one the customer enters."""
         now = ctx.clock()
         link = await links.create_link(principal, data.to_draft(), ctx.urls, now)
         return to_view(link, ctx.urls, now)
 
-    @get("/", responses=ERRORS)
-    async def list_links(
+    @get("/", responses=CONFLICT)
+    async def list_payment_links(
         self,
         principal: Caller,
         ctx: Ctx,
@@ -50,7 +53,10 @@ class PaymentLinkController(Controller):
             str | None, QueryParameter(max_length=120, description="Search title and reference")
         ] = None,
     ) -> Page[LinkView]:
-        """Newest first. ``status`` is exact at request time, ``expired`` included."""
+        """The store's payment links, newest first.
+
+        ``status`` is exact at request time, ``expired`` included; ``q`` searches titles and
+        references."""
         now = ctx.clock()
         filters = LinkFilter(status=status, type=link_type, venue_id=venue_id, q=q)
         page = await links.list_links(principal, filters, now, window)
@@ -58,19 +64,22 @@ class PaymentLinkController(Controller):
             data=[to_view(link, ctx.urls, now) for link in page.data], has_more=page.has_more
         )
 
-    @get("/{link_id:str}", responses=ERRORS)
-    async def get_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
+    @get("/{link_id:str}", responses=CONFLICT)
+    async def get_payment_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
+        """One payment link, with its status at request time and its totals."""
         return to_view(await links.get_link(principal, link_id), ctx.urls, ctx.clock())
 
-    @post("/{link_id:str}/deactivate", status_code=200, responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def deactivate(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
+    @post("/{link_id:str}/deactivate", status_code=200, responses=CONFLICT, opt=IN_ONE_TRANSACTION)
+    async def deactivate_payment_link(
+        self, principal: Caller, link_id: LinkId, ctx: Ctx
+    ) -> LinkView:
         """Deactivate the link: its checkout says it is no longer active."""
         now = ctx.clock()
         link = await links.deactivate_link(principal, link_id, ctx.urls, now)
         return to_view(link, ctx.urls, now)
 
-    @get("/{link_id:str}/qr.png", media_type="image/png", responses=ERRORS)
-    async def qr_png(
+    @get("/{link_id:str}/qr.png", media_type="image/png", responses=CONFLICT)
+    async def get_payment_link_qr_png(
         self,
         request: Request[Any, Any, Any],
         principal: Caller,
@@ -82,10 +91,11 @@ class PaymentLinkController(Controller):
         url = ctx.urls.link_url((await links.get_link(principal, link_id)).id)
         return _cached(request, qr.etag(url, "png", size), lambda: qr.png(url, size), "image/png")
 
-    @get("/{link_id:str}/qr.svg", media_type="image/svg+xml", responses=ERRORS)
-    async def qr_svg(
+    @get("/{link_id:str}/qr.svg", media_type="image/svg+xml", responses=CONFLICT)
+    async def get_payment_link_qr_svg(
         self, request: Request[Any, Any, Any], principal: Caller, link_id: LinkId, ctx: Ctx
     ) -> Response[bytes]:
+        """A QR code of exactly the link's ``url``, as SVG."""
         url = ctx.urls.link_url((await links.get_link(principal, link_id)).id)
         return _cached(request, qr.etag(url, "svg", 0), lambda: qr.svg(url), "image/svg+xml")
 

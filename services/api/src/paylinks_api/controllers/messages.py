@@ -10,7 +10,7 @@ from paylinks.pagination import Page
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
-from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.openapi import BEARER, CONFLICT
 from paylinks_api.schemas.messages import MessageOut, SendLink
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -21,16 +21,16 @@ class MessageController(Controller):
     tags = ["Sharing"]
     security = BEARER
 
-    @post("/send", status_code=202, responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def send(
+    @post("/send", status_code=202, responses=CONFLICT, opt=IN_ONE_TRANSACTION)
+    async def send_payment_link(
         self, principal: Caller, link_id: LinkId, data: JSONBody[SendLink], ctx: Ctx
     ) -> MessageOut:
         """Send the link to exactly one of ``email`` or ``phone``; a worker delivers it."""
         message = await messages.queue_send(principal, link_id, data.email, data.phone, ctx.clock())
         return MessageOut.of(message)
 
-    @get("/messages", responses=ERRORS)
-    async def list_messages(
+    @get("/messages", responses=CONFLICT)
+    async def list_payment_link_messages(
         self,
         principal: Caller,
         link_id: LinkId,

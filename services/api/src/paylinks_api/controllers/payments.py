@@ -14,7 +14,7 @@ from paylinks.refunds.model import Refund
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
-from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.openapi import BEARER, CONFLICT, created
 from paylinks_api.schemas.payments import RefundCreate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -27,8 +27,8 @@ class LinkPaymentsController(Controller):
     tags = ["Payments"]
     security = BEARER
 
-    @get("/payments", responses=ERRORS)
-    async def list_payments(
+    @get("/payments", responses=CONFLICT)
+    async def list_payment_link_payments(
         self,
         principal: Caller,
         link_id: LinkId,
@@ -39,8 +39,10 @@ class LinkPaymentsController(Controller):
         page = await payments.list_payments(principal, link_id, status, window)
         return Page(data=[to_payment_view(p) for p in page.data], has_more=page.has_more)
 
-    @get("/payments.csv", responses=ERRORS, media_type="text/csv")
-    async def export(self, principal: Caller, link_id: LinkId) -> Response[str]:
+    @get("/payments.csv", responses=CONFLICT, media_type="text/csv")
+    async def export_payment_link_payments(
+        self, principal: Caller, link_id: LinkId
+    ) -> Response[str]:
         """Every transaction of the link as CSV (amounts in minor units)."""
         body = await export.export_csv(principal, link_id)
         return Response(
@@ -55,12 +57,18 @@ class PaymentController(Controller):
     tags = ["Payments"]
     security = BEARER
 
-    @get("/payments/{payment_id:str}", responses=ERRORS)
+    @get("/payments/{payment_id:str}", responses=CONFLICT)
     async def get_payment(self, principal: Caller, payment_id: PaymentId) -> PaymentView:
+        """One payment, with its amounts refunded and refundable."""
         return to_payment_view(await payments.get_payment(principal, payment_id))
 
-    @post("/payments/{payment_id:str}/refunds", responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def refund(
+    @post(
+        "/payments/{payment_id:str}/refunds",
+        responses=CONFLICT,
+        opt=IN_ONE_TRANSACTION,
+        **created("/v1/refunds/{id}"),
+    )
+    async def create_refund(
         self, principal: Caller, payment_id: PaymentId, data: JSONBody[RefundCreate], ctx: Ctx
     ) -> Refund:
         """Refund all that is left, or ``amount`` of it; settles asynchronously."""
@@ -68,7 +76,7 @@ class PaymentController(Controller):
             principal, payment_id, data.amount, data.reason, ctx.urls, ctx.clock()
         )
 
-    @get("/payments/{payment_id:str}/refunds", responses=ERRORS)
+    @get("/payments/{payment_id:str}/refunds", responses=CONFLICT)
     async def list_refunds(
         self,
         principal: Caller,
@@ -78,6 +86,7 @@ class PaymentController(Controller):
         """The payment's refunds, newest first."""
         return await refunds.list_refunds(principal, payment_id, window)
 
-    @get("/refunds/{refund_id:str}", responses=ERRORS)
+    @get("/refunds/{refund_id:str}", responses=CONFLICT)
     async def get_refund(self, principal: Caller, refund_id: RefundId) -> Refund:
+        """One refund and its status."""
         return await refunds.get_refund(principal, refund_id)

@@ -7,7 +7,6 @@ from litestar import Controller, Request, post
 
 from paylinks.gateways import stripe_events
 from paylinks_api.deps import Ctx
-from paylinks_api.openapi import ERRORS
 from paylinks_api.strict_input import RAW_BODY
 
 
@@ -25,11 +24,12 @@ class StripeWebhookController(Controller):
         "/webhook",
         summary="Receive Stripe's webhook events",
         status_code=200,
-        responses={code: ERRORS[code] for code in (400, 409, 413)},
         security=[],
         opt={RAW_BODY: True},
     )
-    async def webhook(self, request: Request[Any, Any, Any], ctx: Ctx) -> WebhookReceived:
+    async def receive_stripe_webhook(
+        self, request: Request[Any, Any, Any], ctx: Ctx
+    ) -> WebhookReceived:
         """Stripe's events about PaymentIntents and refunds of a store using Stripe.
 
         The raw body is verified with the store's webhook signing secret (300 s tolerance);

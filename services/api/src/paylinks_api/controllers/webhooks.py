@@ -12,7 +12,7 @@ from paylinks.webhooks import service as webhooks
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
-from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.openapi import BEARER, CONFLICT, created
 from paylinks_api.schemas.events import EVENT_PAGE, ONE_EVENT
 from paylinks_api.schemas.webhooks import DeliveryOut, EndpointCreate, EndpointOut, Redeliver
 
@@ -25,8 +25,8 @@ class WebhookEndpointController(Controller):
     tags = ["Webhooks"]
     security = BEARER
 
-    @post("/", responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def create(
+    @post("/", responses=CONFLICT, opt=IN_ONE_TRANSACTION, **created("/v1/webhook-endpoints/{id}"))
+    async def create_webhook_endpoint(
         self, principal: Caller, data: JSONBody[EndpointCreate], ctx: Ctx
     ) -> EndpointOut:
         """A new endpoint; its signing secret ``whsec_…`` is in this answer only."""
@@ -40,39 +40,52 @@ class WebhookEndpointController(Controller):
         )
         return EndpointOut.of(endpoint, secret)
 
-    @get("/", responses=ERRORS)
-    async def list_endpoints(self, principal: Caller, window: ListWindow) -> Page[EndpointOut]:
+    @get("/")
+    async def list_webhook_endpoints(
+        self, principal: Caller, window: ListWindow
+    ) -> Page[EndpointOut]:
         """The store's endpoints, newest first."""
         page = await webhooks.list_endpoints(principal, window)
         return Page(data=[EndpointOut.of(e) for e in page.data], has_more=page.has_more)
 
-    @get("/{endpoint_id:str}", responses=ERRORS)
-    async def get_endpoint(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
+    @get("/{endpoint_id:str}")
+    async def get_webhook_endpoint(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
+        """One webhook endpoint (its secret is never shown again)."""
         return EndpointOut.of(await webhooks.get_endpoint(principal, endpoint_id))
 
-    @delete("/{endpoint_id:str}", responses=ERRORS)
-    async def delete_endpoint(self, principal: Caller, endpoint_id: EndpointId, ctx: Ctx) -> None:
+    @delete("/{endpoint_id:str}")
+    async def delete_webhook_endpoint(
+        self, principal: Caller, endpoint_id: EndpointId, ctx: Ctx
+    ) -> None:
+        """Delete the endpoint: no event is delivered to it any more."""
         await webhooks.delete_endpoint(principal, endpoint_id, ctx.clock())
 
     @post(
         "/{endpoint_id:str}/rotate-secret",
         status_code=200,
-        responses=ERRORS,
         opt=IN_ONE_TRANSACTION,
     )
-    async def rotate(self, principal: Caller, endpoint_id: EndpointId, ctx: Ctx) -> EndpointOut:
+    async def rotate_webhook_endpoint_secret(
+        self, principal: Caller, endpoint_id: EndpointId, ctx: Ctx
+    ) -> EndpointOut:
         """A new secret; for 24 h deliveries carry signatures with the old and the new."""
         endpoint, secret = await webhooks.rotate_secret(
             principal, endpoint_id, ctx.cipher, ctx.clock()
         )
         return EndpointOut.of(endpoint, secret)
 
-    @post("/{endpoint_id:str}/enable", status_code=200, responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def enable(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
+    @post("/{endpoint_id:str}/enable", status_code=200, opt=IN_ONE_TRANSACTION)
+    async def enable_webhook_endpoint(
+        self, principal: Caller, endpoint_id: EndpointId
+    ) -> EndpointOut:
+        """Enable the endpoint again: events from now on are delivered to it."""
         return EndpointOut.of(await webhooks.set_enabled(principal, endpoint_id, True))
 
-    @post("/{endpoint_id:str}/disable", status_code=200, responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def disable(self, principal: Caller, endpoint_id: EndpointId) -> EndpointOut:
+    @post("/{endpoint_id:str}/disable", status_code=200, opt=IN_ONE_TRANSACTION)
+    async def disable_webhook_endpoint(
+        self, principal: Caller, endpoint_id: EndpointId
+    ) -> EndpointOut:
+        """Disable the endpoint: events are not delivered to it until it is enabled."""
         return EndpointOut.of(await webhooks.set_enabled(principal, endpoint_id, False))
 
 
@@ -81,7 +94,7 @@ class EventController(Controller):
     tags = ["Webhooks"]
     security = BEARER
 
-    @get("/", responses={**ERRORS, **EVENT_PAGE})
+    @get("/", responses=EVENT_PAGE)
     async def list_events(
         self,
         principal: Caller,
@@ -92,13 +105,13 @@ class EventController(Controller):
         """The store's events, newest first; each one's data is its type's schema."""
         return await events.list_events(principal.store_id, window, event_type, payment_link_id)
 
-    @get("/{event_id:str}", responses={**ERRORS, **ONE_EVENT})
+    @get("/{event_id:str}", responses=ONE_EVENT)
     async def get_event(self, principal: Caller, event_id: EventId) -> Event:
         """The event as its webhooks carry it: the stored JSON, typed by ``type``."""
         return await events.get_event(principal.store_id, event_id)
 
-    @get("/{event_id:str}/deliveries", responses=ERRORS)
-    async def deliveries(
+    @get("/{event_id:str}/deliveries")
+    async def list_event_deliveries(
         self,
         principal: Caller,
         event_id: EventId,
@@ -111,8 +124,8 @@ class EventController(Controller):
             has_more=page.has_more,
         )
 
-    @post("/{event_id:str}/redeliver", status_code=202, responses=ERRORS, opt=IN_ONE_TRANSACTION)
-    async def redeliver(
+    @post("/{event_id:str}/redeliver", status_code=202, opt=IN_ONE_TRANSACTION)
+    async def redeliver_event(
         self, principal: Caller, event_id: EventId, data: JSONBody[Redeliver], ctx: Ctx
     ) -> DeliveryOut:
         """Send the event to the endpoint again, now."""

@@ -59,10 +59,17 @@ EVENT_PAGE = {
 }
 
 
+def _camel(name: str) -> str:
+    """``payment_link.refund.created`` → ``paymentLinkRefundCreated``."""
+    first, *rest = name.replace(".", "_").split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 def _webhook(event_type: EventType) -> PathItem:
     schema = Reference(ref=f"#/components/schemas/{ENVELOPES[event_type].__name__}")
     return PathItem(
         post=Operation(
+            operation_id=_camel(event_type.value) + "Webhook",
             summary=event_type.value,
             description="Signed per Standard Webhooks: `webhook-id` (the event's id), "
             "`webhook-timestamp` and `webhook-signature`.",

@@ -1,22 +1,41 @@
 """Request and response schemas of stores, users, sessions, API keys and venues."""
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
-from paylinks.stores.model import ApiKey, Gateway, Store, User, Venue
+from paylinks.money import currencies
+from paylinks.stores.model import (
+    ADDRESS_MAX,
+    NAME_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    ApiKey,
+    Gateway,
+    Store,
+    User,
+    Venue,
+)
+from paylinks_api.schemas import NOT_BLANK, documented
+
+Name = Annotated[str, documented(minLength=1, maxLength=NAME_MAX, pattern=NOT_BLANK)]
+Email = Annotated[str, documented("The user's email address", format="email", maxLength=254)]
+Password = Annotated[str, documented(minLength=PASSWORD_MIN, maxLength=PASSWORD_MAX)]
 
 
 class SignUp(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    store_name: str
-    email: str
-    password: str
-    currency: str = "GBP"
+    store_name: Name
+    email: Email
+    password: Password
+    currency: Annotated[
+        str, documented("ISO 4217, fixed for the store's life", enum=currencies())
+    ] = "GBP"
 
 
 class Login(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    email: str
-    password: str
+    email: Email
+    password: Annotated[str, documented(minLength=1, maxLength=PASSWORD_MAX)]
 
 
 class SessionOut(msgspec.Struct, kw_only=True):
@@ -67,7 +86,7 @@ class Activate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class ApiKeyCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    name: str = "API key"
+    name: Name = "API key"
 
 
 class ApiKeyOut(msgspec.Struct, kw_only=True):
@@ -91,8 +110,8 @@ class ApiKeyOut(msgspec.Struct, kw_only=True):
 
 
 class VenueCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    name: str
-    address: str | None = None
+    name: Name
+    address: Annotated[str | None, documented(maxLength=ADDRESS_MAX)] = None
 
 
 class VenueOut(msgspec.Struct, kw_only=True):

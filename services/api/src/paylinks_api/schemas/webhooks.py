@@ -1,14 +1,26 @@
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
 from paylinks.events.model import EventType
-from paylinks.webhooks.model import Attempt, Delivery, EndpointStatus, WebhookEndpoint
+from paylinks.webhooks.model import URL_MAX, Attempt, Delivery, EndpointStatus, WebhookEndpoint
+from paylinks_api.schemas import ID_PATTERN, documented
 
 
 class EndpointCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    url: str
-    events: list[EventType] | None = None
+    url: Annotated[
+        str,
+        documented(
+            "An https URL on the public internet",
+            format="uri",
+            pattern="^https://",
+            maxLength=URL_MAX,
+        ),
+    ]
+    events: Annotated[
+        list[EventType] | None, documented("The event types to send; all by default", minItems=1)
+    ] = None
 
 
 class EndpointOut(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -33,7 +45,7 @@ class EndpointOut(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class Redeliver(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    endpoint_id: str
+    endpoint_id: Annotated[str, documented("An endpoint of the store (we_…)", pattern=ID_PATTERN)]
 
 
 class DeliveryOut(msgspec.Struct, kw_only=True):
