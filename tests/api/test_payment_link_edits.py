@@ -154,6 +154,20 @@ class TestEdit:
         assert fields(problem) == {field}
         assert (await store.get(f"/v1/payment-links/{link['id']}")).json() == link
 
+    async def test_the_body_must_be_strict_json(self, store: StoreClient) -> None:
+        link = await store.create_link()
+        path = f"/v1/payment-links/{link['id']}"
+        form = await store.patch(
+            path, content=b"title=Form", headers={"Content-Type": "text/plain"}
+        )
+        twice = await store.patch(
+            path,
+            content=b'{"title": "A", "title": "B"}',
+            headers={"Content-Type": "application/json"},
+        )
+        assert (form.status_code, twice.status_code) == (415, 400)
+        assert (await store.get(path)).json() == link
+
     async def test_a_one_off_link_takes_no_cap(self, store: StoreClient) -> None:
         link = await store.create_link(type="one_off")
         assert fields(await refused(store, link["id"], 422, max_payments=2)) == {"max_payments"}
@@ -317,7 +331,7 @@ class TestActivate:
         assert again.headers.get("idempotent-replayed") == "true"
 
 
-class TestCapRacingCheckouts:
+class TestRacingCheckouts:
     async def test_paid_plus_held_never_exceeds_the_cap(
         self, store: StoreClient, customer: Customer
     ) -> None:
@@ -348,3 +362,28 @@ class TestCapRacingCheckouts:
         assert row["payments_count"] + row["slots_held"] <= row["capacity"]
         assert taken <= row["capacity"] == row["max_payments"]
         assert 200 in outcomes  # 30 leaves room for every customer
+
+    async def test_an_amount_edit_racing_checkouts_never_reprices_a_payment(
+        self, store: StoreClient, customer: Customer
+    ) -> None:
+        """Either the edit lands before every payment (all at the new amount) or it is
+        refused: no payment is left at an amount the link no longer has."""
+        link = await store.create_link(amount=1450)
+
+        async def start() -> None:
+            await customer.start(link["id"])
+
+        async def reprice() -> int:
+            path = f"/v1/payment-links/{link['id']}"
+            return (await store.patch(path, json={"amount": 990})).status_code
+
+        *_, status = await asyncio.gather(*(start() for _ in range(10)), reprice())
+        amounts = {
+            row["amount"]
+            for row in await PaymentTable.select(PaymentTable.amount).where(
+                PaymentTable.payment_link_id == link["id"]
+            )
+        }
+        final = (await store.get(f"/v1/payment-links/{link['id']}")).json()["amount"]
+        assert status in (200, 409)
+        assert amounts <= {final}
