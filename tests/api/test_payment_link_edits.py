@@ -203,6 +203,10 @@ class TestEdit:
         assert await event_types(link["id"]) == ["payment_link.created", "payment_link.updated"]
         event = (await store.get("/v1/events", params={"type": "payment_link.updated"})).json()
         assert event["data"][0]["data"]["payment_link"]["title"] == "New"
+        endpoint = await store.create_endpoint(
+            "http://127.0.0.1:9/hooks", events=["payment_link.updated"]
+        )
+        assert endpoint["events"] == ["payment_link.updated"]
 
 
 class TestPaymentsLockTheAmount:
