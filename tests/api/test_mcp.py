@@ -256,6 +256,15 @@ class TestTools:
             rest = await call(
                 client, "list-payment-links", limit=2, starting_after=first["data"][-1]["id"]
             )
+            back = await call(
+                client, "list-payment-links", limit=2, ending_before=rest["data"][0]["id"]
+            )
+            both = await fail(
+                client,
+                "list-payment-links",
+                starting_after=one_off["id"],
+                ending_before=closed["id"],
+            )
 
         def ids(page: dict[str, Any]) -> list[str]:
             return [link["id"] for link in page["data"]]
@@ -271,6 +280,8 @@ class TestTools:
         assert first["has_more"] is True
         assert ids(rest) == [one_off["id"]]
         assert rest["has_more"] is False
+        assert ids(back) == ids(first)
+        assert (both["status"], set(fields(both))) == (400, {"ending_before"})
 
     async def test_qr_is_a_png_of_exactly_the_link_url(
         self, server: LiveServer, store: StoreClient

@@ -2,8 +2,11 @@
 
 from litestar.di import NamedDependency
 
+from paylinks.pagination import Window
 from paylinks.stores.model import Principal
 from paylinks_api.context import ApiContext
 
 Caller = NamedDependency[Principal]
 Ctx = NamedDependency[ApiContext]
+#: The rows a list request asks for: its limit, cursor and ``created`` bounds.
+ListWindow = NamedDependency[Window]

@@ -15,7 +15,7 @@ from paylinks import qr
 from paylinks.links import service as links
 from paylinks.links.model import LinkStatus, LinkType, LinkView, PaymentLink, to_view
 from paylinks.links.repository import LinkFilter
-from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, Window
 from paylinks.stores.model import Principal
 from paylinks_api.context import ApiContext
 from paylinks_api.mcp_schema import schema_tool, structured
@@ -70,6 +70,13 @@ class ListArguments(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         ]
         | None
     ) = None
+    ending_before: (
+        Annotated[
+            str,
+            msgspec.Meta(max_length=64, description="The id of the first link of the next page"),
+        ]
+        | None
+    ) = None
 
 
 class UpdateArguments(LinkUpdate, kw_only=True, forbid_unknown_fields=True):
@@ -92,10 +99,12 @@ def link_tools(api: ApiContext) -> list[Tool]:
     async def list_payment_links(principal: Principal, args: ListArguments) -> CallToolResult:
         """The store's payment links, newest first, as {"data": [links], "has_more": bool};
         filter by venue_id, status (active, inactive, expired: exact now) and type; to page
-        on, pass the id of the last link as starting_after."""
+        on, pass the id of the last link as starting_after (back: the first one as
+        ending_before)."""
         now = api.clock()
         filters = LinkFilter(status=args.status, type=args.type, venue_id=args.venue_id, q=args.q)
-        page = await links.list_links(principal, filters, now, args.limit, args.starting_after)
+        window = Window(args.limit, args.starting_after, args.ending_before)
+        page = await links.list_links(principal, filters, now, window)
         views = [to_view(link, api.urls, now) for link in page.data]
         return structured(Page(data=views, has_more=page.has_more))
 

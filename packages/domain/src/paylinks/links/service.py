@@ -22,7 +22,7 @@ from paylinks.links.model import (
     validate_link,
 )
 from paylinks.links.repository import LinkFilter
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.payments import repository as payments
 from paylinks.stores import repository as stores
 from paylinks.stores.model import Principal
@@ -93,11 +93,10 @@ async def _load(store_id: str, link_id: str) -> PaymentLink:
 
 
 async def list_links(
-    principal: Principal, filters: LinkFilter, now: datetime, limit: int, starting_after: str | None
+    principal: Principal, filters: LinkFilter, now: datetime, window: Window
 ) -> Page[PaymentLink]:
     require_payments(principal)
-    rows = await repository.list_links(principal.store_id, filters, now, limit, starting_after)
-    return page_of(rows, limit)
+    return page_of(await repository.list_links(principal.store_id, filters, now, window), window)
 
 
 async def deactivate_link(

@@ -6,6 +6,7 @@ import io
 
 from paylinks.errors import NotFound
 from paylinks.links import repository as links
+from paylinks.pagination import EVERY_ROW
 from paylinks.payments import repository
 from paylinks.stores.model import Principal
 from paylinks.stores.service import require_payments
@@ -32,7 +33,7 @@ async def export_csv(principal: Principal, link_id: str) -> str:
     require_payments(principal)
     if await links.get(principal.store_id, link_id) is None:
         raise NotFound("No such payment link.")
-    rows = await repository.list_for_link(link_id, principal.store_id, None, None, None)
+    rows = await repository.list_for_link(link_id, principal.store_id, None, EVERY_ROW)
     out = io.StringIO()
     # Every field quoted: a spreadsheet that splits on another separator (";" in many
     # locales) cannot cut customer text into cells that start a formula.

@@ -11,8 +11,8 @@ from paylinks.payments import service as payments
 from paylinks.payments.model import PaymentStatus, PaymentView, to_payment_view
 from paylinks.refunds import service as refunds
 from paylinks.refunds.model import Refund
-from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
-from paylinks_api.deps import Caller, Ctx
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.payments import RefundCreate
@@ -32,12 +32,11 @@ class LinkPaymentsController(Controller):
         self,
         principal: Caller,
         link_id: LinkId,
-        limit: Limit = DEFAULT_LIMIT,
-        starting_after: StartingAfter = None,
+        window: ListWindow,
         status: FromQuery[PaymentStatus | None] = None,
     ) -> Page[PaymentView]:
         """The link's transactions, newest first."""
-        page = await payments.list_payments(principal, link_id, status, limit, starting_after)
+        page = await payments.list_payments(principal, link_id, status, window)
         return Page(data=[to_payment_view(p) for p in page.data], has_more=page.has_more)
 
     @get("/payments.csv", responses=ERRORS, media_type="text/csv")
@@ -74,11 +73,10 @@ class PaymentController(Controller):
         self,
         principal: Caller,
         payment_id: PaymentId,
-        limit: Limit = DEFAULT_LIMIT,
-        starting_after: StartingAfter = None,
+        window: ListWindow,
     ) -> Page[Refund]:
         """The payment's refunds, newest first."""
-        return await refunds.list_refunds(principal, payment_id, limit, starting_after)
+        return await refunds.list_refunds(principal, payment_id, window)
 
     @get("/refunds/{refund_id:str}", responses=ERRORS)
     async def get_refund(self, principal: Caller, refund_id: RefundId) -> Refund:
