@@ -8,7 +8,7 @@ import pytest
 
 from paylinks.errors import ValidationFailed
 from paylinks.links import repository
-from paylinks.links.edits import LinkHasPayments, check_edit, draft_of
+from paylinks.links.edits import EDITABLE, LinkHasPayments, check_edit, draft_of
 from paylinks.links.model import (
     INACTIVE_TRANSITIONS,
     REACTIVATABLE,
@@ -17,6 +17,7 @@ from paylinks.links.model import (
     LinkType,
     reactivation_refused,
 )
+from paylinks.links.tables import PaymentLinkTable
 from tests.factories import payment_link
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -61,6 +62,10 @@ class TestCheckEdit:
             check_edit(link, {"max_payments": 2}, NOW)
         assert fields_of(raised.value) == {"max_payments"}
         assert check_edit(link, {"max_payments": 3}, NOW) == {"max_payments": 3}
+
+    def test_every_editable_field_is_a_column_of_its_name(self) -> None:
+        columns = {column._meta.db_column_name for column in PaymentLinkTable._meta.columns}
+        assert columns >= EDITABLE
 
     def test_draft_of_a_link_is_a_valid_draft(self) -> None:
         assert draft_of(payment_link()).title == "Espresso beans"

@@ -1,6 +1,7 @@
 """Every query about payment links. Status filters are derived in SQL at request time."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import msgspec
@@ -8,7 +9,7 @@ from piccolo.columns.combination import And, Or, Where, WhereRaw
 
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import Row, fetch
-from paylinks.links.edits import AMOUNT_FIELDS
+from paylinks.links.edits import AMOUNT_FIELDS, EDITABLE
 from paylinks.links.model import (
     REACTIVATABLE,
     AfterPayment,
@@ -208,23 +209,19 @@ async def get_public_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant]
     return link_of(row), merchant
 
 
-#: Each editable field's column, and how its value is stored.
-_EDITED_COLUMNS: dict[str, Any] = {
-    "title": None,
-    "description": None,
-    "reference": None,
-    "image_id": None,
-    "expires_at": None,
-    "max_payments": None,
-    "venue_id": None,
-    "amount": None,
-    "min_amount": None,
-    "max_amount": None,
-    "amount_type": lambda value: value.value,
-    "customer_fields": lambda value: _encode(value).decode(),
-    "after_payment": lambda value: _encode(value).decode(),
-    "metadata": lambda value: _encode(value).decode(),
-}
+#: The editable fields stored as JSON text; every editable field is the column of its name.
+_JSON_FIELDS = frozenset({"customer_fields", "after_payment", "metadata"})
+
+
+def _stored(field: str, value: Any) -> Any:
+    """An edited field's value as its column holds it."""
+    if value is None:
+        return None
+    if field in _JSON_FIELDS:
+        return _encode(value).decode()
+    return value.value if isinstance(value, StrEnum) else value
+
+
 #: An amount changes only while no payment was taken nor is under way.
 _UNPAID = " AND payments_count = 0 AND slots_held = 0"
 #: A cap not below the payments taken plus the slots held; one that equals the payments
@@ -245,9 +242,10 @@ async def update(link: PaymentLink, changes: dict[str, Any], now: datetime) -> P
     sets: list[str] = []
     args: list[Any] = []
     for field, value in changes.items():
-        encode = _EDITED_COLUMNS[field]
+        if field not in EDITABLE:  # the names below become SQL: only the known ones
+            raise ValueError(f"Not an editable field: {field}")
         sets.append(f"{field} = {{}}")
-        args.append(value if value is None or encode is None else encode(value))
+        args.append(_stored(field, value))
     guards = ""
     guard_args: list[Any] = []
     if "max_payments" in changes:
