@@ -173,7 +173,7 @@ class TestEdit:
         assert fields(await refused(store, link["id"], 422, max_payments=2)) == {"max_payments"}
 
     async def test_an_expired_link_can_still_be_edited(
-        self, store: StoreClient, clock: FrozenClock
+        self, store: StoreClient, customer: Customer, clock: FrozenClock
     ) -> None:
         link = await store.create_link(expires_at=(clock.now + timedelta(minutes=1)).isoformat())
         clock.advance(minutes=2)
@@ -182,6 +182,16 @@ class TestEdit:
             store, link["id"], expires_at=(clock.now + timedelta(days=1)).isoformat()
         )
         assert reopened["status"] == "active"
+
+        async def listed(status: str) -> list[str]:
+            body = (await store.get("/v1/payment-links", params={"status": status})).json()
+            return [item["id"] for item in body["data"]]
+
+        # The edited time is stored as the column's other times are: SQL compares it right.
+        assert await listed("active") == [link["id"]]
+        clock.advance(days=2)
+        assert await listed("expired") == [link["id"]]
+        assert (await customer.start(link["id"])).json()["code"] == "link_expired"
 
     async def test_another_stores_link_is_404(self, api: ApiClient, store: StoreClient) -> None:
         link = await store.create_link()

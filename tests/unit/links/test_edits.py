@@ -47,6 +47,8 @@ class TestCheckEdit:
     def test_an_unchanged_past_expiry_is_not_checked_again(self) -> None:
         link = payment_link(expires_at=NOW - timedelta(days=1))
         assert check_edit(link, {"title": "Later"}, NOW) == {"title": "Later"}
+        resent = {"title": "Later", "expires_at": link.expires_at}
+        assert check_edit(link, resent, NOW) == {"title": "Later"}
         with pytest.raises(ValidationFailed):
             check_edit(link, {"expires_at": NOW - timedelta(hours=1)}, NOW)
 

@@ -69,15 +69,19 @@ def check_edit(link: PaymentLink, changes: Mapping[str, Any], now: datetime) -> 
 
     Raises ValidationFailed naming each field that cannot change or breaks a rule of a new
     link, and LinkHasPayments for an amount change once the link has taken a payment. An
-    expiry left as it is is not checked again: an expired link may still be edited.
+    expiry left as it is (or sent as it is) is not checked again: an expired link may
+    still be edited.
     """
     fixed = sorted(set(changes) - EDITABLE)
     if fixed:
         raise ValidationFailed([FieldError(field, "Cannot be changed.") for field in fixed])
     after = msgspec.structs.replace(draft_of(link), **changes)
-    if "expires_at" not in changes:
-        after = msgspec.structs.replace(after, expires_at=None)
-    valid = validate_link(after, now)
+    if after.expires_at == link.expires_at:
+        # Checked when it was set; by now it may have passed.
+        unchecked = msgspec.structs.replace(after, expires_at=None)
+        valid = msgspec.structs.replace(validate_link(unchecked, now), expires_at=link.expires_at)
+    else:
+        valid = validate_link(after, now)
     changed = {
         field: getattr(valid, field)
         for field in changes
