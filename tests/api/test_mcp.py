@@ -353,6 +353,7 @@ class TestDoor:
             problem = response.json()
             assert (problem["status"], problem["code"]) == (401, "unauthorized")
             assert problem["detail"]
+            assert problem["request_id"] == response.headers["request-id"]
 
     async def test_a_valid_key_opens_the_door(self, server: LiveServer, store: StoreClient) -> None:
         response = await self.post(server, self.INITIALIZE, f"Bearer {store.api_key}")
