@@ -37,13 +37,17 @@ async def call(store: StoreClient, method: str, path: str) -> Any:
         return await store.get(path)
     if method == "POST":
         return await store.post(path)
+    if method == "PATCH":
+        return await store.patch(path, json={"title": "Mine now"})
     return await store.delete(path)
 
 
 # Every endpoint that names one object of the store by its id: (method, path, object kind).
 BY_ID = [
     ("GET", "/v1/payment-links/{link}", "link"),
+    ("PATCH", "/v1/payment-links/{link}", "link"),
     ("POST", "/v1/payment-links/{link}/deactivate", "link"),
+    ("POST", "/v1/payment-links/{link}/activate", "link"),
     ("GET", "/v1/payment-links/{link}/qr.png", "link"),
     ("GET", "/v1/payment-links/{link}/qr.svg", "link"),
     ("GET", "/v1/venues/{venue}", "venue"),
@@ -82,6 +86,7 @@ class TestAnotherStoresObject:
         assert foreign.json()["detail"] == absent.json()["detail"]
         link = (await other.get(f"/v1/payment-links/{theirs['link']}")).json()
         assert (link["status"], link["deactivated_at"]) == ("active", None)
+        assert link["title"] == "Sourdough"
         assert (await other.get(f"/v1/api-keys/{theirs['key']}")).json()["revoked_at"] is None
 
     async def test_revoking_another_stores_key_does_not_lock_it_out(self, api: ApiClient) -> None:

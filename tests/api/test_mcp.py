@@ -1,4 +1,5 @@
-"""The MCP tools at ``/mcp``: the official client over real HTTP, with the store's API key."""
+"""The MCP tools at ``/mcp``: the official client over real HTTP, with the store's API key;
+the door (401 before any MCP message) with raw HTTP."""
 
 import base64
 import io
@@ -17,13 +18,24 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, ImageContent, TextContent
 from PIL import Image
 
+from paylinks.links.model import LinkView
+from paylinks.pagination import Page
 from paylinks.settings import Settings
+from paylinks_api.mcp_schema import root_schema
 from paylinks_api.schemas.links import LinkCreate
 from paylinks_cli.compose import create_app
-from tests.factories import ApiClient, StoreClient
+from tests.factories import ApiClient, Customer, StoreClient
 from tests.live import LiveServer
 
-TOOLS = {"list-payment-links", "get-payment-link", "create-payment-link", "get-payment-link-qr"}
+TOOLS = {
+    "list-payment-links",
+    "get-payment-link",
+    "create-payment-link",
+    "update-payment-link",
+    "deactivate-payment-link",
+    "activate-payment-link",
+    "get-payment-link-qr",
+}
 
 
 @pytest.fixture
@@ -69,11 +81,18 @@ async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
     return dict(result.structured_content)
 
 
-async def fail(client: Client, tool: str, **arguments: Any) -> str:
-    """A failed call's message."""
+async def fail(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    """A failed call's problem: the REST API's problem body, as the error's text."""
     result = await client.call_tool(tool, arguments)
     assert result.is_error, result.structured_content
-    return error_text(result)
+    problem: dict[str, Any] = msgspec.json.decode(error_text(result))
+    assert {"type", "title", "status", "code"} <= problem.keys(), problem
+    return problem
+
+
+def fields(problem: dict[str, Any]) -> dict[str, str]:
+    """Each field at fault, with its message."""
+    return {error["field"]: error["message"] for error in problem.get("errors", [])}
 
 
 def error_text(result: CallToolResult) -> str:
@@ -89,7 +108,7 @@ def decode_qr(png: bytes) -> str:
 
 class TestTools:
     @pytest.mark.parametrize("mode", ["auto", "legacy"])
-    async def test_lists_the_four_tools_on_either_protocol(
+    async def test_lists_the_tools_on_either_protocol(
         self, server: LiveServer, store: StoreClient, mode: str
     ) -> None:
         async with connect(server, store.api_key, mode=mode) as client:
@@ -100,6 +119,43 @@ class TestTools:
         schema = tools["create-payment-link"].input_schema
         assert {"title", "amount", "customer_fields", "after_payment"} <= set(schema["properties"])
         assert created["id"].startswith("plink_")
+
+    async def test_every_tool_has_a_title_an_output_schema_and_hints(
+        self, server: LiveServer, store: StoreClient
+    ) -> None:
+        async with connect(server, store.api_key) as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+
+        for tool in tools.values():
+            assert tool.title, tool.name
+            assert tool.description, tool.name
+            assert tool.output_schema is not None, tool.name
+            assert tool.output_schema["type"] == "object", tool.name
+            assert tool.annotations is not None, tool.name
+            assert tool.annotations.open_world_hint is False, tool.name
+        view = root_schema(LinkView)
+        for name in TOOLS - {"list-payment-links", "get-payment-link-qr"}:
+            assert tools[name].output_schema == view, name
+        assert tools["list-payment-links"].output_schema == root_schema(Page[LinkView])
+        assert set(tools["get-payment-link-qr"].output_schema["properties"]) == {"id", "url"}
+        hints = {
+            name: (
+                tool.annotations.read_only_hint,
+                tool.annotations.destructive_hint,
+                tool.annotations.idempotent_hint,
+            )
+            for name, tool in tools.items()
+            if tool.annotations is not None
+        }
+        assert hints == {
+            "list-payment-links": (True, None, None),
+            "get-payment-link": (True, None, None),
+            "get-payment-link-qr": (True, None, None),
+            "create-payment-link": (False, False, False),
+            "update-payment-link": (False, True, True),
+            "deactivate-payment-link": (False, True, True),
+            "activate-payment-link": (False, False, True),
+        }
 
     async def test_create_takes_the_rest_request_body(
         self, server: LiveServer, store: StoreClient
@@ -123,7 +179,8 @@ class TestTools:
         assert schema["required"] == ["title"]
         assert schema["properties"]["amount"]["description"] == "Required when fixed"
         assert (link["customer_fields"]["email"], link["metadata"]) == ("required", {"order": "7"})
-        assert "- title: " in untitled
+        assert untitled["code"] == "validation_error"
+        assert "title" in fields(untitled)
 
     async def test_create_with_several_fields(self, server: LiveServer, store: StoreClient) -> None:
         venue = await store.create_venue()
@@ -199,6 +256,15 @@ class TestTools:
             rest = await call(
                 client, "list-payment-links", limit=2, starting_after=first["data"][-1]["id"]
             )
+            back = await call(
+                client, "list-payment-links", limit=2, ending_before=rest["data"][0]["id"]
+            )
+            both = await fail(
+                client,
+                "list-payment-links",
+                starting_after=one_off["id"],
+                ending_before=closed["id"],
+            )
 
         def ids(page: dict[str, Any]) -> list[str]:
             return [link["id"] for link in page["data"]]
@@ -214,6 +280,8 @@ class TestTools:
         assert first["has_more"] is True
         assert ids(rest) == [one_off["id"]]
         assert rest["has_more"] is False
+        assert ids(back) == ids(first)
+        assert (both["status"], set(fields(both))) == (400, {"ending_before"})
 
     async def test_qr_is_a_png_of_exactly_the_link_url(
         self, server: LiveServer, store: StoreClient
@@ -247,35 +315,85 @@ class TestTools:
         assert page == {"data": [], "has_more": False}
 
 
-class TestAuth:
-    @pytest.mark.parametrize("api_key", [None, "sk_wrong", "not-a-key"])
-    async def test_missing_or_bad_key_is_refused(
-        self, server: LiveServer, store: StoreClient, api_key: str | None
+class TestDoor:
+    """No MCP message is answered without a valid key: the REST API's 401 at the door."""
+
+    INITIALIZE = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"},
+        },
+    }
+    LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
+
+    async def post(
+        self, server: LiveServer, body: Any, authorization: str | None
+    ) -> httpx.Response:
+        headers = {"Accept": "application/json, text/event-stream"}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            return await client.post("/mcp", json=body, headers=headers)
+
+    @pytest.mark.parametrize(
+        "authorization", [None, "Bearer sk_wrong", "Bearer not-a-key", "Basic c2s6eA=="]
+    )
+    async def test_missing_or_bad_key_is_401_before_initialize_or_tools_list(
+        self, server: LiveServer, authorization: str | None
     ) -> None:
-        link = await store.create_link()
-        async with connect(server, api_key) as client:
-            listing = await fail(client, "list-payment-links")
-            getting = await fail(client, "get-payment-link", link_id=link["id"])
-            creating = await fail(client, "create-payment-link", title="Sneaky", amount=100)
-            qr = await fail(client, "get-payment-link-qr", link_id=link["id"])
+        for body in (self.INITIALIZE, self.LIST):
+            response = await self.post(server, body, authorization)
+            assert response.status_code == 401, response.text
+            assert response.headers["www-authenticate"] == "Bearer"
+            assert response.headers["content-type"].startswith("application/problem+json")
+            problem = response.json()
+            assert (problem["status"], problem["code"]) == (401, "unauthorized")
+            assert problem["detail"]
+            assert problem["request_id"] == response.headers["request-id"]
 
-        for message in (listing, getting, creating, qr):
-            assert "unauthorized" in message
-            assert link["id"] not in message
-        assert (await store.get("/v1/payment-links")).json()["data"] == [link]
+    async def test_a_valid_key_opens_the_door(self, server: LiveServer, store: StoreClient) -> None:
+        response = await self.post(server, self.INITIALIZE, f"Bearer {store.api_key}")
+        assert response.status_code == 200, response.text
+        assert response.json()["result"]["serverInfo"]["name"] == "paylinks"
 
-    async def test_revoked_key_is_refused(self, server: LiveServer, store: StoreClient) -> None:
+    async def test_the_official_client_cannot_connect_without_a_key(
+        self, server: LiveServer
+    ) -> None:
+        with pytest.raises(Exception):  # noqa: B017 (the SDK's own error for a 401)
+            async with connect(server, "sk_wrong") as client:
+                await client.list_tools()
+
+    async def test_a_revoked_key_is_refused(self, server: LiveServer, store: StoreClient) -> None:
         created = await store.post("/v1/api-keys", json={"name": "agent"})
         assert created.status_code == 201, created.text
         key = created.json()
         async with connect(server, key["secret"]) as client:
             await call(client, "list-payment-links")
-            revoked = await store.delete(f"/v1/api-keys/{key['id']}")
-            assert revoked.status_code in (200, 204), revoked.text
-            message = await fail(client, "list-payment-links")
+        revoked = await store.delete(f"/v1/api-keys/{key['id']}")
+        assert revoked.status_code in (200, 204), revoked.text
+        response = await self.post(server, self.LIST, f"Bearer {key['secret']}")
+        assert response.status_code == 401
 
-        assert "unauthorized" in message
+    async def test_unknown_host_is_refused(self, server: LiveServer, store: StoreClient) -> None:
+        async with httpx.AsyncClient() as client:
+            response = await client.post(
+                f"{server.url}/mcp",
+                headers={
+                    "Host": "evil.example",
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {store.api_key}",
+                },
+                json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+            )
 
+        assert response.status_code == 421
+
+
+class TestAuth:
     async def test_another_stores_link_is_not_found(
         self, server: LiveServer, api: ApiClient, store: StoreClient
     ) -> None:
@@ -284,12 +402,19 @@ class TestAuth:
         async with connect(server, store.api_key) as client:
             getting = await fail(client, "get-payment-link", link_id=theirs["id"])
             qr = await fail(client, "get-payment-link-qr", link_id=theirs["id"])
+            changing = [
+                await fail(client, "update-payment-link", link_id=theirs["id"], title="Mine"),
+                await fail(client, "deactivate-payment-link", link_id=theirs["id"]),
+                await fail(client, "activate-payment-link", link_id=theirs["id"]),
+            ]
             listing = await call(client, "list-payment-links")
 
-        assert "resource_missing" in getting
-        assert "No such payment link" in getting
-        assert "resource_missing" in qr
+        assert (getting["status"], getting["code"]) == (404, "resource_missing")
+        assert getting["detail"] == "No such payment link."
+        assert qr["code"] == "resource_missing"
         assert listing["data"] == []
+        assert [problem["code"] for problem in changing] == ["resource_missing"] * 3
+        assert (await other.get(f"/v1/payment-links/{theirs['id']}")).json() == theirs
 
     async def test_unknown_link_is_not_found(self, server: LiveServer, store: StoreClient) -> None:
         async with connect(server, store.api_key) as client:
@@ -297,7 +422,7 @@ class TestAuth:
                 client, "get-payment-link", link_id="plink_00000000000000000000000000000000"
             )
 
-        assert "resource_missing: No such payment link." in message
+        assert (message["code"], message["detail"]) == ("resource_missing", "No such payment link.")
 
     async def test_payments_not_activated(self, server: LiveServer, api: ApiClient) -> None:
         store = await api.create_store(activate=False)
@@ -306,18 +431,8 @@ class TestAuth:
             listing = await fail(client, "list-payment-links")
 
         for message in (creating, listing):
-            assert "payments_not_activated" in message
-            assert "Activate payments" in message
-
-    async def test_unknown_host_is_refused(self, server: LiveServer) -> None:
-        async with httpx.AsyncClient() as client:
-            response = await client.post(
-                f"{server.url}/mcp",
-                headers={"Host": "evil.example", "Content-Type": "application/json"},
-                json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
-            )
-
-        assert response.status_code == 421
+            assert (message["status"], message["code"]) == (409, "payments_not_activated")
+            assert "Activate payments" in message["detail"]
 
 
 class TestInvalidInput:
@@ -328,8 +443,8 @@ class TestInvalidInput:
             message = await fail(client, "create-payment-link", title="No price")
             listing = await call(client, "list-payment-links")
 
-        assert "validation_error" in message
-        assert "- amount: A fixed-amount link needs an amount." in message
+        assert (message["status"], message["code"]) == (422, "validation_error")
+        assert fields(message) == {"amount": "A fixed-amount link needs an amount."}
         assert listing["data"] == []
 
     async def test_unknown_venue_names_the_field(
@@ -340,7 +455,7 @@ class TestInvalidInput:
                 client, "create-payment-link", title="Pop-up", amount=100, venue_id="ven_nope"
             )
 
-        assert "- venue_id: No such venue in this store." in message
+        assert fields(message) == {"venue_id": "No such venue in this store."}
 
     async def test_every_broken_rule_is_listed(
         self, server: LiveServer, store: StoreClient
@@ -360,8 +475,9 @@ class TestInvalidInput:
                 after_payment={"type": "redirect", "url": "http://example.com"},
             )
 
-        for field in ("title", "min_amount", "max_payments", "expires_at", "after_payment.url"):
-            assert f"- {field}: " in message
+        assert {"title", "min_amount", "max_payments", "expires_at", "after_payment.url"} <= set(
+            fields(message)
+        )
 
     async def test_unknown_arguments_are_refused_not_dropped(
         self, server: LiveServer, store: StoreClient
@@ -379,9 +495,9 @@ class TestInvalidInput:
             )
             listing = await call(client, "list-payment-links")
 
-        assert "validation_error" in misspelt
-        assert "- max_paymnets: Unknown argument." in misspelt
-        assert "shoe_size" in nested
+        assert misspelt["code"] == "validation_error"
+        assert set(fields(misspelt)) == {"max_paymnets"}
+        assert set(fields(nested)) == {"customer_fields.shoe_size"}
         assert listing["data"] == []
 
     async def test_malformed_nested_fields_name_the_field(
@@ -404,10 +520,13 @@ class TestInvalidInput:
             )
             status = await fail(client, "list-payment-links", status="open")
 
-        assert "after_payment.url" in redirect
-        assert "customer_fields" in mode
-        assert "email" in mode
-        assert "status" in status
+        assert set(fields(redirect)) == {"after_payment.url"}
+        assert set(fields(mode)) == {"customer_fields.email"}
+        assert set(fields(status)) == {"status"}
+        for problem in (redirect, mode, status):
+            # The house's messages, never pydantic's.
+            assert "pydantic" not in str(problem)
+            assert "validation error for" not in str(problem)
 
     async def test_integers_are_strict_as_on_the_rest_api(
         self, server: LiveServer, store: StoreClient
@@ -426,6 +545,81 @@ class TestInvalidInput:
         for message, field in zip(
             messages, ["amount", "amount", "amount", "max_payments", "limit"], strict=True
         ):
-            assert field in message
+            assert set(fields(message)) == {field}
         assert listing["data"] == []
         assert rest.status_code == 422
+
+
+class TestChangingTools:
+    async def test_update_changes_what_is_given_and_null_clears(
+        self, server: LiveServer, store: StoreClient
+    ) -> None:
+        link = await store.create_link(description="250 g", metadata={"order": "7"})
+        async with connect(server, store.api_key) as client:
+            edited = await call(
+                client,
+                "update-payment-link",
+                link_id=link["id"],
+                title="  Decaf ",
+                description=None,
+                max_payments=3,
+                customer_fields='{"email": "required"}',
+            )
+
+        assert edited["title"] == "Decaf"
+        assert edited["description"] is None
+        assert edited["max_payments"] == 3
+        assert edited["customer_fields"]["email"] == "required"
+        assert edited["metadata"] == {"order": "7"}
+        assert (await store.get(f"/v1/payment-links/{link['id']}")).json() == edited
+        events = (await store.get("/v1/events", params={"payment_link_id": link["id"]})).json()
+        assert [event["type"] for event in events["data"]] == [
+            "payment_link.updated",
+            "payment_link.created",
+        ]
+
+    async def test_update_follows_the_rest_rules(
+        self, server: LiveServer, api: ApiClient, store: StoreClient
+    ) -> None:
+        link = await store.create_link()
+        await Customer(api.client).pay(link["id"])
+        async with connect(server, store.api_key) as client:
+            locked = await fail(client, "update-payment-link", link_id=link["id"], amount=99)
+            typed = await fail(client, "update-payment-link", link_id=link["id"], type="one_off")
+            untitled = await fail(client, "update-payment-link", link_id=link["id"], title=" ")
+            capped = await fail(client, "update-payment-link", link_id=link["id"], max_payments=0)
+            missing = await fail(client, "update-payment-link", title="No id")
+
+        assert (locked["status"], locked["code"]) == (409, "link_has_payments")
+        assert (typed["status"], set(fields(typed))) == (422, {"type"})
+        assert set(fields(untitled)) == {"title"}
+        assert set(fields(capped)) == {"max_payments"}
+        assert set(fields(missing)) == {"link_id"}
+        assert (await store.get(f"/v1/payment-links/{link['id']}")).json()["amount"] == 1450
+
+    async def test_deactivate_and_activate(self, server: LiveServer, store: StoreClient) -> None:
+        link = await store.create_link()
+        async with connect(server, store.api_key) as client:
+            stopped = await call(client, "deactivate-payment-link", link_id=link["id"])
+            again = await call(client, "deactivate-payment-link", link_id=link["id"])
+            reopened = await call(client, "activate-payment-link", link_id=link["id"])
+
+        assert (stopped["status"], stopped["inactive_reason"]) == ("inactive", "deactivated")
+        assert again == stopped
+        assert (reopened["status"], reopened["inactive_reason"]) == ("active", None)
+        events = (await store.get("/v1/events", params={"payment_link_id": link["id"]})).json()
+        assert [event["type"] for event in events["data"]] == [
+            "payment_link.updated",
+            "payment_link.deactivated",
+            "payment_link.created",
+        ]
+
+    async def test_a_paid_one_off_link_stays_inactive(
+        self, server: LiveServer, api: ApiClient, store: StoreClient
+    ) -> None:
+        link = await store.create_link(type="one_off")
+        await Customer(api.client).pay(link["id"])
+        async with connect(server, store.api_key) as client:
+            refused = await fail(client, "activate-payment-link", link_id=link["id"])
+
+        assert (refused["status"], refused["code"]) == (409, "link_completed")

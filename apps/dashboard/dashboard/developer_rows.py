@@ -10,6 +10,7 @@ from dashboard.display import local_time, moment_of, when
 #: The event types an endpoint may subscribe to, in the order the form lists them.
 EVENT_TYPES = (
     "payment_link.created",
+    "payment_link.updated",
     "payment_link.paid",
     "payment_link.deactivated",
     "payment_link.refund.created",

@@ -12,6 +12,7 @@ from paylinks.events.model import (
     link_created,
     link_deactivated,
     link_paid,
+    link_updated,
     refund_created,
     refund_failed,
     refund_succeeded,
@@ -44,6 +45,7 @@ REFUND = Refund(
 #: Every event, made by its constructor.
 EVENTS = {
     EventType.LINK_CREATED: link_created(LINK),
+    EventType.LINK_UPDATED: link_updated(LINK),
     EventType.LINK_DEACTIVATED: link_deactivated(LINK),
     EventType.LINK_PAID: link_paid(LINK, PAYMENT),
     EventType.REFUND_CREATED: refund_created(LINK, PAYMENT, REFUND),
@@ -72,6 +74,7 @@ class TestConstructors:
         named = {event_type: event.refund_id for event_type, event in EVENTS.items()}
         assert named == {
             EventType.LINK_CREATED: None,
+            EventType.LINK_UPDATED: None,
             EventType.LINK_DEACTIVATED: None,
             EventType.LINK_PAID: None,
             EventType.REFUND_CREATED: REFUND.id,

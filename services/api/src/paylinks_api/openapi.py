@@ -190,7 +190,7 @@ def _operation(
     path: str, method: str, operation: dict[str, Any], handler: HTTPRouteHandler | None
 ) -> None:
     description = (operation.get("description") or "").strip()
-    if description:
+    if description and not (handler is not None and handler.summary):
         operation["summary"] = _first_sentence(description)
     if not operation.get("security"):
         operation["security"] = []

@@ -19,6 +19,7 @@ from paylinks.refunds.model import Refund
 
 class EventType(StrEnum):
     LINK_CREATED = "payment_link.created"
+    LINK_UPDATED = "payment_link.updated"
     LINK_DEACTIVATED = "payment_link.deactivated"
     LINK_PAID = "payment_link.paid"
     REFUND_CREATED = "payment_link.refund.created"
@@ -53,6 +54,7 @@ EventData = LinkEventData | PaymentEventData | RefundEventData
 DATA: Mapping[EventType, type[EventData]] = MappingProxyType(
     {
         EventType.LINK_CREATED: LinkEventData,
+        EventType.LINK_UPDATED: LinkEventData,
         EventType.LINK_DEACTIVATED: LinkEventData,
         EventType.LINK_PAID: PaymentEventData,
         EventType.REFUND_CREATED: RefundEventData,
@@ -79,6 +81,11 @@ class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
 
 def link_created(link: LinkView) -> NewEvent:
     return NewEvent(type=EventType.LINK_CREATED, data=LinkEventData(payment_link=link))
+
+
+def link_updated(link: LinkView) -> NewEvent:
+    """The link was edited or reactivated."""
+    return NewEvent(type=EventType.LINK_UPDATED, data=LinkEventData(payment_link=link))
 
 
 def link_deactivated(link: LinkView) -> NewEvent:

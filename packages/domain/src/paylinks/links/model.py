@@ -147,18 +147,37 @@ def link_capacity(link_type: LinkType, max_payments: int | None) -> int | None:
     return 1 if link_type is LinkType.ONE_OFF else max_payments
 
 
-#: The allowed moves of a link's inactive reason: only an active link becomes inactive,
-#: and an inactive link stays as it is.
-INACTIVE_TRANSITIONS: dict[InactiveReason | None, frozenset[InactiveReason]] = {
+#: The allowed moves of a link's inactive reason (None: active), as data. Only an active
+#: link becomes inactive; reactivation (back to None) undoes a manual deactivation, or a
+#: cap reached once the merchant has raised it; a completed one-off link stays completed.
+#: Whatever the reason, a link whose successful payments fill its cap stays inactive.
+INACTIVE_TRANSITIONS: dict[InactiveReason | None, frozenset[InactiveReason | None]] = {
     None: frozenset(InactiveReason),
-    InactiveReason.DEACTIVATED: frozenset(),
+    InactiveReason.DEACTIVATED: frozenset({None}),
     InactiveReason.COMPLETED: frozenset(),
-    InactiveReason.MAX_PAYMENTS_REACHED: frozenset(),
+    InactiveReason.MAX_PAYMENTS_REACHED: frozenset({None}),
 }
+#: The inactive reasons reactivation may clear: the ``WHERE`` of its conditional update.
+REACTIVATABLE: frozenset[InactiveReason] = frozenset(
+    reason for reason, moves in INACTIVE_TRANSITIONS.items() if reason is not None and None in moves
+)
 
 
 def can_become_inactive(current: InactiveReason | None, reason: InactiveReason) -> bool:
     return reason in INACTIVE_TRANSITIONS[current]
+
+
+def reactivation_refused(link: "PaymentLink") -> str | None:
+    """Why an inactive link cannot be made active again (a stable code), or None when it
+    can (or is active already)."""
+    if link.inactive_reason is None:
+        return None
+    full = link.capacity is not None and link.payments_count >= link.capacity
+    if link.inactive_reason not in REACTIVATABLE or (full and link.type is LinkType.ONE_OFF):
+        return "link_completed"
+    if full:
+        return "link_max_payments_reached"
+    return None
 
 
 def is_allowed_redirect(url: str) -> bool:

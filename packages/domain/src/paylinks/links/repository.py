@@ -1,13 +1,17 @@
 """Every query about payment links. Status filters are derived in SQL at request time."""
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 import msgspec
 from piccolo.columns.combination import And, Or, Where, WhereRaw
 
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import Row, fetch
+from paylinks.links.edits import AMOUNT_FIELDS, EDITABLE
 from paylinks.links.model import (
+    REACTIVATABLE,
     AfterPayment,
     AmountType,
     CustomerFields,
@@ -16,6 +20,7 @@ from paylinks.links.model import (
     LinkType,
     Merchant,
     PaymentLink,
+    link_capacity,
 )
 from paylinks.links.tables import PaymentLinkTable
 from paylinks.pagination import Window
@@ -202,3 +207,91 @@ async def get_public_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant]
         row["merchant_name"], row["merchant_gateway"], row["merchant_publishable_key"]
     )
     return link_of(row), merchant
+
+
+#: The editable fields stored as JSON text; every editable field is the column of its name.
+_JSON_FIELDS = frozenset({"customer_fields", "after_payment", "metadata"})
+
+
+def _stored(field: str, value: Any) -> Any:
+    """An edited field's value as its column holds it."""
+    if value is None:
+        return None
+    if field in _JSON_FIELDS:
+        return _encode(value).decode()
+    return value.value if isinstance(value, StrEnum) else value
+
+
+#: An amount changes only while no payment was taken nor is under way.
+_UNPAID = " AND payments_count = 0 AND slots_held = 0"
+#: A cap not below the payments taken plus the slots held; one that equals the payments
+#: taken closes the link as a payment reaching it would (see ``payments.repository``).
+_CAP_ROOM = " AND payments_count + slots_held <= {}"
+_CAP_CLOSES = (
+    ", deactivated_at = CASE WHEN inactive_reason IS NULL AND payments_count >= {} "
+    "THEN {} ELSE deactivated_at END, inactive_reason = CASE WHEN inactive_reason IS NULL "
+    "AND payments_count >= {} THEN '" + InactiveReason.MAX_PAYMENTS_REACHED.value + "' "
+    "ELSE inactive_reason END"
+)
+
+
+async def update(link: PaymentLink, changes: dict[str, Any], now: datetime) -> PaymentLink | None:
+    """Apply checked ``changes`` in one conditional update: the link as it now is, or None
+    when a payment came first (an amount change on a link now paid or under way, a cap
+    below the payments taken plus those under way)."""
+    sets: list[str] = []
+    args: list[Any] = []
+    for field, value in changes.items():
+        if field not in EDITABLE:  # the names below become SQL: only the known ones
+            raise ValueError(f"Not an editable field: {field}")
+        sets.append(f"{field} = {{}}")
+        args.append(_stored(field, value))
+    guards = ""
+    guard_args: list[Any] = []
+    if "max_payments" in changes:
+        capacity = link_capacity(link.type, changes["max_payments"])
+        sets.append("capacity = {}")
+        args.append(capacity)
+        if capacity is not None:
+            sets[-1] += _CAP_CLOSES
+            args += [capacity, now, capacity]
+            guards += _CAP_ROOM
+            guard_args.append(capacity)
+    if AMOUNT_FIELDS & changes.keys():
+        guards += _UNPAID
+    sql = (
+        "UPDATE payment_link SET "  # noqa: S608 (column names are constants)
+        + ", ".join(sets)
+        + " WHERE id = {} AND store_id = {}"
+        + guards
+        + " RETURNING "
+        + SQL_COLUMNS
+    )
+    rows = await fetch(sql, *args, link.id, link.store_id, *guard_args)
+    return link_of(rows[0]) if rows else None
+
+
+_REACTIVATE = (
+    "UPDATE payment_link SET inactive_reason = NULL, deactivated_at = NULL "  # noqa: S608
+    "WHERE id = {} AND store_id = {} AND inactive_reason IN ("
+    + ", ".join(f"'{reason.value}'" for reason in sorted(REACTIVATABLE))
+    + ") AND (capacity IS NULL OR payments_count < capacity) RETURNING "
+    + SQL_COLUMNS
+)
+
+
+async def reactivate(store_id: str, link_id: str) -> PaymentLink | None:
+    """Make an inactive link active again when its reason allows it (``REACTIVATABLE``)
+    and its successful payments leave room under its cap; None otherwise."""
+    rows = await fetch(_REACTIVATE, link_id, store_id)
+    return link_of(rows[0]) if rows else None
+
+
+async def payments_taken(store_id: str, link_id: str) -> tuple[int, int]:
+    """The link's successful payments, and the slots held by payments under way."""
+    row = (
+        await PaymentLinkTable.select(PaymentLinkTable.payments_count, PaymentLinkTable.slots_held)
+        .where((PaymentLinkTable.id == link_id) & (PaymentLinkTable.store_id == store_id))
+        .first()
+    )
+    return (row["payments_count"], row["slots_held"]) if row else (0, 0)

@@ -1,8 +1,8 @@
-"""Payment links: create, list, get, deactivate, and their QR codes."""
+"""Payment links: create, list, get, edit, deactivate, reactivate, and their QR codes."""
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from paylinks import qr
@@ -14,7 +14,7 @@ from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, CONFLICT, created
-from paylinks_api.schemas.links import LinkCreate
+from paylinks_api.schemas.links import LinkCreate, LinkUpdate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
 QrSize = Annotated[
@@ -68,6 +68,45 @@ class PaymentLinkController(Controller):
     async def get_payment_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
         """One payment link, with its status at request time and its totals."""
         return to_view(await links.get_link(principal, link_id), ctx.urls, ctx.clock())
+
+    @patch(
+        "/{link_id:str}",
+        responses=CONFLICT,
+        opt=IN_ONE_TRANSACTION,
+        summary="Edit a payment link",
+        description="Change the fields sent and keep the others: `null` clears a field "
+        "(`customer_fields`, `after_payment` and `metadata` go back to their defaults). "
+        "Every field follows the rules of a new link (422 naming the field). The amount "
+        "fields (`amount_type`, `amount`, `min_amount`, `max_amount`) change only while the "
+        "link has taken no payment and has none under way (409 `link_has_payments`); "
+        "`max_payments` is never below the payments taken plus those under way (422 naming "
+        "`max_payments`); a cap that equals the payments taken closes the link "
+        "(`max_payments_reached`). `type` and `currency` never change (422 naming them). "
+        "Fires `payment_link.updated` when a field changed.",
+    )
+    async def update_payment_link(
+        self, principal: Caller, link_id: LinkId, data: JSONBody[LinkUpdate], ctx: Ctx
+    ) -> LinkView:
+        now = ctx.clock()
+        link = await links.edit_link(principal, link_id, data.changes(), ctx.urls, now)
+        return to_view(link, ctx.urls, now)
+
+    @post(
+        "/{link_id:str}/activate",
+        status_code=200,
+        responses=CONFLICT,
+        opt=IN_ONE_TRANSACTION,
+        summary="Reactivate a payment link",
+        description="Undo a deactivation: the link takes payments again (unless it has "
+        "expired: change `expires_at` to reopen it). A paid one-off link stays inactive "
+        "(409 `link_completed`), and so does a link whose payments reached `max_payments` "
+        "(409 `link_max_payments_reached`: raise `max_payments` first). Fires "
+        "`payment_link.updated`; reactivating an active link changes nothing.",
+    )
+    async def activate_payment_link(self, principal: Caller, link_id: LinkId, ctx: Ctx) -> LinkView:
+        now = ctx.clock()
+        link = await links.reactivate_link(principal, link_id, ctx.urls, now)
+        return to_view(link, ctx.urls, now)
 
     @post("/{link_id:str}/deactivate", status_code=200, responses=CONFLICT, opt=IN_ONE_TRANSACTION)
     async def deactivate_payment_link(
