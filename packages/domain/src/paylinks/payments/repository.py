@@ -406,3 +406,9 @@ async def list_for_link(
     return [
         _payment(row) for row in await newest_first(query, PaymentTable.id, limit, starting_after)
     ]
+
+
+#: Every column a payment is read from, as SQL text, and a row of them as a Payment: for
+#: statements written elsewhere by hand (the CSV export's cursor).
+SQL_COLUMNS = ", ".join(column._meta.db_column_name for column in _COLUMNS)
+payment_of = _payment
