@@ -28,6 +28,7 @@ import typer
 from api_reads import Backend, database, make_store
 from common import percentile
 from payments import server
+from retention import print_sizes
 
 SAMPLE_EVERY = 0.02  # seconds between two RSS samples
 
@@ -44,7 +45,9 @@ def _rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-async def load_payments(url: str, store_id: str, link_id: str, count: int, refund_every: int):
+async def load_payments(
+    url: str, store_id: str, link_id: str, count: int, refund_every: int
+) -> None:
     """``count`` succeeded payments a second apart, ending now, with customer text that
     needs quoting, and a refund of 500 on every ``refund_every``-th."""
     connection = await asyncpg.connect(url)
@@ -81,6 +84,7 @@ async def load_payments(url: str, store_id: str, link_id: str, count: int, refun
             refund_every,
         )
         await connection.execute("ANALYZE")  # what autovacuum does after a bulk load
+        await print_sizes(connection, ("payment", "refund"), count, "payment")
     finally:
         await connection.close()
 
@@ -98,7 +102,9 @@ class Streamed:
     rss_p50: float
 
 
-async def stream(base_url: str, path: str, auth: dict[str, str], pids: list[int]) -> Streamed:
+async def stream(
+    base_url: str, path: str, auth: dict[str, str], pids: list[int], label: str
+) -> Streamed:
     idle = max(_rss_mb(pids) for _ in range(3))
     samples: list[float] = []
     done = asyncio.Event()
@@ -129,7 +135,7 @@ async def stream(base_url: str, path: str, auth: dict[str, str], pids: list[int]
     done.set()
     await sampler
     return Streamed(
-        path.split("?")[0],
+        label,
         first_byte,
         first_row,
         seconds,

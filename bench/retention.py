@@ -124,8 +124,21 @@ async def load(url: str, store_id: str, link_id: str, events: int, days: int) ->
         print("  indexes built again; VACUUM ANALYZE …")
         for table in TABLES:
             await connection.execute(f"VACUUM (ANALYZE) {table}")
+        await print_sizes(connection, TABLES, events, "event")
     finally:
         await connection.close()
+
+
+async def print_sizes(
+    connection: asyncpg.Connection, tables: tuple[str, ...], count: int, unit: str
+) -> None:
+    """Each table's size with its indexes and TOAST, and the bytes per ``unit``."""
+    total = 0
+    for table in tables:
+        size = await connection.fetchval("SELECT pg_total_relation_size($1::regclass)", table)
+        total += size
+        print(f"  {table}: {size / 2**20:,.0f} MB with its indexes")
+    print(f"  {total / count:,.0f} bytes per {unit} in all, indexes included")
 
 
 @dataclass
