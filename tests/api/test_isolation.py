@@ -129,18 +129,22 @@ class TestLists:
         assert response.status_code == 200
         assert listed(response.json()) == []
 
-    async def test_paging_past_another_stores_link_shows_only_the_callers(
+    async def test_another_stores_link_is_no_cursor_and_the_answer_says_no_more(
         self, api: ApiClient
     ) -> None:
         store = await api.create_store()
         other = await api.create_store(name="Other Bakery")
-        mine = await store.create_link()
+        await store.create_link()
         theirs = await other.create_link()
 
         response = await store.get("/v1/payment-links", params={"starting_after": theirs["id"]})
+        unknown = await store.get(
+            "/v1/payment-links", params={"starting_after": "plink_" + "0" * 32}
+        )
 
-        assert response.status_code == 200
-        assert ids(response.json()) <= {mine["id"]}
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_cursor"
+        assert response.json()["errors"] == unknown.json()["errors"]  # no existence leak
 
     async def test_venues_show_only_the_callers(self, api: ApiClient) -> None:
         store = await api.create_store()

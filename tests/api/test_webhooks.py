@@ -126,18 +126,26 @@ class TestListEndpoints:
 
         assert (ids(page), page["has_more"]) == ([kept["id"]], False)
 
-    async def test_paging_past_another_stores_endpoint_shows_only_the_callers(
-        self, api: ApiClient
-    ) -> None:
+    async def test_another_stores_endpoint_is_no_cursor(self, api: ApiClient) -> None:
         store = await api.create_store()
-        mine = await store.create_endpoint("https://hooks.example/mine")
+        await store.create_endpoint("https://hooks.example/mine")
         other = await api.create_store()
         theirs = await other.create_endpoint("https://hooks.example/theirs")
 
         response = await store.get("/v1/webhook-endpoints", params={"starting_after": theirs["id"]})
 
-        assert response.status_code == 200
-        assert set(ids(response.json())) <= {mine["id"]}
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == "starting_after"
+
+    async def test_a_deleted_endpoint_still_pages_on(self, api: ApiClient) -> None:
+        store = await api.create_store()
+        older = await store.create_endpoint("https://hooks.example/older")
+        gone = await store.create_endpoint("https://hooks.example/gone")
+        assert (await store.delete(f"/v1/webhook-endpoints/{gone['id']}")).status_code == 204
+
+        response = await store.get("/v1/webhook-endpoints", params={"starting_after": gone["id"]})
+
+        assert ids(response.json()) == [older["id"]]
 
     @pytest.mark.parametrize("limit", ["0", "101", "ten"])
     async def test_a_bad_limit_is_422_on_limit(self, api: ApiClient, limit: str) -> None:

@@ -33,6 +33,16 @@ class ValidationFailed(DomainError):
         return ValidationFailed(errors, self.message)
 
 
+class BadRequest(ValidationFailed):
+    """A request the API cannot take as sent (400), naming the field at fault: a query
+    parameter the operation does not have, a cursor that is not an id of its list, a JSON
+    object with a key twice."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__([FieldError(field, message)], message)
+        self.code = code
+
+
 class NotFound(DomainError):
     code = "resource_missing"
 

@@ -10,7 +10,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
@@ -25,10 +24,12 @@ from paylinks_api.controllers.health import CHECK_TIMEOUT, HealthController
 from paylinks_api.controllers.images import ImageController
 from paylinks_api.controllers.links import PaymentLinkController
 from paylinks_api.controllers.messages import MessageController
+from paylinks_api.controllers.params import CREATED, WINDOW
 from paylinks_api.controllers.payments import LinkPaymentsController, PaymentController
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
 from paylinks_api.controllers.stripe_webhook import StripeWebhookController
 from paylinks_api.controllers.webhooks import EventController, WebhookEndpointController
+from paylinks_api.docs_assets import docs_asset, swagger_ui
 from paylinks_api.idempotency import IdempotencyMiddleware
 from paylinks_api.jobs import JobRuntimeFactory
 from paylinks_api.mcp_tools import McpTools
@@ -83,10 +84,12 @@ def create_app(
         return ctx
 
     return Litestar(
-        route_handlers=[*CONTROLLERS, mcp_tools.route, *(route_handlers or [])],
+        route_handlers=[*CONTROLLERS, mcp_tools.route, docs_asset, *(route_handlers or [])],
         dependencies={
             "ctx": Provide(provide_ctx),
             "principal": Provide(provide_principal),
+            "window": WINDOW,
+            "created": CREATED,
         },
         middleware=[DefineMiddleware(IdempotencyMiddleware)],
         before_request=check_input,
@@ -158,14 +161,15 @@ def broker_client_lifespan(settings: Settings) -> Lifespan:
 
 
 def openapi_config() -> OpenAPIConfig:
-    """The OpenAPI document at ``/docs/openapi.json`` and its two viewers."""
+    """The OpenAPI document at ``/docs/openapi.json`` and Swagger UI at ``/docs``, from
+    local assets."""
     return OpenAPIConfig(
         title="Paylinks API",
         version=API_VERSION,
         description="Payment links: create, share and get paid. Amounts are integer "
         "minor units; errors are RFC 9457 problem details.",
         path="/docs",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[swagger_ui()],
         webhooks=WEBHOOKS,
         components=Components(
             security_schemes={

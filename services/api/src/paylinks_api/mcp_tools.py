@@ -35,7 +35,7 @@ from paylinks.errors import DomainError, FieldError, Unauthorized, ValidationFai
 from paylinks.links import service as links
 from paylinks.links.model import LinkStatus, LinkType, to_view
 from paylinks.links.repository import LinkFilter
-from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT, Window
 from paylinks.stores import service as stores
 from paylinks.stores.model import Principal
 from paylinks_api.context import ApiContext
@@ -143,7 +143,7 @@ def list_links_tool(api: ApiContext) -> Tool:
             principal = await authenticate(ctx, api)
             now = api.clock()
             filters = LinkFilter(status=status, type=type, venue_id=venue_id, q=q)
-            page = await links.list_links(principal, filters, now, limit, starting_after)
+            page = await links.list_links(principal, filters, now, Window(limit, starting_after))
         views = [to_view(link, api.urls, now) for link in page.data]
         return structured({"data": views, "has_more": page.has_more})
 

@@ -8,12 +8,14 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.serialization import decode_json
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from paylinks.db.errors import DatabaseUnavailable, is_unavailable
 from paylinks.errors import (
+    BadRequest,
     Conflict,
     DomainError,
     FieldError,
@@ -22,20 +24,12 @@ from paylinks.errors import (
     ValidationFailed,
 )
 from paylinks.payments.service import LinkUnavailable
+from paylinks_api.parameters import query_aliases
 from paylinks_api.ratelimit import RateLimited
 
 log = logging.getLogger("paylinks.api")
 
 PROBLEM_JSON = "application/problem+json"
-
-
-class BadRequest(ValidationFailed):
-    """A request the API cannot take as sent (400), naming the field at fault: a query
-    parameter the operation does not have, a JSON object with a key twice."""
-
-    def __init__(self, code: str, field: str, message: str) -> None:
-        super().__init__([FieldError(field, message)], message)
-        self.code = code
 
 
 class UnsupportedMediaType(DomainError):
@@ -152,7 +146,9 @@ def message_of(error: str) -> str:
     return _PATH.sub("", error).strip(" -") or "Invalid value."
 
 
-def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[bytes]:
+def validation_error(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[bytes]:
     extra = error.extra if isinstance(error.extra, list) else []
     errors: list[FieldError] = []
     for item in extra:
@@ -161,6 +157,8 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
         message = str(item.get("message", "Invalid value."))
         key = str(item.get("key") or "")
         source = item.get("source")
+        if source == "query":
+            key = _wire_name(request, key)
         field = field_of(message, key) if source in (None, "body") else key or str(source)
         errors.append(FieldError(field, message_of(message)))
     detail = str(error.detail)
@@ -169,6 +167,14 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
     if not errors:
         errors.append(FieldError("body", message_of(detail)))
     return problem_response(422, "validation_error", "The request is invalid.", errors)
+
+
+def _wire_name(request: Request[Any, Any, Any], name: str) -> str:
+    """A query parameter's name as the client sent it (``type``, not ``link_type``)."""
+    handler = request.scope.get("route_handler")
+    if not isinstance(handler, HTTPRouteHandler):
+        return name
+    return query_aliases(handler, request.path_params).get(name, name)
 
 
 def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:

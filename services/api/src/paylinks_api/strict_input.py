@@ -24,6 +24,7 @@ exact body) opts out with ``opt={RAW_BODY: True}``.
 import contextlib
 import json
 import re
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -32,8 +33,9 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 
-from paylinks.errors import FieldError, NotFound, ValidationFailed
-from paylinks_api.problems import BadRequest, UnsupportedMediaType, field_of, message_of
+from paylinks.errors import BadRequest, FieldError, NotFound, ValidationFailed
+from paylinks_api.parameters import query_aliases
+from paylinks_api.problems import UnsupportedMediaType, field_of, message_of
 
 RAW_BODY = "raw_body"
 NUL_MESSAGE = "Must not contain the NUL character (U+0000)."
@@ -72,22 +74,9 @@ def _query_field(query: bytes) -> str | None:
 
 #: ``plink_`` + a UUIDv7 as 32 lowercase hex digits (paylinks.ids).
 _ID_SHAPE = re.compile(r"[a-z]+_[0-9a-f]{32}")
-#: Per handler (held, so that its id is never another's): the query names it reads.
-_query_names: dict[int, tuple[HTTPRouteHandler, frozenset[str]]] = {}
 
 
-def _declared_query(handler: HTTPRouteHandler, path_params: dict[str, Any]) -> frozenset[str]:
-    """The query parameters ``handler`` reads (its own and its dependencies')."""
-    cached = _query_names.get(id(handler))
-    if cached is not None and cached[0] is handler:
-        return cached[1]
-    model = handler.create_kwargs_model({name: None for name in path_params})  # type: ignore[misc]
-    names = frozenset(p.field_alias for p in model.expected_query_params)
-    _query_names[id(handler)] = (handler, names)
-    return names
-
-
-def _unknown_parameter(query: bytes, declared: frozenset[str]) -> str | None:
+def _unknown_parameter(query: bytes, declared: Collection[str]) -> str | None:
     for key, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         if key not in declared:
             return key
@@ -148,7 +137,8 @@ async def check_input(request: Request[Any, Any, Any]) -> None:
             raise NotFound("No such object.")
     query = request.scope.get("query_string", b"")
     if query and request.scope["path"].startswith("/v1/"):
-        unknown = _unknown_parameter(query, _declared_query(handler, request.path_params))
+        declared = query_aliases(handler, request.path_params).values()
+        unknown = _unknown_parameter(query, declared)
         if unknown is not None:
             message = "This operation has no such query parameter."
             raise BadRequest("unknown_parameter", unknown, message)

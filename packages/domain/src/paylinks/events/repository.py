@@ -8,6 +8,7 @@ from paylinks.db.pages import newest_first
 from paylinks.db.sql import Row, fetch
 from paylinks.events.model import Event, EventType, Unrelayed
 from paylinks.events.tables import EventTable
+from paylinks.pagination import Window
 
 #: PostgreSQL notifies this channel when a transaction that wrote event rows commits
 #: (a trigger, migration 0008): the relay listens to it.
@@ -59,18 +60,14 @@ async def get(store_id: str, event_id: str) -> Event | None:
 
 
 async def list_events(
-    store_id: str,
-    limit: int,
-    starting_after: str | None,
-    event_type: EventType | None,
-    payment_link_id: str | None,
+    store_id: str, window: Window, event_type: EventType | None, payment_link_id: str | None
 ) -> list[Event]:
-    query = EventTable.select(*_COLUMNS).where(EventTable.store_id == store_id)
+    query = EventTable.select(*_COLUMNS)
     if event_type is not None:
         query = query.where(EventTable.type == event_type.value)
     if payment_link_id is not None:
         query = query.where(EventTable.payment_link_id == payment_link_id)
-    rows = await newest_first(query, EventTable.id, limit, starting_after)
+    rows = await newest_first(query, EventTable.id, EventTable.store_id == store_id, window)
     return [event_of(row) for row in rows]
 
 

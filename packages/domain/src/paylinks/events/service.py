@@ -8,7 +8,7 @@ from paylinks.errors import NotFound
 from paylinks.events import repository
 from paylinks.events.model import Event, EventType, NewEvent
 from paylinks.ids import Prefix, new_id
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 
 
 async def record(store_id: str, new: NewEvent, now: datetime) -> Event:
@@ -34,12 +34,9 @@ async def get_event(store_id: str, event_id: str) -> Event:
 
 async def list_events(
     store_id: str,
-    limit: int,
-    starting_after: str | None,
+    window: Window,
     event_type: EventType | None = None,
     payment_link_id: str | None = None,
 ) -> Page[Event]:
-    rows = await repository.list_events(
-        store_id, limit, starting_after, event_type, payment_link_id
-    )
-    return page_of(rows, limit)
+    rows = await repository.list_events(store_id, window, event_type, payment_link_id)
+    return page_of(rows, window)

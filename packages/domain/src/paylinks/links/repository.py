@@ -18,6 +18,7 @@ from paylinks.links.model import (
     PaymentLink,
 )
 from paylinks.links.tables import PaymentLinkTable
+from paylinks.pagination import Window
 
 _after_payment = msgspec.json.Decoder(AfterPayment)
 _customer_fields = msgspec.json.Decoder(CustomerFields)
@@ -124,10 +125,10 @@ def _like_pattern(text: str) -> str:
 
 
 async def list_links(
-    store_id: str, filters: LinkFilter, now: datetime, limit: int, starting_after: str | None
+    store_id: str, filters: LinkFilter, now: datetime, window: Window
 ) -> list[PaymentLink]:
-    """Newest first, ``limit + 1`` rows (the extra one tells the caller there is more)."""
-    query = PaymentLinkTable.select(*_COLUMNS).where(PaymentLinkTable.store_id == store_id)
+    """Newest first, the rows of ``window`` (``paylinks.pagination``)."""
+    query = PaymentLinkTable.select(*_COLUMNS)
     if filters.status is not None:
         query = query.where(_status_condition(filters.status, now))
     if filters.type is not None:
@@ -144,7 +145,8 @@ async def list_links(
                 pattern,
             )
         )
-    rows = await newest_first(query, PaymentLinkTable.id, limit, starting_after)
+    scope = PaymentLinkTable.store_id == store_id
+    rows = await newest_first(query, PaymentLinkTable.id, scope, window)
     return [link_of(row) for row in rows]
 
 

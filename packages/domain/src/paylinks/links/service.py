@@ -11,7 +11,7 @@ from paylinks.images import repository as images
 from paylinks.links import repository
 from paylinks.links.model import LinkDraft, PaymentLink, PublicUrls, to_view, validate_link
 from paylinks.links.repository import LinkFilter
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.stores import repository as stores
 from paylinks.stores.model import Principal
 from paylinks.stores.service import get_store, require_payments
@@ -76,11 +76,10 @@ async def _load(store_id: str, link_id: str) -> PaymentLink:
 
 
 async def list_links(
-    principal: Principal, filters: LinkFilter, now: datetime, limit: int, starting_after: str | None
+    principal: Principal, filters: LinkFilter, now: datetime, window: Window
 ) -> Page[PaymentLink]:
     require_payments(principal)
-    rows = await repository.list_links(principal.store_id, filters, now, limit, starting_after)
-    return page_of(rows, limit)
+    return page_of(await repository.list_links(principal.store_id, filters, now, window), window)
 
 
 async def deactivate_link(

@@ -5,6 +5,7 @@ from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
 from paylinks.messages.model import Channel, Message, MessageStatus, Transport
 from paylinks.messages.tables import MessageTable
+from paylinks.pagination import Window
 
 _COLUMNS = (
     MessageTable.id,
@@ -67,13 +68,9 @@ async def get(message_id: str) -> tuple[Message, str] | None:
     return _message(row), store_id
 
 
-async def list_for_link(
-    store_id: str, link_id: str, limit: int, starting_after: str | None
-) -> list[Message]:
-    query = MessageTable.select(*_COLUMNS).where(
-        (MessageTable.store_id == store_id) & (MessageTable.payment_link_id == link_id)
-    )
-    rows = await newest_first(query, MessageTable.id, limit, starting_after)
+async def list_for_link(store_id: str, link_id: str, window: Window) -> list[Message]:
+    scope = (MessageTable.store_id == store_id) & (MessageTable.payment_link_id == link_id)
+    rows = await newest_first(MessageTable.select(*_COLUMNS), MessageTable.id, scope, window)
     return [_message(row) for row in rows]
 
 

@@ -17,7 +17,7 @@ from paylinks.messages.model import (
     recipient_of,
     render,
 )
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.settings import Settings
 from paylinks.stores import repository as stores
 from paylinks.stores.model import Principal
@@ -64,14 +64,11 @@ async def queue_send(
     return message
 
 
-async def list_messages(
-    principal: Principal, link_id: str, limit: int, starting_after: str | None
-) -> Page[Message]:
+async def list_messages(principal: Principal, link_id: str, window: Window) -> Page[Message]:
     require_payments(principal)
     if await links.get(principal.store_id, link_id) is None:
         raise NotFound("No such payment link.")
-    rows = await repository.list_for_link(principal.store_id, link_id, limit, starting_after)
-    return page_of(rows, limit)
+    return page_of(await repository.list_for_link(principal.store_id, link_id, window), window)
 
 
 async def claim_queued(now: datetime, limit: int = 50) -> list[str]:

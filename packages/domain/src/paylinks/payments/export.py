@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from paylinks.errors import NotFound
 from paylinks.links import repository as links
+from paylinks.pagination import Created
 from paylinks.payments import stream
 from paylinks.payments.model import Payment
 from paylinks.refunds.model import Refund
@@ -71,14 +72,10 @@ async def link_csv(principal: Principal, link_id: str) -> AsyncIterator[bytes]:
     return csv_chunks(stream.batches(stream.Scope(store_id=principal.store_id, link_id=link_id)))
 
 
-def store_csv(
-    principal: Principal, created_gte: datetime | None, created_lt: datetime | None
-) -> AsyncIterator[bytes]:
-    """The store's payments created in ``[created_gte, created_lt)`` with their refunds."""
+def store_csv(principal: Principal, created: Created) -> AsyncIterator[bytes]:
+    """The store's payments created within ``created`` with their refunds."""
     require_payments(principal)
-    scope = stream.Scope(
-        store_id=principal.store_id, created_gte=created_gte, created_lt=created_lt
-    )
+    scope = stream.Scope(store_id=principal.store_id, created=created)
     return csv_chunks(stream.batches(scope))
 
 

@@ -13,6 +13,7 @@ from paylinks.db.sql import Row, fetch
 from paylinks.links import repository as links
 from paylinks.links.model import PaymentLink
 from paylinks.links.tables import PaymentLinkTable
+from paylinks.pagination import Window
 from paylinks.payments.model import (
     NOT_HONOURED,
     Customer,
@@ -395,17 +396,13 @@ async def list_for_link(
     link_id: str,
     store_id: str,
     status: PaymentStatus | None,
-    limit: int | None,
-    starting_after: str | None,
+    window: Window,
 ) -> list[Payment]:
-    query = PaymentTable.select(*_COLUMNS).where(
-        (PaymentTable.payment_link_id == link_id) & (PaymentTable.store_id == store_id)
-    )
+    scope = (PaymentTable.payment_link_id == link_id) & (PaymentTable.store_id == store_id)
+    query = PaymentTable.select(*_COLUMNS)
     if status is not None:
         query = query.where(PaymentTable.status == status.value)
-    return [
-        _payment(row) for row in await newest_first(query, PaymentTable.id, limit, starting_after)
-    ]
+    return [_payment(row) for row in await newest_first(query, PaymentTable.id, scope, window)]
 
 
 #: Every column a payment is read from, as SQL text, and a row of them as a Payment: for

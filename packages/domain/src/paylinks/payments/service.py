@@ -25,7 +25,7 @@ from paylinks.links.model import (
     PublicUrls,
     to_view,
 )
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
     PAID,
@@ -334,13 +334,10 @@ async def list_payments(
     principal: Principal,
     link_id: str,
     status: PaymentStatus | None,
-    limit: int,
-    starting_after: str | None,
+    window: Window,
 ) -> Page[Payment]:
     require_payments(principal)
     if await links.get(principal.store_id, link_id) is None:
         raise NotFound("No such payment link.")
-    rows = await repository.list_for_link(
-        link_id, principal.store_id, status, limit, starting_after
-    )
-    return page_of(rows, limit)
+    rows = await repository.list_for_link(link_id, principal.store_id, status, window)
+    return page_of(rows, window)

@@ -8,7 +8,6 @@ starts after the last row of the one before). Each batch's refunds come in one m
 """
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -16,6 +15,7 @@ import msgspec
 from paylinks.db.engine import bound_engine
 from paylinks.db.postgres import PoolEngine
 from paylinks.db.sql import Row, fetch, numbered
+from paylinks.pagination import ANY_TIME, Created
 from paylinks.payments import repository as payments
 from paylinks.payments.model import Payment
 from paylinks.refunds import repository as refunds
@@ -27,12 +27,15 @@ Batch = list[tuple[Payment, list[Refund]]]
 
 
 class Scope(msgspec.Struct, frozen=True, kw_only=True):
-    """Which payments: a store's, of one link or created in ``[created_gte, created_lt)``."""
+    """Which payments: a store's, of one link or created within ``created``."""
 
     store_id: str
     link_id: str | None = None
-    created_gte: datetime | None = None
-    created_lt: datetime | None = None
+    created: Created = ANY_TIME
+
+
+#: ``created[gt]`` … as SQL comparisons.
+_COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
 def _where(scope: Scope) -> tuple[str, list[Any], str, str]:
@@ -45,12 +48,9 @@ def _where(scope: Scope) -> tuple[str, list[Any], str, str]:
         conditions.append("payment_link_id = {}")
         values.append(scope.link_id)
         return " AND ".join(conditions), values, "id DESC", "id < {}"
-    if scope.created_gte is not None:
-        conditions.append("created_at >= {}")
-        values.append(scope.created_gte)
-    if scope.created_lt is not None:
-        conditions.append("created_at < {}")
-        values.append(scope.created_lt)
+    for bound, time in scope.created.bounds():
+        conditions.append(f"created_at {_COMPARE[bound]} {{}}")
+        values.append(time)
     # On the (store_id, created_at, id) index.
     keyset = "(created_at < {} OR (created_at = {} AND id < {}))"
     return " AND ".join(conditions), values, "created_at DESC, id DESC", keyset

@@ -7,6 +7,7 @@ from typing import Any
 
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
+from paylinks.pagination import EVERY_ROW, Window
 from paylinks.refunds.model import Refund, RefundStatus, from_statuses
 from paylinks.refunds.tables import RefundTable
 
@@ -84,14 +85,11 @@ async def settle(
     return bool(rows)
 
 
-async def list_for_payment(
-    payment_id: str, limit: int | None = None, starting_after: str | None = None
-) -> list[Refund]:
-    """Newest first; ``limit + 1`` rows for a page, every row when ``limit`` is None."""
-    query = RefundTable.select(*_COLUMNS).where(RefundTable.payment_id == payment_id)
-    return [
-        _refund(row) for row in await newest_first(query, RefundTable.id, limit, starting_after)
-    ]
+async def list_for_payment(payment_id: str, window: Window = EVERY_ROW) -> list[Refund]:
+    """Newest first: the rows of ``window`` (every row by default)."""
+    scope = RefundTable.payment_id == payment_id
+    query = RefundTable.select(*_COLUMNS)
+    return [_refund(row) for row in await newest_first(query, RefundTable.id, scope, window)]
 
 
 _DUE = (

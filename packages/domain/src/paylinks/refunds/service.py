@@ -15,7 +15,7 @@ from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
 from paylinks.links.model import LinkView, PublicUrls, to_view
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.payments import repository as payments
 from paylinks.payments.model import REFUNDABLE, Payment, PaymentView, to_payment_view
 from paylinks.refunds import repository
@@ -195,10 +195,8 @@ async def get_refund(principal: Principal, refund_id: str) -> Refund:
     return refund
 
 
-async def list_refunds(
-    principal: Principal, payment_id: str, limit: int, starting_after: str | None
-) -> Page[Refund]:
+async def list_refunds(principal: Principal, payment_id: str, window: Window) -> Page[Refund]:
     require_payments(principal)
     if await payments.get(payment_id, principal.store_id) is None:
         raise NotFound("No such payment.")
-    return page_of(await repository.list_for_payment(payment_id, limit, starting_after), limit)
+    return page_of(await repository.list_for_payment(payment_id, window), window)

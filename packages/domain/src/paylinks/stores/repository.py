@@ -5,6 +5,7 @@ from typing import Any
 
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
+from paylinks.pagination import Window
 from paylinks.stores.model import ApiKey, Gateway, Principal, Store, User, Venue
 from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
 
@@ -179,9 +180,9 @@ async def insert_api_key(key: ApiKey, token_hash: str) -> None:
     )
 
 
-async def list_api_keys(store_id: str, limit: int, starting_after: str | None) -> list[ApiKey]:
-    query = ApiKeyTable.select(*_KEY_COLUMNS).where(ApiKeyTable.store_id == store_id)
-    rows = await newest_first(query, ApiKeyTable.id, limit, starting_after)
+async def list_api_keys(store_id: str, window: Window) -> list[ApiKey]:
+    query = ApiKeyTable.select(*_KEY_COLUMNS)
+    rows = await newest_first(query, ApiKeyTable.id, ApiKeyTable.store_id == store_id, window)
     return [ApiKey(**row) for row in rows]
 
 
@@ -224,9 +225,9 @@ async def get_venue(store_id: str, venue_id: str) -> Venue | None:
     return Venue(**row) if row else None
 
 
-async def list_venues(store_id: str, limit: int, starting_after: str | None) -> list[Venue]:
-    query = VenueTable.select(*_VENUE_COLUMNS).where(VenueTable.store_id == store_id)
-    rows = await newest_first(query, VenueTable.id, limit, starting_after)
+async def list_venues(store_id: str, window: Window) -> list[Venue]:
+    query = VenueTable.select(*_VENUE_COLUMNS)
+    rows = await newest_first(query, VenueTable.id, VenueTable.store_id == store_id, window)
     return [Venue(**row) for row in rows]
 
 

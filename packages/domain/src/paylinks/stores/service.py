@@ -9,7 +9,7 @@ from paylinks.db.engine import transaction
 from paylinks.db.errors import is_unique_violation
 from paylinks.errors import Conflict, FieldError, NotFound, Unauthorized, ValidationFailed
 from paylinks.ids import Prefix, new_id
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.stores import repository
 from paylinks.stores.model import (
     ApiKey,
@@ -182,11 +182,8 @@ async def create_api_key(principal: Principal, name: str, now: datetime) -> NewA
     return await _insert_api_key(principal.store_id, validate_name("name", name), now)
 
 
-async def list_api_keys(
-    principal: Principal, limit: int, starting_after: str | None
-) -> Page[ApiKey]:
-    rows = await repository.list_api_keys(principal.store_id, limit, starting_after)
-    return page_of(rows, limit)
+async def list_api_keys(principal: Principal, window: Window) -> Page[ApiKey]:
+    return page_of(await repository.list_api_keys(principal.store_id, window), window)
 
 
 async def revoke_api_key(principal: Principal, key_id: str, now: datetime) -> ApiKey:
@@ -227,5 +224,5 @@ async def get_venue(principal: Principal, venue_id: str) -> Venue:
     return venue
 
 
-async def list_venues(principal: Principal, limit: int, starting_after: str | None) -> Page[Venue]:
-    return page_of(await repository.list_venues(principal.store_id, limit, starting_after), limit)
+async def list_venues(principal: Principal, window: Window) -> Page[Venue]:
+    return page_of(await repository.list_venues(principal.store_id, window), window)

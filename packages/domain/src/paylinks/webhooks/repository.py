@@ -11,6 +11,7 @@ from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
 from paylinks.events.model import EventType
 from paylinks.events.repository import event_of
+from paylinks.pagination import Window
 from paylinks.webhooks.model import (
     Attempt,
     Delivery,
@@ -100,13 +101,11 @@ async def count_endpoints(store_id: str) -> int:
     )
 
 
-async def list_endpoints(
-    store_id: str, limit: int, starting_after: str | None
-) -> list[WebhookEndpoint]:
-    query = WebhookEndpointTable.select(*_ENDPOINT).where(
-        (WebhookEndpointTable.store_id == store_id) & WebhookEndpointTable.deleted_at.is_null()
-    )
-    rows = await newest_first(query, WebhookEndpointTable.id, limit, starting_after)
+async def list_endpoints(store_id: str, window: Window) -> list[WebhookEndpoint]:
+    # A deleted endpoint is no longer listed, but still a cursor of the list it was on.
+    scope = WebhookEndpointTable.store_id == store_id
+    query = WebhookEndpointTable.select(*_ENDPOINT).where(WebhookEndpointTable.deleted_at.is_null())
+    rows = await newest_first(query, WebhookEndpointTable.id, scope, window)
     return [_endpoint(row) for row in rows]
 
 
@@ -348,11 +347,10 @@ async def find_delivery(event_id: str, endpoint_id: str) -> Delivery | None:
     return _delivery(row) if row else None
 
 
-async def list_deliveries(
-    event_id: str, limit: int, starting_after: str | None
-) -> list[tuple[Delivery, list[Attempt]]]:
-    query = WebhookDeliveryTable.select(*_DELIVERY).where(WebhookDeliveryTable.event_id == event_id)
-    rows = await newest_first(query, WebhookDeliveryTable.id, limit, starting_after)
+async def list_deliveries(event_id: str, window: Window) -> list[tuple[Delivery, list[Attempt]]]:
+    scope = WebhookDeliveryTable.event_id == event_id
+    query = WebhookDeliveryTable.select(*_DELIVERY)
+    rows = await newest_first(query, WebhookDeliveryTable.id, scope, window)
     result = []
     for row in rows:
         attempts = (

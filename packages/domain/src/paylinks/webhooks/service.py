@@ -12,7 +12,7 @@ from paylinks.errors import FieldError, NotFound, ValidationFailed
 from paylinks.events import repository as events
 from paylinks.events.model import Event, EventType
 from paylinks.ids import Prefix, new_id
-from paylinks.pagination import Page, page_of
+from paylinks.pagination import Page, Window, page_of
 from paylinks.secrets import Cipher
 from paylinks.stores.model import Principal
 from paylinks.webhooks import repository
@@ -82,11 +82,8 @@ async def get_endpoint(principal: Principal, endpoint_id: str) -> WebhookEndpoin
     return endpoint
 
 
-async def list_endpoints(
-    principal: Principal, limit: int, starting_after: str | None
-) -> Page[WebhookEndpoint]:
-    rows = await repository.list_endpoints(principal.store_id, limit, starting_after)
-    return page_of(rows, limit)
+async def list_endpoints(principal: Principal, window: Window) -> Page[WebhookEndpoint]:
+    return page_of(await repository.list_endpoints(principal.store_id, window), window)
 
 
 async def delete_endpoint(principal: Principal, endpoint_id: str, now: datetime) -> None:
@@ -272,9 +269,9 @@ async def redeliver(
 
 
 async def list_deliveries(
-    principal: Principal, event_id: str, limit: int, starting_after: str | None
+    principal: Principal, event_id: str, window: Window
 ) -> Page[tuple[Delivery, list[Attempt]]]:
     """The event's deliveries, newest first, each with its attempts (oldest first)."""
     if await events.get(principal.store_id, event_id) is None:
         raise NotFound("No such event.")
-    return page_of(await repository.list_deliveries(event_id, limit, starting_after), limit)
+    return page_of(await repository.list_deliveries(event_id, window), window)

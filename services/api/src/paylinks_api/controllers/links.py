@@ -10,8 +10,8 @@ from paylinks.links import service as links
 from paylinks.links.model import LinkStatus, LinkType, LinkView, to_view
 from paylinks.links.repository import LinkFilter
 from paylinks.pagination import Page
-from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
-from paylinks_api.deps import Caller, Ctx
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.links import LinkCreate
@@ -42,8 +42,7 @@ class PaymentLinkController(Controller):
         self,
         principal: Caller,
         ctx: Ctx,
-        limit: Limit = DEFAULT_LIMIT,
-        starting_after: StartingAfter = None,
+        window: ListWindow,
         status: FromQuery[LinkStatus | None] = None,
         link_type: Annotated[LinkType | None, QueryParameter(name="type")] = None,
         venue_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
@@ -54,7 +53,7 @@ class PaymentLinkController(Controller):
         """Newest first. ``status`` is exact at request time, ``expired`` included."""
         now = ctx.clock()
         filters = LinkFilter(status=status, type=link_type, venue_id=venue_id, q=q)
-        page = await links.list_links(principal, filters, now, limit, starting_after)
+        page = await links.list_links(principal, filters, now, window)
         return Page(
             data=[to_view(link, ctx.urls, now) for link in page.data], has_more=page.has_more
         )

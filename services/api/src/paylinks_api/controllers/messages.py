@@ -7,8 +7,8 @@ from litestar.params import JSONBody
 
 from paylinks.messages import service as messages
 from paylinks.pagination import Page
-from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
-from paylinks_api.deps import Caller, Ctx
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.messages import MessageOut, SendLink
@@ -34,9 +34,8 @@ class MessageController(Controller):
         self,
         principal: Caller,
         link_id: LinkId,
-        limit: Limit = DEFAULT_LIMIT,
-        starting_after: StartingAfter = None,
+        window: ListWindow,
     ) -> Page[MessageOut]:
         """The link's sends, newest first; outbox ones are marked not delivered."""
-        page = await messages.list_messages(principal, link_id, limit, starting_after)
+        page = await messages.list_messages(principal, link_id, window)
         return Page(data=[MessageOut.of(m) for m in page.data], has_more=page.has_more)

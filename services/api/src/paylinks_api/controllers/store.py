@@ -7,8 +7,8 @@ from litestar.params import JSONBody
 
 from paylinks.pagination import Page
 from paylinks.stores import service as stores
-from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
-from paylinks_api.deps import Caller, Ctx
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.stores import (
@@ -67,10 +67,8 @@ class ApiKeyController(Controller):
         return ApiKeyOut.of(created.key, created.secret)
 
     @get("/", responses=ERRORS)
-    async def list_keys(
-        self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
-    ) -> Page[ApiKeyOut]:
-        page = await stores.list_api_keys(principal, limit, starting_after)
+    async def list_keys(self, principal: Caller, window: ListWindow) -> Page[ApiKeyOut]:
+        page = await stores.list_api_keys(principal, window)
         return Page(data=[ApiKeyOut.of(key) for key in page.data], has_more=page.has_more)
 
     @get("/{key_id:str}", responses=ERRORS)
@@ -95,10 +93,8 @@ class VenueController(Controller):
         )
 
     @get("/", responses=ERRORS)
-    async def list_venues(
-        self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
-    ) -> Page[VenueOut]:
-        page = await stores.list_venues(principal, limit, starting_after)
+    async def list_venues(self, principal: Caller, window: ListWindow) -> Page[VenueOut]:
+        page = await stores.list_venues(principal, window)
         return Page(data=[VenueOut.of(v) for v in page.data], has_more=page.has_more)
 
     @get("/{venue_id:str}", responses=ERRORS)

@@ -9,8 +9,8 @@ from paylinks.events import service as events
 from paylinks.events.model import Event, EventType
 from paylinks.pagination import Page
 from paylinks.webhooks import service as webhooks
-from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter, object_id
-from paylinks_api.deps import Caller, Ctx
+from paylinks_api.controllers.params import object_id
+from paylinks_api.deps import Caller, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.events import EVENT_PAGE, ONE_EVENT
@@ -41,11 +41,9 @@ class WebhookEndpointController(Controller):
         return EndpointOut.of(endpoint, secret)
 
     @get("/", responses=ERRORS)
-    async def list_endpoints(
-        self, principal: Caller, limit: Limit = DEFAULT_LIMIT, starting_after: StartingAfter = None
-    ) -> Page[EndpointOut]:
+    async def list_endpoints(self, principal: Caller, window: ListWindow) -> Page[EndpointOut]:
         """The store's endpoints, newest first."""
-        page = await webhooks.list_endpoints(principal, limit, starting_after)
+        page = await webhooks.list_endpoints(principal, window)
         return Page(data=[EndpointOut.of(e) for e in page.data], has_more=page.has_more)
 
     @get("/{endpoint_id:str}", responses=ERRORS)
@@ -87,15 +85,12 @@ class EventController(Controller):
     async def list_events(
         self,
         principal: Caller,
-        limit: Limit = DEFAULT_LIMIT,
-        starting_after: StartingAfter = None,
+        window: ListWindow,
         event_type: Annotated[EventType | None, QueryParameter(name="type")] = None,
         payment_link_id: FromQuery[str | None] = None,
     ) -> Page[Event]:
         """The store's events, newest first; each one's data is its type's schema."""
-        return await events.list_events(
-            principal.store_id, limit, starting_after, event_type, payment_link_id
-        )
+        return await events.list_events(principal.store_id, window, event_type, payment_link_id)
 
     @get("/{event_id:str}", responses={**ERRORS, **ONE_EVENT})
     async def get_event(self, principal: Caller, event_id: EventId) -> Event:
@@ -107,11 +102,10 @@ class EventController(Controller):
         self,
         principal: Caller,
         event_id: EventId,
-        limit: Limit = DEFAULT_LIMIT,
-        starting_after: StartingAfter = None,
+        window: ListWindow,
     ) -> Page[DeliveryOut]:
         """Each endpoint's delivery of the event, newest first, with every attempt."""
-        page = await webhooks.list_deliveries(principal, event_id, limit, starting_after)
+        page = await webhooks.list_deliveries(principal, event_id, window)
         return Page(
             data=[DeliveryOut.of(delivery, attempts) for delivery, attempts in page.data],
             has_more=page.has_more,
