@@ -195,8 +195,14 @@ def main(
                     (await client.get("/v1/payments.csv", params=empty)).raise_for_status()
                 await asyncio.sleep(1)
                 return [
-                    await stream(base_url, "/v1/payments.csv", auth, pids),
-                    await stream(base_url, f"/v1/payment-links/{link_id}/payments.csv", auth, pids),
+                    await stream(base_url, "/v1/payments.csv", auth, pids, "/v1/payments.csv"),
+                    await stream(
+                        base_url,
+                        f"/v1/payment-links/{link_id}/payments.csv",
+                        auth,
+                        pids,
+                        "/v1/payment-links/{id}/payments.csv",
+                    ),
                 ]
 
             runs = asyncio.run(run())
