@@ -16,19 +16,26 @@ export), the peak is the highest sample while the export streams. Every request 
 """
 
 import asyncio
+import os
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 import httpx
 import typer
-from api_reads import Backend, database, make_store
+from api_reads import Backend, database, make_store, on_database
 from common import percentile
 from payments import server
 from retention import print_sizes
+
+from paylinks.db.engine import bound_engine
+from paylinks.pagination import EVERY_ROW
+from paylinks.payments import export
+from paylinks.payments import repository as payments_repository
 
 SAMPLE_EVERY = 0.02  # seconds between two RSS samples
 
@@ -147,6 +154,26 @@ async def stream(
     )
 
 
+def whole_file_mb(url: str, store_id: str, link_id: str) -> tuple[float, float]:
+    """As the export worked before it streamed, in this process: every payment of the link
+    read at once, then the CSV as one body. This process's RSS before and at the end."""
+
+    async def build() -> tuple[float, float]:
+        assert bound_engine() is not None
+        before = _rss_mb([os.getpid()])
+        rows = await payments_repository.list_for_link(link_id, store_id, None, EVERY_ROW)
+
+        async def one_batch() -> AsyncIterator[list[tuple[Any, list[Any]]]]:
+            yield [(payment, []) for payment in rows]
+
+        body = b"".join([chunk async for chunk in export.csv_chunks(one_batch())])
+        assert body
+        after = _rss_mb([os.getpid()])
+        return before, after
+
+    return on_database(url, build)
+
+
 def report(runs: list[Streamed], payments: int) -> None:
     print(f"\nCSV exports of {payments:,} payments (PostgreSQL, one API process)\n")
     print(
@@ -173,6 +200,9 @@ def report(runs: list[Streamed], payments: int) -> None:
 def main(
     payments: Annotated[int, typer.Option(help="payments to load (one link)")] = 1_000_000,
     refund_every: Annotated[int, typer.Option(help="a refund on every Nth payment")] = 10,
+    whole_file: Annotated[
+        bool, typer.Option(help="also build the link's CSV whole, as before it streamed")
+    ] = False,
 ) -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -206,7 +236,14 @@ def main(
                 ]
 
             runs = asyncio.run(run())
+        whole = whole_file_mb(url, store.store_id, link_id) if whole_file else None
     report(runs, payments)
+    if whole is not None:
+        before, after = whole
+        print(
+            f"\nBuilt whole, as before it streamed (the link's payments, then one body), in "
+            f"the bench process: RSS {before:.1f} → {after:.1f} MB ({after - before:+.1f})"
+        )
 
 
 if __name__ == "__main__":
