@@ -61,6 +61,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Comma-separated peer addresses whose X-Forwarded-For is believed (the checkout
     #: app's server on this machine by default).
     trusted_proxies: str = "127.0.0.1,::1"
+    #: Comma-separated origins (``https://shop.example``) whose pages may call the public
+    #: checkout API from the browser (CORS); none by default.
+    cors_origins: str = ""
     #: Days events are kept, with their webhook deliveries and attempt logs.
     event_retention_days: int = DEFAULT_DAYS
     #: Days message records (sends and receipts) are kept.
@@ -141,6 +144,12 @@ def _complete(settings: Settings) -> Settings:
         _check_url("broker_url", settings.broker_url, ("redis", "rediss"))
     for name in ("api_url", "checkout_url", "dashboard_url"):
         _check_url(name, getattr(settings, name), ("http", "https"))
+    for origin in filter(None, (o.strip() for o in settings.cors_origins.split(","))):
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+            raise SettingsError(
+                "CORS_ORIGINS", f"expected origins like https://shop.example, got {origin!r}"
+            )
     if settings.reservation_seconds < 10:
         raise SettingsError("RESERVATION_SECONDS", "must be at least 10 seconds")
     if not 0 < settings.smtp_port < 65536:

@@ -30,6 +30,7 @@ from paylinks_api.controllers.store import ApiKeyController, StoreController, Ve
 from paylinks_api.controllers.stripe_webhook import StripeWebhookController
 from paylinks_api.controllers.webhooks import EventController, WebhookEndpointController
 from paylinks_api.docs_assets import docs_asset, swagger_ui
+from paylinks_api.edge import Edge
 from paylinks_api.idempotency import IdempotencyMiddleware
 from paylinks_api.jobs import JobRuntimeFactory
 from paylinks_api.mcp_tools import McpTools
@@ -73,17 +74,15 @@ def create_app(
     ``paylinks`` command gives the worker's when there is no broker URL);
     ``route_handlers`` adds routes (the benchmark's floor, for one)."""
     ctx = ApiContext.from_settings(settings, clock)
-    limiter = RateLimiter(
-        settings.rate_limit_per_minute,
-        trusted_proxies=frozenset(settings.trusted_proxies.split(",")),
-    )
+    trusted_proxies = frozenset(settings.trusted_proxies.split(","))
+    limiter = RateLimiter(settings.rate_limit_per_minute, trusted_proxies=trusted_proxies)
     migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
     mcp_tools = McpTools(ctx)
 
     async def provide_ctx() -> ApiContext:
         return ctx
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[*CONTROLLERS, mcp_tools.route, docs_asset, *(route_handlers or [])],
         dependencies={
             "ctx": Provide(provide_ctx),
@@ -103,6 +102,9 @@ def create_app(
         openapi_config=openapi_config(),
         debug=False,
     )
+    cors_origins = settings.cors_origins.split(",")
+    app.asgi_handler = Edge(app.asgi_handler, trusted_proxies, cors_origins, app.routes)
+    return app
 
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]

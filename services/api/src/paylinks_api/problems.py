@@ -24,6 +24,7 @@ from paylinks.errors import (
     ValidationFailed,
 )
 from paylinks.payments.service import LinkUnavailable
+from paylinks_api.edge import current_request_id
 from paylinks_api.parameters import query_aliases
 from paylinks_api.ratelimit import RateLimited
 
@@ -72,6 +73,8 @@ class Problem(msgspec.Struct, omit_defaults=True):
     detail: str | None = None
     errors: list[FieldError] | None = None
     retry_after: int | None = None
+    #: The ``Request-Id`` of the response, to quote when asking about it.
+    request_id: str | None = None
 
 
 def problem_response(
@@ -91,6 +94,7 @@ def problem_response(
         detail=detail,
         errors=errors,
         retry_after=retry_after,
+        request_id=current_request_id(),
     )
     return Response(
         msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
