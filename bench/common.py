@@ -323,11 +323,12 @@ class CpuMeter:
     """CPU used by groups of processes between ``start()`` and ``stop()``, plus this process
     (the load client) and every other process of the machine ("others").
 
-    A group is a list of pids, or a command name (``postgres``) whose processes are looked
-    up at each sample, so that a connection's backend started in the window counts.
+    A group is a list of pids, or a command name (``postgres``) or a function whose
+    processes are looked up at each sample, so that a connection's backend started in the
+    window counts.
     """
 
-    def __init__(self, groups: Mapping[str, list[int] | str]) -> None:
+    def __init__(self, groups: Mapping[str, list[int] | str | Callable[[], list[int]]]) -> None:
         self.groups = dict(groups)
         self._began: dict[str, dict[int, float]] = {}
         self._began_at = 0.0
@@ -337,7 +338,10 @@ class CpuMeter:
     def _sample(self) -> dict[str, dict[int, float]]:
         sample = {}
         for name, pids in self.groups.items():
-            found = pids_named(pids) if isinstance(pids, str) else pids
+            if callable(pids):
+                found = pids()  # looked up at each sample: a pool opens connections late
+            else:
+                found = pids_named(pids) if isinstance(pids, str) else pids
             sample[name] = {pid: _process_cpu(pid) for pid in found}
         sample["client"] = {0: time.process_time()}
         sample["machine"] = {0: _machine_busy()}

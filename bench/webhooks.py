@@ -44,7 +44,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +57,7 @@ import redis
 import typer
 import uvicorn
 import uvloop
-from api_reads import Backend, _quiet, database, out
+from api_reads import Backend, _backends_of, _quiet, database, out
 from common import (
     HOST,
     SECRET_KEY,
@@ -490,11 +490,12 @@ def run(
             workers.append(Process.start(f"worker {n}", command, env, logs / f"worker{n}.log"))
         processes.extend(workers)
         started = time.time()
-        groups: dict[str, list[int] | str] = {
+        groups: dict[str, list[int] | str | Callable[[], list[int]]] = {
             "api": [api.pid],
             "workers": [w.pid for w in workers],
             "receiver": [receiver_pid],
-            "postgres": "postgres",
+            # The backends of this run's database only: others' sessions count as others.
+            "postgres": lambda: _backends_of(database_url),
             "redis": "redis-server",
         }
         if not arrivals.wait_for(paid.ids, BOOT_SECONDS, first=True):

@@ -108,6 +108,18 @@ class TestValues:
         assert settings.dashboard_url == "https://dash.example.com"
 
 
+class TestRetention:
+    def test_ninety_days_by_default(self, tmp_path: Path) -> None:
+        retention = load(tmp_path).retention
+        assert (retention.event_days, retention.message_days) == (90, 90)
+
+    def test_each_kind_its_own(self, tmp_path: Path) -> None:
+        retention = load(
+            tmp_path, EVENT_RETENTION_DAYS="30", MESSAGE_RETENTION_DAYS="400"
+        ).retention
+        assert (retention.event_days, retention.message_days) == (30, 400)
+
+
 class TestBadSettings:
     @pytest.mark.parametrize(
         ("name", "value"),
@@ -125,6 +137,10 @@ class TestBadSettings:
             ("DB_LOCK_TIMEOUT", "0"),
             ("IDEMPOTENCY_LEASE_SECONDS", "1"),
             ("IDEMPOTENCY_LEASE_SECONDS", "86400"),
+            ("EVENT_RETENTION_DAYS", "1"),
+            ("EVENT_RETENTION_DAYS", "forever"),
+            ("MESSAGE_RETENTION_DAYS", "0"),
+            ("MESSAGE_RETENTION_DAYS", "100000"),
             ("SMTP_STARTTLS", "maybe"),
             ("WEBHOOKS_ALLOW_PRIVATE", "2"),
             ("API_URL", "ftp://api.example.com"),

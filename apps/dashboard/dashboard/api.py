@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from paylinks_client import Problem, Unreachable, api_url, send
+from paylinks_client import Problem, Unreachable, api_url, open_stream, send
 
 __all__ = ["DashboardApi", "Problem", "Unreachable", "api_url", "client"]
 
@@ -129,8 +129,10 @@ class DashboardApi:
     async def list_payments(self, link_id: str, params: Params) -> Json:
         return await self._json("GET", f"/v1/payment-links/{link_id}/payments", params=params)
 
-    async def payments_csv(self, link_id: str) -> bytes:
-        return (await self._send("GET", f"/v1/payment-links/{link_id}/payments.csv")).content
+    async def open_csv(self, path: str, params: dict[str, str]) -> httpx.Response:
+        """A CSV export (``/v1/payments.csv``, or a link's) as it streams: the caller
+        reads and closes it."""
+        return await open_stream(self.base_url, self.transport, self.headers, path, params)
 
     async def get_payment(self, payment_id: str) -> Json:
         return await self._json("GET", f"/v1/payments/{payment_id}")

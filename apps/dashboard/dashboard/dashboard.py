@@ -3,9 +3,11 @@
 import reflex as rx
 
 from dashboard import routes
+from dashboard.downloads import download_routes
 from dashboard.pages import (
     auth,
     developers,
+    exports,
     home,
     link_detail,
     link_new,
@@ -27,6 +29,8 @@ app = rx.App(
     stylesheets=["/dashboard.css"],
     head_components=[rx.el.link(rel="icon", href=FAVICON), rx.script(TIME_ZONE_SCRIPT)],
     html_lang="en",
+    # Downloads stream through a route of their own, in front of Reflex's.
+    api_transformer=download_routes(),
 )
 app.register_lifespan_task(closing_pooled_clients)
 app.add_page(home.page, route=routes.HOME, title="Paylinks", on_load=home.ON_LOAD)
@@ -53,6 +57,9 @@ app.add_page(
     settings.page, route=routes.SETTINGS, title="Settings · Paylinks", on_load=settings.ON_LOAD
 )
 app.add_page(venues.page, route=routes.VENUES, title="Venues · Paylinks", on_load=venues.ON_LOAD)
+app.add_page(
+    exports.page, route=routes.EXPORTS, title="Exports · Paylinks", on_load=exports.ON_LOAD
+)
 app.add_page(
     developers.page,
     route=routes.DEVELOPERS,

@@ -8,8 +8,16 @@ NEW_LINK = "/payment-links/new"
 LINK = "/payment-links/[link_id]"
 SETTINGS = "/settings/payments"
 VENUES = "/venues"
+EXPORTS = "/exports"
+#: Downloads served by the dashboard's backend (``downloads.py``), not pages.
+PAYMENTS_CSV = "/exports/payments.csv"
+LINK_PAYMENTS_CSV = "/exports/payment-links/{link_id}/payments.csv"
 DEVELOPERS = "/developers"
 
 
 def link(link_id: str) -> str:
     return f"/payment-links/{link_id}"
+
+
+def link_payments_csv(link_id: str) -> str:
+    return LINK_PAYMENTS_CSV.format(link_id=link_id)

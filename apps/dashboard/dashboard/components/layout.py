@@ -20,7 +20,10 @@ def _nav_item(label: str, icon: str, href: str, section: str, current: str) -> r
 def sidebar(current: str) -> rx.Component:
     links = rx.cond(
         SessionState.payments_activated,
-        _nav_item("Payment Links", "link", routes.LINKS, "links", current),
+        rx.fragment(
+            _nav_item("Payment Links", "link", routes.LINKS, "links", current),
+            _nav_item("Exports", "download", routes.EXPORTS, "exports", current),
+        ),
         rx.fragment(),
     )
     return rx.el.nav(

@@ -178,7 +178,6 @@ def _toolbar() -> rx.Component:
             rx.icon("download", size=14),
             "Export CSV",
             variant="soft",
-            loading=T.exporting,
             on_click=T.export_csv,
             data_testid="export-csv",
         ),

@@ -15,6 +15,7 @@ from dashboard.failures import FAILURES, UNREACHABLE, field_errors
 
 #: The API's sessions last 30 days; the cookie need not outlive them.
 SESSION_COOKIE_SECONDS = 30 * 24 * 3600
+SESSION_COOKIE = "paylinks_session"
 TIME_ZONE_COOKIE = "paylinks_tz"
 #: Run in the page's head, before the app starts: the browser's time zone in the cookie
 #: that ``SessionState.time_zone`` reads (kept current if the merchant travels).
@@ -29,7 +30,7 @@ CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK", "NOK", "DKK", "AUD", "CA
 class SessionState(rx.State):
     token: str = rx.Cookie(
         "",
-        name="paylinks_session",
+        name=SESSION_COOKIE,
         path="/",
         same_site="strict",
         max_age=SESSION_COOKIE_SECONDS,

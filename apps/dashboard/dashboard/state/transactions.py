@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import api, cursor_pages
+from dashboard import api, cursor_pages, routes
 from dashboard.failures import FAILURES, form_failure, message
 from dashboard.state.link_detail import LinkDetailState
 from dashboard.transactions import (
@@ -36,8 +36,6 @@ class TransactionsState(LinkDetailState):
 
     chart: list[dict[str, Any]] = []
     chart_note: str = ""
-
-    exporting: bool = False
 
     refund_open: bool = False
     refund_payment: dict[str, str] = {}
@@ -113,19 +111,13 @@ class TransactionsState(LinkDetailState):
 
     # ---- CSV -----------------------------------------------------------------------------
 
-    async def export_csv(self) -> Any:
-        if self.exporting or not self.found:
-            return
-        self.exporting = True
-        yield
-        try:
-            body = await self.api().payments_csv(self.plink)
-        except FAILURES as error:
-            yield rx.toast.error(message(error))
-            return
-        finally:
-            self.exporting = False
-        yield rx.download(data=body, filename=f"{self.plink}-payments.csv", mime_type="text/csv")
+    def export_csv(self) -> Any:
+        """The link's CSV, streamed by the dashboard's download route (``downloads.py``)."""
+        if not self.found:
+            return None
+        return rx.download(
+            url=routes.link_payments_csv(self.plink), filename=f"{self.plink}-payments.csv"
+        )
 
     # ---- refunds -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from paylinks_client.http import (
     api_url,
     close_pooled_clients,
     closing_pooled_clients,
+    open_stream,
     pooled_client,
     send,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "api_url",
     "close_pooled_clients",
     "closing_pooled_clients",
+    "open_stream",
     "pooled_client",
     "problem_of",
     "send",

@@ -76,6 +76,36 @@ async def closing_pooled_clients() -> AsyncIterator[None]:
         await close_pooled_clients()
 
 
+async def open_stream(
+    base_url: str,
+    transport: Transport,
+    client_headers: dict[str, str],
+    path: str,
+    params: dict[str, str] | None = None,
+) -> httpx.Response:
+    """A GET whose body is read as it arrives (``aiter_bytes``; the caller closes it): its
+    answer when it succeeded, else ``Problem`` (4xx) or ``Unreachable``."""
+    client = pooled_client(transport)
+    request = client.build_request(
+        "GET", f"{base_url.rstrip('/')}{path}", headers=client_headers, params=params
+    )
+    try:
+        response = await client.send(request, stream=True)
+    except httpx.HTTPError as error:
+        raise Unreachable(f"GET {path}: {error!r}") from error
+    if response.status_code < 400:
+        return response
+    try:
+        await response.aread()
+    except httpx.HTTPError as error:
+        raise Unreachable(f"GET {path}: {error!r}") from error
+    finally:
+        await response.aclose()
+    if response.status_code >= 500:
+        raise Unreachable(f"GET {path}: HTTP {response.status_code}")
+    raise problem_of(response)
+
+
 async def send(
     base_url: str,
     transport: Transport,

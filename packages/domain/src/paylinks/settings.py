@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import msgspec
 from dotenv import dotenv_values
 
+from paylinks.retention.model import DEFAULT_DAYS, Retention, days_problem
+
 PREFIX = "PAYLINKS_"
 
 
@@ -62,10 +64,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Comma-separated origins (``https://shop.example``) whose pages may call the public
     #: checkout API from the browser (CORS); none by default.
     cors_origins: str = ""
+    #: Days events are kept, with their webhook deliveries and attempt logs.
+    event_retention_days: int = DEFAULT_DAYS
+    #: Days message records (sends and receipts) are kept.
+    message_retention_days: int = DEFAULT_DAYS
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def retention(self) -> Retention:
+        return Retention(
+            event_days=self.event_retention_days, message_days=self.message_retention_days
+        )
 
 
 _BOOL = {
@@ -152,6 +164,10 @@ def _complete(settings: Settings) -> Settings:
         raise SettingsError("DB_LOCK_TIMEOUT", "must be 1 to 300 seconds")
     if not 5 <= settings.idempotency_lease_seconds <= 3600:
         raise SettingsError("IDEMPOTENCY_LEASE_SECONDS", "must be 5 to 3600 seconds")
+    for name in ("event_retention_days", "message_retention_days"):
+        problem = days_problem(getattr(settings, name))
+        if problem:
+            raise SettingsError(name.upper(), problem)
     secret_key = settings.secret_key or _local_secret_key(data_dir)
     if len(secret_key) < 32:
         raise SettingsError("SECRET_KEY", "must be at least 32 characters")

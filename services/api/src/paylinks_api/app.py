@@ -25,7 +25,7 @@ from paylinks_api.controllers.health import CHECK_TIMEOUT, HealthController
 from paylinks_api.controllers.images import ImageController
 from paylinks_api.controllers.links import PaymentLinkController
 from paylinks_api.controllers.messages import MessageController
-from paylinks_api.controllers.params import WINDOW
+from paylinks_api.controllers.params import CREATED, WINDOW
 from paylinks_api.controllers.payments import LinkPaymentsController, PaymentController
 from paylinks_api.controllers.store import ApiKeyController, StoreController, VenueController
 from paylinks_api.controllers.stripe_webhook import StripeWebhookController
@@ -89,6 +89,7 @@ def create_app(
             "ctx": Provide(provide_ctx),
             "principal": Provide(provide_principal),
             "window": WINDOW,
+            "created": CREATED,
         },
         middleware=[DefineMiddleware(IdempotencyMiddleware)],
         before_request=check_input,

@@ -2,7 +2,7 @@
 
 from litestar.di import NamedDependency
 
-from paylinks.pagination import Window
+from paylinks.pagination import Created, Window
 from paylinks.stores.model import Principal
 from paylinks_api.context import ApiContext
 
@@ -10,3 +10,5 @@ Caller = NamedDependency[Principal]
 Ctx = NamedDependency[ApiContext]
 #: The rows a list request asks for: its limit, cursor and ``created`` bounds.
 ListWindow = NamedDependency[Window]
+#: A range of creation times alone (``created[gt|gte|lt|lte]``), for what takes no page.
+CreatedRange = NamedDependency[Created]

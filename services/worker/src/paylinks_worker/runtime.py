@@ -93,7 +93,7 @@ class WorkerRuntime:
         self.broker.declare_queue(QUEUE)
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=WORKER_TIMEOUT_MS)
         signal = None if settings.is_sqlite else CommitSignal(settings.database_url)
-        self.scheduler = Scheduler(self.broker, signal)
+        self.scheduler = Scheduler(self.broker, signal, settings.retention)
         self._scheduled: concurrent.futures.Future[Any] | None = None
 
     def start(self) -> None:

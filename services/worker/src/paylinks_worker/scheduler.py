@@ -1,6 +1,6 @@
 """Periodic work on the worker's event loop: the outbox relay, due webhook retries, the hold
-sweeper, refunds a gateway has not settled yet, and purging old idempotency keys and
-gateway event ids.
+sweeper, refunds a gateway has not settled yet, and purging old idempotency keys, gateway
+event ids, and (by the retention settings) events with their deliveries and message records.
 
 The relay also runs as soon as an event commits when a ``CommitSignal`` listens (PostgreSQL);
 its poll is then only a safety net for expired leases and a lost connection."""
@@ -23,6 +23,8 @@ from paylinks.idempotency.repository import delete_expired
 from paylinks.messages import service as messages
 from paylinks.payments import voids
 from paylinks.refunds import service as refunds
+from paylinks.retention import repository as retention
+from paylinks.retention.model import Retention
 from paylinks.webhooks import service as webhooks
 from paylinks_worker.actors import (
     DELIVER_WEBHOOK,
@@ -80,9 +82,15 @@ class Failures:
 
 
 class Scheduler:
-    def __init__(self, broker: Broker, signal: CommitSignal | None = None) -> None:
+    def __init__(
+        self,
+        broker: Broker,
+        signal: CommitSignal | None = None,
+        retention: Retention | None = None,
+    ) -> None:
         self.broker = broker
         self.signal = signal
+        self.retention = retention or Retention()
         self._stop = asyncio.Event()
         self._wake = signal.wake if signal else asyncio.Event()
 
@@ -170,6 +178,12 @@ class Scheduler:
                 enqueue(self.broker, PROCESS_REFUND, refund_id)
 
     async def _purge(self) -> None:
+        """Rows past their retention, in batches of short transactions (see
+        ``paylinks.retention``)."""
         now = utc_now()
         await delete_expired(now - RETENTION - timedelta(minutes=1))
         await gateway_events.prune(now - EVENT_RETENTION)
+        events = await retention.purge_events(self.retention.events_before(now))
+        messages = await retention.purge_messages(self.retention.messages_before(now))
+        if events or messages:
+            log.info("Purged %d events (with their deliveries) and %d messages", events, messages)

@@ -403,3 +403,9 @@ async def list_for_link(
     if status is not None:
         query = query.where(PaymentTable.status == status.value)
     return [_payment(row) for row in await newest_first(query, PaymentTable.id, scope, window)]
+
+
+#: Every column a payment is read from, as SQL text, and a row of them as a Payment: for
+#: statements written elsewhere by hand (the CSV export's cursor).
+SQL_COLUMNS = ", ".join(column._meta.db_column_name for column in _COLUMNS)
+payment_of = _payment

@@ -1,6 +1,7 @@
 """Every query about refunds. The statuses a status-guarded update may find a refund in
 come from the lifecycle (``TRANSITIONS``): see ``GUARDS``."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -148,3 +149,11 @@ async def let_go(refund_id: str, attempt: int, next_attempt_at: datetime) -> Non
         & (RefundTable.attempts == attempt)
         & RefundTable.status.is_in(_ALLOWED["let_go"])
     )
+
+
+#: Every column a refund is read from, as SQL text, and a row of them as a Refund.
+SQL_COLUMNS = ", ".join(column._meta.db_column_name for column in _COLUMNS)
+
+
+def refund_of(row: Mapping[str, Any]) -> Refund:
+    return _refund(dict(row))

@@ -19,6 +19,35 @@ def _created(bound: str, meaning: str) -> object:
     )
 
 
+CreatedGt = Annotated[datetime | None, _created("gt", "after")]
+CreatedGte = Annotated[datetime | None, _created("gte", "at or after")]
+CreatedLt = Annotated[datetime | None, _created("lt", "before")]
+CreatedLte = Annotated[datetime | None, _created("lte", "at or before")]
+
+
+def created_bounds(
+    gt: datetime | None, gte: datetime | None, lt: datetime | None, lte: datetime | None
+) -> Created:
+    """The ``created[…]`` bounds given, each with its offset (a 422 naming those without)."""
+    bounds = {"gt": gt, "gte": gte, "lt": lt, "lte": lte}
+    naive = [bound for bound, time in bounds.items() if time is not None and time.tzinfo is None]
+    if naive:
+        message = "Give the time with its offset (Z or +hh:mm)."
+        raise ValidationFailed([FieldError(f"created[{bound}]", message) for bound in naive])
+    return Created(**bounds)
+
+
+async def created_range(
+    created_gt: CreatedGt = None,
+    created_gte: CreatedGte = None,
+    created_lt: CreatedLt = None,
+    created_lte: CreatedLte = None,
+) -> Created:
+    """The ``created[…]`` bounds alone, for what takes a range but no page (the CSV
+    export)."""
+    return created_bounds(created_gt, created_gte, created_lt, created_lte)
+
+
 async def list_window(
     limit: Limit = DEFAULT_LIMIT,
     starting_after: Annotated[
@@ -37,22 +66,20 @@ async def list_window(
             "holds newer objects. An id of this list, or a 400.",
         ),
     ] = None,
-    created_gt: Annotated[datetime | None, _created("gt", "after")] = None,
-    created_gte: Annotated[datetime | None, _created("gte", "at or after")] = None,
-    created_lt: Annotated[datetime | None, _created("lt", "before")] = None,
-    created_lte: Annotated[datetime | None, _created("lte", "at or before")] = None,
+    created_gt: CreatedGt = None,
+    created_gte: CreatedGte = None,
+    created_lt: CreatedLt = None,
+    created_lte: CreatedLte = None,
 ) -> Window:
     """The window of a list request, from the query parameters every list takes."""
-    bounds = {"gt": created_gt, "gte": created_gte, "lt": created_lt, "lte": created_lte}
-    naive = [bound for bound, time in bounds.items() if time is not None and time.tzinfo is None]
-    if naive:
-        message = "Give the time with its offset (Z or +hh:mm)."
-        raise ValidationFailed([FieldError(f"created[{bound}]", message) for bound in naive])
-    return Window(limit, starting_after, ending_before, Created(**bounds))
+    created = created_bounds(created_gt, created_gte, created_lt, created_lte)
+    return Window(limit, starting_after, ending_before, created)
 
 
 #: The ``window`` dependency: a list handler takes ``window: Window``.
 WINDOW = Provide(list_window)
+#: The ``created`` dependency: a handler that takes a range alone takes ``created: Created``.
+CREATED = Provide(created_range)
 
 
 def object_id(description: str) -> object:
@@ -60,4 +87,4 @@ def object_id(description: str) -> object:
     return PathParameter(description=description, max_length=64)
 
 
-__all__ = ["WINDOW", "object_id"]
+__all__ = ["CREATED", "WINDOW", "object_id"]

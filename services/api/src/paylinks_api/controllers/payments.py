@@ -1,9 +1,11 @@
-"""Transactions of a link, payments, refunds, and the CSV export."""
+"""Transactions of a link, payments, refunds, and the CSV exports (streamed)."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
+from litestar.response import Stream
 
 from paylinks.pagination import Page
 from paylinks.payments import export
@@ -12,7 +14,7 @@ from paylinks.payments.model import PaymentStatus, PaymentView, to_payment_view
 from paylinks.refunds import service as refunds
 from paylinks.refunds.model import Refund
 from paylinks_api.controllers.params import object_id
-from paylinks_api.deps import Caller, Ctx, ListWindow
+from paylinks_api.deps import Caller, CreatedRange, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, CONFLICT, created
 from paylinks_api.schemas.payments import RefundCreate
@@ -20,6 +22,16 @@ from paylinks_api.schemas.payments import RefundCreate
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
 PaymentId = Annotated[str, object_id("A payment id (pay_…)")]
 RefundId = Annotated[str, object_id("A refund id (re_…)")]
+CSV = "text/csv; charset=utf-8"
+
+
+def csv_download(chunks: AsyncIterator[bytes], filename: str) -> Stream:
+    """A CSV attachment sent as ``chunks`` come (no length up front)."""
+    return Stream(
+        chunks,
+        media_type=CSV,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 class LinkPaymentsController(Controller):
@@ -39,23 +51,27 @@ class LinkPaymentsController(Controller):
         page = await payments.list_payments(principal, link_id, status, window)
         return Page(data=[to_payment_view(p) for p in page.data], has_more=page.has_more)
 
-    @get("/payments.csv", responses=CONFLICT, media_type="text/csv")
-    async def export_payment_link_payments(
-        self, principal: Caller, link_id: LinkId
-    ) -> Response[str]:
-        """Every transaction of the link as CSV (amounts in minor units)."""
-        body = await export.export_csv(principal, link_id)
-        return Response(
-            body,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{link_id}-payments.csv"'},
-        )
+    @get("/payments.csv", responses=CONFLICT, media_type=CSV)
+    async def export_payment_link_payments(self, principal: Caller, link_id: LinkId) -> Stream:
+        """Every transaction of the link with its refunds as CSV, streamed.
+
+        Newest first, amounts in minor units."""
+        chunks = await export.link_csv(principal, link_id)
+        return csv_download(chunks, f"{link_id}-payments.csv")
 
 
 class PaymentController(Controller):
     path = "/v1"
     tags = ["Payments"]
     security = BEARER
+
+    @get("/payments.csv", responses=CONFLICT, media_type=CSV)
+    async def export_store_payments(self, principal: Caller, created: CreatedRange) -> Stream:
+        """The store's payments with their refunds as CSV, streamed.
+
+        Payments created within ``created[gte]`` … ``created[lt]`` (or any of
+        ``created[gt|gte|lt|lte]``), newest first, amounts in minor units."""
+        return csv_download(export.store_csv(principal, created), "payments.csv")
 
     @get("/payments/{payment_id:str}", responses=CONFLICT)
     async def get_payment(self, principal: Caller, payment_id: PaymentId) -> PaymentView:
