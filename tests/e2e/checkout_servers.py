@@ -118,12 +118,14 @@ class Merchant:
         gateway: dict[str, str] | None = None,
     ) -> None:
         self.http = httpx.Client(base_url=api_url, timeout=20)
+        self.email = f"browser{next(_emails)}-{time.time_ns()}@example.com"
+        self.password = "correct horse battery staple"
         response = self.http.post(
             "/v1/auth/signup",
             json={
                 "store_name": name,
-                "email": f"browser{next(_emails)}-{time.time_ns()}@example.com",
-                "password": "correct horse battery staple",
+                "email": self.email,
+                "password": self.password,
                 "currency": currency,
             },
         )
