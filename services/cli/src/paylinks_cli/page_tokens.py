@@ -54,7 +54,8 @@ class FailoverTokenManager(RedisTokenManager):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LEASE_SECONDS + RENEW_SECONDS
         while await self.redis.exists(lease_key(record.instance_id)):
-            if loop.time() > deadline:
+            # A live process deletes the record as it sees the old socket close.
+            if loop.time() > deadline or not await self.redis.exists(key):
                 return
             await asyncio.sleep(POLL_SECONDS)
         await self.redis.delete(key)
