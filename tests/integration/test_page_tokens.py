@@ -45,6 +45,13 @@ def new_token() -> str:
     return str(uuid.uuid4())
 
 
+async def linked(processes: list[FailoverTokenManager]) -> tuple[FailoverTokenManager, str]:
+    """A page's token, its websocket on the first process; the second process."""
+    token = new_token()
+    assert await processes[0].link_token_to_sid(token, "sid-1") is None
+    return processes[1], token
+
+
 async def die(manager: FailoverTokenManager, client: aioredis.Redis) -> None:
     """As SIGKILL leaves it: the socket records stay, the lease is no longer renewed."""
     assert manager._lease_task is not None
@@ -55,10 +62,8 @@ async def die(manager: FailoverTokenManager, client: aioredis.Redis) -> None:
 async def test_a_page_whose_process_died_keeps_its_token_on_another(
     client: aioredis.Redis, processes: list[FailoverTokenManager]
 ) -> None:
-    first, second = processes
-    token = new_token()
-    assert await first.link_token_to_sid(token, "sid-1") is None
-    await die(first, client)
+    second, token = await linked(processes)
+    await die(processes[0], client)
     started = time.monotonic()
     assert await second.link_token_to_sid(token, "sid-2") is None
     assert time.monotonic() - started < 1
@@ -68,9 +73,7 @@ async def test_a_page_whose_process_died_keeps_its_token_on_another(
 async def test_a_second_tab_while_the_first_process_lives_gets_a_new_token(
     processes: list[FailoverTokenManager],
 ) -> None:
-    first, second = processes
-    token = new_token()
-    await first.link_token_to_sid(token, "sid-1")
+    second, token = await linked(processes)
     other = await second.link_token_to_sid(token, "sid-2")
     assert other is not None
     assert other != token
@@ -79,10 +82,8 @@ async def test_a_second_tab_while_the_first_process_lives_gets_a_new_token(
 async def test_a_page_whose_live_process_let_it_go_moves_at_once(
     processes: list[FailoverTokenManager],
 ) -> None:
-    first, second = processes
-    token = new_token()
-    await first.link_token_to_sid(token, "sid-1")
-    await first.disconnect_token(token, "sid-1")
+    second, token = await linked(processes)
+    await processes[0].disconnect_token(token, "sid-1")
     started = time.monotonic()
     assert await second.link_token_to_sid(token, "sid-2") is None
     assert time.monotonic() - started < 1
