@@ -172,6 +172,7 @@ _PROGRESS = (
     "Compiling",
     "Creating Production Build",
     "build",
+    "built",
     "serving on",
     "Error",
     "error",
