@@ -10,6 +10,8 @@ memory, which allows one process only.
 import os
 
 import uvicorn
+from reflex import constants
+from reflex.config import environment
 
 from paylinks.settings import Settings
 from paylinks_cli.runtime import out
@@ -65,11 +67,11 @@ def server_environment(name: str, settings: Settings) -> dict[str, str]:
         **reflex_environment(bun, work_dir(settings.data_dir, name)),
         **state_environment(state_redis_url(settings)),
         "PAYLINKS_API_URL": settings.api_url,
-        # What `reflex run --env prod` gives its own server: no compiling at start, the
-        # built frontend mounted beside the backend.
-        "REFLEX_ENV_MODE": "prod",
-        "__REFLEX_SKIP_COMPILE": "true",
-        "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
+        # What `reflex run --env prod` gives its own server (by Reflex's names for them, some
+        # internal): no compiling at start, the built frontend mounted beside the backend.
+        environment.REFLEX_ENV_MODE.name: constants.Env.PROD.value,
+        environment.REFLEX_SKIP_COMPILE.name: "true",
+        environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.name: "true",
     }
 
 
