@@ -88,6 +88,8 @@ def ensure_build(
             return False
         say(f"{name}: building for {public_url} ({current[:12]}) …")
         started = time.monotonic()
+        # A build left half done must not look like a finished one.
+        _record_path(data_dir, name).unlink(missing_ok=True)
         _export(name, public_url, data_dir, say)
         seconds = time.monotonic() - started
         _record_path(data_dir, name).write_bytes(
@@ -104,8 +106,6 @@ def _export(name: str, public_url: str, data_dir: Path, say: Say) -> None:
     folder = work_dir(data_dir, name)
     log_path = data_dir.resolve() / "logs" / f"{name}-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    # A build left half done must not look like a finished one.
-    _record_path(data_dir, name).unlink(missing_ok=True)
     env = {
         **os.environ,
         **reflex_environment(bun, folder),
