@@ -79,13 +79,10 @@ def say(line: str) -> None:
     out.print(line, markup=False, highlight=False)
 
 
-def serve(
-    name: str, settings: Settings, host: str, port: int, workers: int = 1, *, build: bool = True
-) -> None:
+def serve(name: str, settings: Settings, host: str, port: int, workers: int = 1) -> None:
     """The app ``name`` on ``host:port`` until stopped, built first when needed."""
     check_workers(workers, state_redis_url(settings))
-    if build:
-        ensure_build(name, public_url(name, settings), settings.data_dir, say=say)
+    ensure_build(name, public_url(name, settings), settings.data_dir, say=say)
     os.environ.update(server_environment(name, settings))
     # Reflex reads rxconfig.py from the working directory.
     os.chdir(app_dir(name))
