@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paylinks_cli.webapps import WebApp, app_dir
+from paylinks_cli.webapps import WebApp
 from tests.e2e.processes import IN_CI, Process, free_port
 from tests.factories import image_bytes
 
@@ -75,10 +75,9 @@ def start_servers(root: Path, env: dict[str, str] | None = None) -> Servers:
     api = Process("api", ["api", "--host", "127.0.0.1", "--port", str(api_port)], env, logs)
     checkout = WebApp(
         "checkout",
-        app_dir("checkout"),
         checkout_port,
         data_dir=data_dir,
-        env={"PAYLINKS_API_URL": api_url},
+        env={"PAYLINKS_API_URL": api_url, "PAYLINKS_CHECKOUT_URL": checkout_url},
         say=lambda line: print(line, flush=True),
     )
     try:
@@ -119,12 +118,14 @@ class Merchant:
         gateway: dict[str, str] | None = None,
     ) -> None:
         self.http = httpx.Client(base_url=api_url, timeout=20)
+        self.email = f"browser{next(_emails)}-{time.time_ns()}@example.com"
+        self.password = "correct horse battery staple"
         response = self.http.post(
             "/v1/auth/signup",
             json={
                 "store_name": name,
-                "email": f"browser{next(_emails)}-{time.time_ns()}@example.com",
-                "password": "correct horse battery staple",
+                "email": self.email,
+                "password": self.password,
                 "currency": currency,
             },
         )

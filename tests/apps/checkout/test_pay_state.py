@@ -275,6 +275,17 @@ class TestPaying:
         assert state.payment_id == payment["id"]
         assert not state.processing
 
+    async def test_the_thank_you_page_stays_when_the_page_reconnects(
+        self, store: StoreClient, open_page: OpenPage
+    ) -> None:
+        """The page's on_load runs again on every reconnect, maybe after the payment."""
+        link = await store.create_link(amount=1450)
+        state = await open_page(link["id"])
+        await submit(state, **CARD)
+        await state.load()
+        assert state.screen == Screen.SUCCESS
+        assert state.paid_amount == "£14.50"
+
     async def test_the_merchants_own_thank_you_message(
         self, store: StoreClient, open_page: OpenPage
     ) -> None:

@@ -22,6 +22,8 @@ POLL_ATTEMPTS = 30
 
 GENERIC_FAILURE = "The payment did not go through. Nothing was charged: please try again."
 DECLINED_HINT = "Try another card."
+#: Screens after a payment went through: opening the same link again leaves them shown.
+_SETTLED = frozenset({Screen.SUCCESS, Screen.REDIRECTING})
 
 
 class PayState(rx.State):
@@ -113,13 +115,19 @@ class PayState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """On opening ``/pay/{id}``: the link, or the screen that says why it can't be paid."""
+        """On opening ``/pay/{id}``: the link, or the screen that says why it can't be paid.
+
+        It runs again whenever the page's websocket reconnects (to this process or, with
+        page state in Redis, another one), maybe after a payment the page sent just before:
+        a paid page stays paid."""
+        link_id = routes.link_id_from_path(self.router.url.path)
+        if link_id is not None and link_id == self.link_id and self.screen in _SETTLED:
+            return
         self._forget_payment()
         self.errors, self.notice, self.declined, self.processing = {}, "", False, False
         self.payment_id = self.paid_amount = self.reference = self.thank_you = ""
         self.redirect_url = ""
         self.screen = Screen.LOADING
-        link_id = routes.link_id_from_path(self.router.url.path)
         if link_id is None:
             self.screen = Screen.NOT_FOUND
             return

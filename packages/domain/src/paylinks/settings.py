@@ -28,6 +28,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path(".paylinks")
     database_url: str = ""
     broker_url: str = ""
+    #: Redis where the web apps keep page state, so that any of their processes serves
+    #: any page (default: the broker's Redis; without either, each process's memory).
+    redis_url: str = ""
     secret_key: str = ""
     api_url: str = "http://127.0.0.1:8000"
     checkout_url: str = "http://127.0.0.1:3001"
@@ -142,6 +145,8 @@ def _complete(settings: Settings) -> Settings:
     _check_url("database_url", database_url, ("sqlite", "postgresql", "postgres"))
     if settings.broker_url:
         _check_url("broker_url", settings.broker_url, ("redis", "rediss"))
+    if settings.redis_url:
+        _check_url("redis_url", settings.redis_url, ("redis", "rediss"))
     for name in ("api_url", "checkout_url", "dashboard_url"):
         _check_url(name, getattr(settings, name), ("http", "https"))
     for origin in filter(None, (o.strip() for o in settings.cors_origins.split(","))):

@@ -6,6 +6,7 @@ The commands that run the API or the worker import them when they run: importing
 
 import asyncio
 import json
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -70,6 +71,70 @@ def migrate() -> None:
             return await run_migrations()
 
     out.print(asyncio.run(run()))
+
+
+class WebAppName(StrEnum):
+    checkout = "checkout"
+    dashboard = "dashboard"
+
+
+WebWorkers = Annotated[
+    int,
+    typer.Option(
+        help="Processes serving the app; above 1 needs page state in Redis "
+        "(PAYLINKS_REDIS_URL, else PAYLINKS_BROKER_URL)",
+        min=1,
+        max=64,
+    ),
+]
+
+
+def _serve_web(name: str, host: str, port: int, workers: int) -> None:
+    from paylinks_cli.webapps import WebAppError
+    from paylinks_cli.webserve import serve
+
+    try:
+        serve(name, settings_or_exit(), host, port, workers)
+    except WebAppError as error:
+        err.print(f"[bold red]paylinks {name}[/]: {error}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def checkout(host: Host = "127.0.0.1", port: Port = 3001, workers: WebWorkers = 1) -> None:
+    """Serve the hosted checkout alone, against the API at PAYLINKS_API_URL (built first
+    when its build is missing or older than its code)."""
+    _serve_web("checkout", host, port, workers)
+
+
+@app.command()
+def dashboard(host: Host = "127.0.0.1", port: Port = 3000, workers: WebWorkers = 1) -> None:
+    """Serve the merchants' dashboard alone, against the API at PAYLINKS_API_URL (built
+    first when its build is missing or older than its code)."""
+    _serve_web("dashboard", host, port, workers)
+
+
+@app.command()
+def build(
+    apps: Annotated[
+        list[WebAppName] | None, typer.Argument(help="The apps to build (default: both)")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Build even if the build is current")] = False,
+) -> None:
+    """Build the web apps for their public addresses (PAYLINKS_CHECKOUT_URL,
+    PAYLINKS_DASHBOARD_URL), unless their builds are current; later starts reuse them."""
+    from paylinks_cli.webapps import WebAppError
+    from paylinks_cli.webbuild import ensure_build
+    from paylinks_cli.webserve import public_url, say
+
+    settings = settings_or_exit()
+    for app_name in apps or list(WebAppName):
+        name = app_name.value
+        try:
+            ensure_build(name, public_url(name, settings), settings.data_dir, force=force, say=say)
+        except WebAppError as error:
+            err.print(f"[bold red]paylinks build[/]: {error}", highlight=False)
+            raise typer.Exit(1) from None
 
 
 def _web_port(name: str, url_setting: str, default: int) -> Any:

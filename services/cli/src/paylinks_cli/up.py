@@ -13,7 +13,7 @@ from paylinks.settings import Settings
 from paylinks_cli.compose import serve
 from paylinks_cli.demo import DemoLogin, ensure_demo_store
 from paylinks_cli.runtime import database, out
-from paylinks_cli.webapps import WebApp, app_dir
+from paylinks_cli.webapps import WebApp
 
 
 class Ports(msgspec.Struct, frozen=True):
@@ -85,21 +85,23 @@ def welcome(login: DemoLogin, host: str, ports: Ports, web: bool) -> Panel:
 
 
 def start_web_apps(settings: Settings, host: str, ports: Ports) -> list[WebApp]:
-    """The dashboard and the checkout, each built and started on a thread of its own beside
-    the API, which serves meanwhile (and if they fail)."""
+    """The dashboard and the checkout, each started (and built, unless its build is
+    current) on a thread of its own beside the API, which serves meanwhile (and if they
+    fail)."""
     web_apps = []
     for name, port in (("dashboard", ports.dashboard), ("checkout", ports.checkout)):
         web_app = WebApp(
             name,
-            app_dir(name),
             port,
             data_dir=settings.data_dir,
             host=host,
             env={
-                # Where the app calls the API (on this machine), and its own public
-                # address (an https one makes the session cookie Secure).
+                # Where the app calls the API (on this machine), and the apps' public
+                # addresses (what their builds are made for; an https one makes the
+                # session cookie Secure).
                 "PAYLINKS_API_URL": local_url(host, ports.api),
                 "PAYLINKS_DASHBOARD_URL": settings.dashboard_url,
+                "PAYLINKS_CHECKOUT_URL": settings.checkout_url,
             },
             say=lambda line: out.print(line, markup=False, highlight=False),
         )

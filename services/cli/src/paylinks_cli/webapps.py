@@ -1,5 +1,6 @@
-"""The Reflex web apps beside the API: each one built and served in prod mode on one port
-(frontend, event websocket and backend together) as a child process.
+"""The Reflex web apps: bun and the settings that keep Reflex off the network (for their
+builds and servers), and ``WebApp``, one app served by a ``paylinks checkout`` or
+``paylinks dashboard`` child process (what ``paylinks up`` and the tests start).
 
 Reflex would download bun with a shell script from the internet; instead bun comes from
 the npm registry, pinned, into a tools folder of the data dir, and every setting that
@@ -75,8 +76,9 @@ def _working_bun(tools: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One installer at a time (two apps may start together)."""
+def locked(path: Path) -> Iterator[None]:
+    """One process at a time in the block (two apps, or two processes of one app, may
+    start together)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -89,7 +91,7 @@ def _locked(path: Path) -> Iterator[None]:
 def ensure_bun(tools: Path, say: Say = print) -> Path:
     """The bun binary under ``tools``, installed from the npm registry when missing."""
     tools = tools.resolve()
-    with _locked(tools / ".install.lock"):
+    with locked(tools / ".install.lock"):
         found = _working_bun(tools)
         if found is not None:
             return found
@@ -164,14 +166,14 @@ def reflex_environment(bun: Path, work_dir: Path) -> dict[str, str]:
     return env
 
 
-#: Lines of Reflex's output that tell a person how the build goes.
+#: Lines of the app's output that tell a person how its start goes.
 _PROGRESS = (
-    "Initializing",
     "Installing",
     "Compiling",
     "Creating Production Build",
-    "Build",
-    "App running",
+    "build",
+    "built",
+    "serving on",
     "Error",
     "error",
     "Traceback",
@@ -179,16 +181,17 @@ _PROGRESS = (
 
 
 class WebApp:
-    """One Reflex app (a folder with ``rxconfig.py``) served in prod mode on ``port``.
+    """One Reflex app served on ``port`` by a ``paylinks <name>`` child process, which
+    builds it first when its build is missing or stale.
 
     Its build lives in ``<data_dir>/web/<name>`` and its output in
-    ``<data_dir>/logs/<name>.log``; ``say`` hears the steps of the build and when it is up.
+    ``<data_dir>/logs/<name>.log``; ``say`` hears the steps of the build and when it is up;
+    ``env`` adds settings (``PAYLINKS_API_URL``, the app's public address …).
     """
 
     def __init__(
         self,
         name: str,
-        app_dir: Path,
         port: int,
         *,
         data_dir: Path,
@@ -197,13 +200,11 @@ class WebApp:
         say: Say = print,
     ) -> None:
         self.name = name
-        self.app_dir = app_dir.resolve()
         self.port = port
         self.host = host
         self.data_dir = data_dir.resolve()
         self.extra_env = dict(env or {})
         self.say = say
-        self.work_dir = self.data_dir / "web" / name
         self.log_path = self.data_dir / "logs" / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = False
@@ -222,36 +223,25 @@ class WebApp:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> None:
-        """Install bun if needed, then build and serve the app (returns once the build
-        started; ``wait_ready`` waits for it)."""
-        if not (self.app_dir / "rxconfig.py").is_file():
-            raise WebAppError(f"No Reflex app at {self.app_dir} (rxconfig.py is missing).")
-        bun = ensure_bun(self.data_dir / "tools", self.say)
-        self.work_dir.mkdir(parents=True, exist_ok=True)
+        """Start the child (returns at once; ``wait_ready`` waits for it to answer)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        first = not (self.work_dir / ".web" / "node_modules").is_dir()
-        env = {**os.environ, **reflex_environment(bun, self.work_dir), **self.extra_env}
-        port = str(self.port)
-        self.say(
-            f"{self.name}: building and starting on {self.url}"
-            + (" (first run: installing its frontend packages, about a minute)" if first else "")
-            + " …"
-        )
+        env = {**os.environ, "PAYLINKS_DATA_DIR": str(self.data_dir), **self.extra_env}
+        env["PYTHONUNBUFFERED"] = "1"
+        self.say(f"{self.name}: starting on {self.url} …")
         with self._lock:
             if self.stopping:
                 return
-            self.process = subprocess.Popen(  # noqa: S603  (this Python, reflex)
+            self.process = subprocess.Popen(  # noqa: S603  (this Python, the paylinks command)
                 [
-                    *(sys.executable, "-m", "reflex", "run", "--env", "prod"),
-                    *("--frontend-port", port, "--backend-port", port, "--backend-host", self.host),
+                    *(sys.executable, "-m", "paylinks_cli", self.name),
+                    *("--host", self.host, "--port", str(self.port)),
                 ],
-                cwd=self.app_dir,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 # Its own process group: Ctrl-C in the terminal reaches the parent, which stops
-                # the whole group (Reflex runs the server in children of its own).
+                # the whole group (the build runs in children of its own).
                 start_new_session=True,
             )
         self._relay = threading.Thread(target=self._relay_output, daemon=True)
@@ -276,7 +266,8 @@ class WebApp:
                 log.flush()
                 line = raw.decode(errors="replace").strip()
                 if line and any(word in line for word in _PROGRESS):
-                    self.say(f"{self.name}: {line}")
+                    mine = line.startswith(f"{self.name}: ")
+                    self.say(line if mine else f"{self.name}: {line}")
 
     def ready(self) -> bool:
         try:
