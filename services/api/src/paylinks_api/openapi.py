@@ -213,6 +213,9 @@ def _operation(
                 "with the same Idempotency-Key",
                 "schema": {"type": "string", "enum": ["true"]},
             }
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query":
+            _not_null(parameter)
     if method == "post":
         operation.setdefault("parameters", []).append(
             {
@@ -224,6 +227,16 @@ def _operation(
                 "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX},
             }
         )
+
+
+def _not_null(parameter: dict[str, Any]) -> None:
+    """A query parameter is absent or a string: never ``null`` (which the framework would
+    read from the text "null")."""
+    schema = parameter.get("schema", {})
+    branches = [b for b in schema.get("oneOf", []) if b != {"type": "null"}]
+    if "oneOf" in schema and len(branches) == 1:
+        del schema["oneOf"]
+        parameter["schema"] = {**branches[0], **schema}
 
 
 def _error_statuses(

@@ -142,7 +142,8 @@ async def check_input(request: Request[Any, Any, Any]) -> None:
         unknown = _unknown_parameter(query, declared)
         if unknown is not None:
             message = "This operation has no such query parameter."
-            raise BadRequest("unknown_parameter", unknown, message)
+            # The name as sent, but for NUL, which no answer holds (the document says so).
+            raise BadRequest("unknown_parameter", unknown.replace("\x00", ""), message)
     field = _query_field(query)
     if field is not None:
         raise ValidationFailed([FieldError(field, NUL_MESSAGE)])

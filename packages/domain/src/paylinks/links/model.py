@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from paylinks.documented import documented
 from paylinks.errors import FieldError, ValidationFailed
 from paylinks.money import MAX_AMOUNT
 
@@ -23,6 +24,7 @@ URL_MAX = 2000
 METADATA_MAX_KEYS = 20
 METADATA_KEY_MAX = 40
 METADATA_VALUE_MAX = 500
+MAX_PAYMENTS_CAP = 1_000_000_000
 _ONE_LINE = "One line of text, without line breaks, tabs or other control characters."
 
 
@@ -64,18 +66,29 @@ class CustomerFields(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class ThankYou(
     msgspec.Struct, frozen=True, tag_field="type", tag="thank_you", forbid_unknown_fields=True
 ):
-    message: str | None = None
+    message: Annotated[str | None, documented(maxLength=THANK_YOU_MAX)] = None
 
 
 class Redirect(
     msgspec.Struct, frozen=True, tag_field="type", tag="redirect", forbid_unknown_fields=True
 ):
-    url: str
+    url: Annotated[
+        str,
+        documented("Absolute https URL (http for localhost only)", format="uri", maxLength=URL_MAX),
+    ]
 
 
 AfterPayment = ThankYou | Redirect
 
-Metadata = Annotated[dict[str, str], msgspec.Meta(description="Up to 20 string pairs")]
+Metadata = Annotated[
+    dict[str, str],
+    documented(
+        "Up to 20 string pairs",
+        maxProperties=METADATA_MAX_KEYS,
+        propertyNames={"minLength": 1, "maxLength": METADATA_KEY_MAX},
+        additionalProperties={"type": "string", "maxLength": METADATA_VALUE_MAX},
+    ),
+]
 
 
 class LinkDraft(msgspec.Struct, frozen=True, kw_only=True):
@@ -324,7 +337,7 @@ def _validate_cap(draft: LinkDraft, errors: list[FieldError]) -> None:
         return
     if draft.type is LinkType.ONE_OFF:
         errors.append(FieldError("max_payments", "A one-off link takes exactly one payment."))
-    elif not 1 <= draft.max_payments <= 1_000_000_000:
+    elif not 1 <= draft.max_payments <= MAX_PAYMENTS_CAP:
         errors.append(FieldError("max_payments", "Must be a whole number from 1."))
 
 

@@ -87,6 +87,9 @@ def account_email(field: str, email: str) -> str:
     return normalize_email(field, email).lower()
 
 
+ONE_LINE = "One line of text, without line breaks, tabs or other control characters."
+
+
 def _is_one_line(text: str) -> bool:
     """No control character (Unicode Cc) nor line or paragraph separator: a store name goes
     into the subject of every email that sends a link, where a line break would split the
@@ -101,11 +104,7 @@ def validate_new_store(name: str, currency: str, email: str, password: str) -> t
     if not 1 <= len(clean_name) <= NAME_MAX:
         errors.append(FieldError("name", f"Enter a store name of 1 to {NAME_MAX} characters."))
     elif not _is_one_line(clean_name):
-        errors.append(
-            FieldError(
-                "name", "One line of text, without line breaks, tabs or other control characters."
-            )
-        )
+        errors.append(FieldError("name", ONE_LINE))
     clean_currency = ""
     try:
         clean_currency = normalize_currency(currency)
@@ -124,9 +123,12 @@ def validate_new_store(name: str, currency: str, email: str, password: str) -> t
 
 
 def validate_name(field: str, name: str) -> str:
+    """A venue's or an API key's name: one line of 1 to NAME_MAX characters, trimmed."""
     clean = name.strip()
     if not 1 <= len(clean) <= NAME_MAX:
         raise ValidationFailed([FieldError(field, f"Enter 1 to {NAME_MAX} characters.")])
+    if not _is_one_line(clean):
+        raise ValidationFailed([FieldError(field, ONE_LINE)])
     return clean
 
 

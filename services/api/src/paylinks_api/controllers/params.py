@@ -1,5 +1,6 @@
 """Parameters shared by the endpoints: list windows (SPEC §7) and object ids in paths."""
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -12,29 +13,47 @@ from paylinks.pagination import DEFAULT_LIMIT, MAX_LIMIT, Created, Window
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"Page size, 1–{MAX_LIMIT}")]
 
 
+#: An RFC 3339 time, with its offset: what a ``created[…]`` bound must be (the framework's
+#: own conversion would also take a Unix time, a date alone, or ``null``).
+_RFC_3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
+_RFC_3339_MESSAGE = "Give an RFC 3339 time with its offset, e.g. 2026-12-06T10:00:00Z."
+
+
 def _created(bound: str, meaning: str) -> object:
     return QueryParameter(
         name=f"created[{bound}]",
         description=f"Only objects created {meaning} this time (RFC 3339, with an offset)",
+        schema_extra={"format": "date-time"},
     )
 
 
-CreatedGt = Annotated[datetime | None, _created("gt", "after")]
-CreatedGte = Annotated[datetime | None, _created("gte", "at or after")]
-CreatedLt = Annotated[datetime | None, _created("lt", "before")]
-CreatedLte = Annotated[datetime | None, _created("lte", "at or before")]
+CreatedGt = Annotated[str | None, _created("gt", "after")]
+CreatedGte = Annotated[str | None, _created("gte", "at or after")]
+CreatedLt = Annotated[str | None, _created("lt", "before")]
+CreatedLte = Annotated[str | None, _created("lte", "at or before")]
 
 
-def created_bounds(
-    gt: datetime | None, gte: datetime | None, lt: datetime | None, lte: datetime | None
-) -> Created:
-    """The ``created[…]`` bounds given, each with its offset (a 422 naming those without)."""
-    bounds = {"gt": gt, "gte": gte, "lt": lt, "lte": lte}
-    naive = [bound for bound, time in bounds.items() if time is not None and time.tzinfo is None]
-    if naive:
-        message = "Give the time with its offset (Z or +hh:mm)."
-        raise ValidationFailed([FieldError(f"created[{bound}]", message) for bound in naive])
-    return Created(**bounds)
+def _time(text: str) -> datetime | None:
+    if not _RFC_3339.fullmatch(text):
+        return None
+    try:
+        return datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:  # a 31st of February, an hour 25
+        return None
+
+
+def created_bounds(gt: str | None, gte: str | None, lt: str | None, lte: str | None) -> Created:
+    """The ``created[…]`` bounds given, each an RFC 3339 time with its offset (a 422
+    naming those that are not)."""
+    given = {"gt": gt, "gte": gte, "lt": lt, "lte": lte}
+    times = {bound: _time(text) if text is not None else None for bound, text in given.items()}
+    wrong = [bound for bound, text in given.items() if text is not None and times[bound] is None]
+    if wrong:
+        errors = [FieldError(f"created[{bound}]", _RFC_3339_MESSAGE) for bound in wrong]
+        raise ValidationFailed(errors)
+    return Created(**times)
 
 
 async def created_range(

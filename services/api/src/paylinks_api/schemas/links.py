@@ -11,6 +11,10 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from paylinks.links.model import (
+    DESCRIPTION_MAX,
+    MAX_PAYMENTS_CAP,
+    REFERENCE_MAX,
+    TITLE_MAX,
     AfterPayment,
     AmountType,
     CustomerFields,
@@ -19,34 +23,49 @@ from paylinks.links.model import (
     Metadata,
     ThankYou,
 )
+from paylinks.money import MAX_AMOUNT
+from paylinks_api.schemas import ID_PATTERN, documented, one_line
 
-Minor = Annotated[int, msgspec.Meta(description="Integer minor units of the store currency")]
-Title = Annotated[str, msgspec.Meta(description="Shown to the customer; 1–120 characters")]
+Title = Annotated[
+    str,
+    documented("Shown to the customer; 1–120 characters", pattern=one_line(TITLE_MAX)),
+]
 TypeOfLink = Annotated[LinkType, msgspec.Meta(description="one_off: one payment; reusable: many")]
 AmountTypeOfLink = Annotated[
     AmountType, msgspec.Meta(description="fixed: you set amount; variable: the customer enters it")
 ]
 Description = Annotated[
-    str | None, msgspec.Meta(description="Shown under the title; up to 1,000 characters")
+    str | None,
+    documented("Shown under the title; up to 1,000 characters", maxLength=DESCRIPTION_MAX),
 ]
 Reference = Annotated[
-    str | None, msgspec.Meta(description="Internal and searchable, e.g. an invoice number")
+    str | None,
+    documented("Internal and searchable, e.g. an invoice number", maxLength=REFERENCE_MAX),
 ]
-Amount = Annotated[Minor | None, msgspec.Meta(description="Required when fixed")]
-MinAmount = Annotated[Minor | None, msgspec.Meta(description="Variable only")]
-MaxAmount = Annotated[Minor | None, msgspec.Meta(description="Variable only")]
+
+
+def _minor(description: str) -> msgspec.Meta:
+    return documented(description, minimum=1, maximum=MAX_AMOUNT)
+
+
+Amount = Annotated[int | None, _minor("Required when fixed")]
+MinAmount = Annotated[int | None, _minor("Variable only")]
+MaxAmount = Annotated[int | None, _minor("Variable only")]
 MaxPayments = Annotated[
-    int | None, msgspec.Meta(description="Reusable only: cap on successful payments")
+    int | None,
+    documented("Reusable only: cap on successful payments", minimum=1, maximum=MAX_PAYMENTS_CAP),
 ]
 ExpiresAt = Annotated[datetime | None, msgspec.Meta(description="RFC 3339 time in the future")]
-ImageId = Annotated[str | None, msgspec.Meta(description="An image uploaded with POST /v1/images")]
+ImageId = Annotated[
+    str | None, documented("An image uploaded with POST /v1/images", pattern=ID_PATTERN)
+]
 CustomerFieldModes = Annotated[
     CustomerFields | None, msgspec.Meta(description="Each field disabled by default")
 ]
 AfterPaymentOfLink = Annotated[
     AfterPayment | None, msgspec.Meta(description="A thank-you page by default")
 ]
-VenueId = Annotated[str | None, msgspec.Meta(description="A venue of the store")]
+VenueId = Annotated[str | None, documented("A venue of the store", pattern=ID_PATTERN)]
 
 #: What ``null`` (or nothing, on creation) means for a field whose value is an object.
 _DEFAULTS: dict[str, Any] = {

@@ -17,9 +17,9 @@ from paylinks.stores.model import (
     User,
     Venue,
 )
-from paylinks_api.schemas import NOT_BLANK, documented
+from paylinks_api.schemas import documented, one_line
 
-Name = Annotated[str, documented(minLength=1, maxLength=NAME_MAX, pattern=NOT_BLANK)]
+Name = Annotated[str, documented(pattern=one_line(NAME_MAX))]
 Email = Annotated[str, documented("The user's email address", format="email", maxLength=254)]
 Password = Annotated[str, documented(minLength=PASSWORD_MIN, maxLength=PASSWORD_MAX)]
 
