@@ -45,6 +45,11 @@ class StoreClient:
             path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
         )
 
+    async def patch(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.patch(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
     async def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         return await self.client.delete(
             path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
@@ -73,12 +78,23 @@ class ApiClient:
         self.client = client
 
     async def create_store(
-        self, *, activate: bool = True, currency: str = "GBP", name: str = "Acme Coffee"
+        self,
+        *,
+        activate: bool = True,
+        currency: str = "GBP",
+        name: str = "Acme Coffee",
+        **fields: Any,
     ) -> StoreClient:
         email = f"owner{next(_counter)}@example.com"
         response = await self.client.post(
             "/v1/auth/signup",
-            json={"store_name": name, "email": email, "password": PASSWORD, "currency": currency},
+            json={
+                "store_name": name,
+                "email": email,
+                "password": PASSWORD,
+                "currency": currency,
+                **fields,
+            },
         )
         assert response.status_code == 201, response.text
         body = response.json()

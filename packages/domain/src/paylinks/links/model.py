@@ -366,6 +366,9 @@ class Merchant(msgspec.Struct, frozen=True):
     name: str
     gateway: str | None
     stripe_publishable_key: str | None
+    country: str = "GB"
+    brand_color: str | None = None
+    logo_image_id: str | None = None
 
 
 class PublicUrls(msgspec.Struct, frozen=True):

@@ -9,7 +9,7 @@ import msgspec
 from paylinks.errors import FieldError, ValidationFailed
 from paylinks.links.model import AmountType, PaymentLink
 from paylinks.money import format_amount
-from paylinks.payments.model import normalize_phone
+from paylinks.phones import to_e164
 from paylinks.stores.model import normalize_email
 
 MAX_ATTEMPTS = 5
@@ -52,8 +52,9 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
         return self.status is MessageStatus.SENT and self.transport is not Transport.OUTBOX
 
 
-def recipient_of(email: str | None, phone: str | None) -> tuple[Channel, str]:
-    """Exactly one of email or phone, normalised (E.164 for phones)."""
+def recipient_of(email: str | None, phone: str | None, region: str) -> tuple[Channel, str]:
+    """Exactly one of email or phone, normalised (E.164 for phones, read in ``region``, the
+    store's country, unless they start with +)."""
     if (email is None) == (phone is None):
         raise ValidationFailed(
             [
@@ -65,7 +66,7 @@ def recipient_of(email: str | None, phone: str | None) -> tuple[Channel, str]:
         return Channel.EMAIL, normalize_email("email", email)
     assert phone is not None
     try:
-        return Channel.SMS, normalize_phone(phone)
+        return Channel.SMS, to_e164(phone, region)
     except ValueError as error:
         raise ValidationFailed([FieldError("phone", str(error))]) from None
 

@@ -44,7 +44,9 @@ async def queue_send(
         raise NotFound("No such payment link.")
     if link.status(now) is not LinkStatus.ACTIVE:
         raise Conflict("Only an active link can be sent.", code="link_not_active")
-    channel, recipient = recipient_of(email, phone)
+    store = await stores.get_store(principal.store_id)
+    assert store is not None
+    channel, recipient = recipient_of(email, phone, store.country)
     message = Message(
         id=new_id(Prefix.MESSAGE),
         payment_link_id=link.id,

@@ -36,6 +36,7 @@ from paylinks.payments.model import (
     checkout_amount,
     to_payment_view,
     validate_card,
+    validate_client_reference,
     validate_customer,
 )
 from paylinks.stores.model import Principal
@@ -88,6 +89,8 @@ async def start_payment(
     gateways: Gateways,
     hold: timedelta,
     now: datetime,
+    client_reference_id: str | None = None,
+    locale: str | None = None,
 ) -> tuple[Payment, str | None]:
     """Validate the customer's input, reserve a slot of the link and open the payment at
     the gateway. Returns the payment and the gateway's client secret (Stripe).
@@ -95,13 +98,14 @@ async def start_payment(
     The slot is taken first, reading the link in the same statement; bad input then rolls
     it back. Only a link without a free slot is read again, to say why."""
     started = None
+    reference_id = validate_client_reference(client_reference_id)
     async with transaction():
         reserved = await repository.reserve_slot(link_id, now)
         if reserved is None:
             reserved = await _reserve_after_all(link_id, amount, customer, now)
-        link, gateway_name = reserved
+        link, gateway_name, country = reserved
         charge = checkout_amount(link, amount)
-        clean_customer = validate_customer(link, customer)
+        clean_customer = validate_customer(link, customer, country)
         gateway = await gateways.named(gateway_name, link.store_id)
         payment = Payment(
             id=new_id(Prefix.PAYMENT),
@@ -120,6 +124,8 @@ async def start_payment(
             paid_at=None,
             amount_refunded=0,
             amount_refund_pending=0,
+            client_reference_id=reference_id,
+            locale=locale,
         )
         if gateway.offline:
             started = await gateway.start(payment)
@@ -142,14 +148,14 @@ async def start_payment(
 
 async def _reserve_after_all(
     link_id: str, amount: int | None, customer: Customer, now: datetime
-) -> tuple[PaymentLink, str | None]:
+) -> tuple[PaymentLink, str | None, str]:
     """When no slot was free: raise why (no such link, closed, bad input) or, once the
     link's timed-out holds are freed, take one of them; raise when every slot is held."""
-    link, _ = await public_link_with_merchant(link_id)
+    link, merchant = await public_link_with_merchant(link_id)
     if (closed := link_closed(link, now)) is not None:
         raise closed
     checkout_amount(link, amount)
-    validate_customer(link, customer)
+    validate_customer(link, customer, merchant.country)
     await repository.cancel_expired_holds(now, link_id)
     reserved = await repository.reserve_slot(link_id, now)
     if reserved is not None:
@@ -336,11 +342,12 @@ async def list_payments(
     status: PaymentStatus | None,
     limit: int,
     starting_after: str | None,
+    client_reference_id: str | None = None,
 ) -> Page[Payment]:
     require_payments(principal)
     if await links.get(principal.store_id, link_id) is None:
         raise NotFound("No such payment link.")
     rows = await repository.list_for_link(
-        link_id, principal.store_id, status, limit, starting_after
+        link_id, principal.store_id, status, limit, starting_after, client_reference_id
     )
     return page_of(rows, limit)

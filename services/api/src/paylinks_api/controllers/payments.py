@@ -15,6 +15,7 @@ from paylinks_api.controllers.params import DEFAULT_LIMIT, Limit, StartingAfter,
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
+from paylinks_api.schemas.checkout import ClientReferenceId
 from paylinks_api.schemas.payments import RefundCreate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -35,9 +36,13 @@ class LinkPaymentsController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         starting_after: StartingAfter = None,
         status: FromQuery[PaymentStatus | None] = None,
+        client_reference_id: FromQuery[ClientReferenceId | None] = None,
     ) -> Page[PaymentView]:
-        """The link's transactions, newest first."""
-        page = await payments.list_payments(principal, link_id, status, limit, starting_after)
+        """The link's transactions, newest first; ``client_reference_id`` finds the payments
+        an integrator tagged with its own id."""
+        page = await payments.list_payments(
+            principal, link_id, status, limit, starting_after, client_reference_id
+        )
         return Page(data=[to_payment_view(p) for p in page.data], has_more=page.has_more)
 
     @get("/payments.csv", responses=ERRORS, media_type="text/csv")

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import JSONBody
 
 from paylinks.pagination import Page
@@ -17,6 +17,7 @@ from paylinks_api.schemas.stores import (
     ApiKeyOut,
     MeOut,
     StoreOut,
+    StoreUpdate,
     VenueCreate,
     VenueOut,
 )
@@ -33,6 +34,11 @@ class StoreController(Controller):
     @get("/store", responses=ERRORS)
     async def get_store(self, principal: Caller) -> StoreOut:
         return StoreOut.of(await stores.get_store(principal.store_id))
+
+    @patch("/store", responses=ERRORS)
+    async def update_store(self, principal: Caller, data: JSONBody[StoreUpdate]) -> StoreOut:
+        """Change the store's name, country, branding or receipts; the currency is fixed."""
+        return StoreOut.of(await stores.update_store(principal.store_id, data.to_changes()))
 
     @get("/me", responses=ERRORS)
     async def me(self, principal: Caller) -> MeOut:

@@ -1,10 +1,20 @@
 """Request and response schemas of stores, users, sessions, API keys and venues."""
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
-from paylinks.stores.model import ApiKey, Gateway, Store, User, Venue
+from paylinks.stores.model import ApiKey, Gateway, Store, StoreChanges, User, Venue
+
+Country = Annotated[
+    str,
+    msgspec.Meta(
+        description="ISO 3166-1 alpha-2, e.g. GB: the default region of customers' phone "
+        "numbers and the default language of the checkout"
+    ),
+]
+BrandColor = Annotated[str, msgspec.Meta(description="#rrggbb, e.g. #1a73e8")]
 
 
 class SignUp(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -12,6 +22,28 @@ class SignUp(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     email: str
     password: str
     currency: str = "GBP"
+    country: Annotated[
+        Country | None, msgspec.Meta(description="Default: the country of the currency")
+    ] = None
+
+
+class StoreUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``PATCH /v1/store``: the fields given change; null clears brand_color and the logo."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    country: Country | msgspec.UnsetType = msgspec.UNSET
+    brand_color: BrandColor | msgspec.UnsetType | None = msgspec.UNSET
+    logo_image_id: Annotated[
+        str | msgspec.UnsetType | None,
+        msgspec.Meta(description="An image uploaded with POST /v1/images"),
+    ] = msgspec.UNSET
+    receipts_enabled: Annotated[
+        bool | msgspec.UnsetType,
+        msgspec.Meta(description="Email customers a receipt after they pay (default true)"),
+    ] = msgspec.UNSET
+
+    def to_changes(self) -> StoreChanges:
+        return StoreChanges(**msgspec.structs.asdict(self))
 
 
 class Login(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -36,10 +68,14 @@ class StoreOut(msgspec.Struct, kw_only=True):
     id: str
     name: str
     currency: str
+    country: str
     payments_activated: bool
     gateway: Gateway | None
     payments_activated_at: datetime | None
     created_at: datetime
+    brand_color: str | None
+    logo_image_id: str | None
+    receipts_enabled: bool
 
     @classmethod
     def of(cls, store: Store) -> "StoreOut":
@@ -47,10 +83,14 @@ class StoreOut(msgspec.Struct, kw_only=True):
             id=store.id,
             name=store.name,
             currency=store.currency,
+            country=store.country,
             payments_activated=store.payments_active,
             gateway=store.gateway,
             payments_activated_at=store.payments_activated_at,
             created_at=store.created_at,
+            brand_color=store.brand_color,
+            logo_image_id=store.logo_image_id,
+            receipts_enabled=store.receipts_enabled,
         )
 
 
