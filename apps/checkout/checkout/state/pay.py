@@ -11,9 +11,17 @@ from typing import Any
 
 import reflex as rx
 
-from checkout import api, forms, routes
-from checkout.display import bounds_hint, choose_locale, currency_symbol, money, retry_text
+from checkout import api, forms, i18n, link_params, routes
+from checkout.display import (
+    bounds_hint,
+    currency_symbol,
+    money,
+    number_locale,
+    retry_text,
+)
 from checkout.screens import Screen
+from paylinks import locales
+from paylinks.money import amount_placeholder
 from paylinks.payments.model import PAID
 
 #: How long to wait for a payment the gateway is still deciding on (Stripe webhooks).
@@ -27,7 +35,20 @@ DECLINED_HINT = "Try another card."
 class PayState(rx.State):
     screen: str = Screen.LOADING
     link_id: str = ""
+    #: The page's language (``<html lang>``, the catalogs) and the locale of its numbers.
+    lang: str = locales.DEFAULT
     locale: str = "en_GB"
+    #: Every fixed text of the page, in ``lang``.
+    t: dict[str, str] = i18n.texts(locales.DEFAULT)
+    #: From the URL: the integrator's id for the payment, and whether it was valid.
+    client_reference_id: str = ""
+    bad_reference: bool = False
+    description_open: bool = False
+    brand_color: str = ""
+    brand_text_color: str = ""
+    logo_url: str = ""
+    #: The email a receipt goes to (shown on the thank-you page).
+    receipt_email: str = ""
 
     merchant_name: str = ""
     title: str = ""
@@ -63,6 +84,8 @@ class PayState(rx.State):
     _client_secret: str = ""
     _charge: int = 0
     _customer: dict[str, Any] = {}
+    _customer_email: str = ""
+    _receipts: bool = False
 
     # ---- what the page shows -------------------------------------------------------------
 
@@ -87,7 +110,27 @@ class PayState(rx.State):
 
     @rx.var
     def amount_hint(self) -> str:
-        return bounds_hint(self.min_amount, self.max_amount, self.currency, self.locale)
+        return bounds_hint(self.min_amount, self.max_amount, self.currency, self.locale, self.t)
+
+    @rx.var
+    def placeholder(self) -> str:
+        return amount_placeholder(self.currency, self.locale)
+
+    @rx.var
+    def description_long(self) -> bool:
+        """Long enough to push Pay off a phone's screen: clamped, with "Show more"."""
+        return len(self.description) > 280 or self.description.count("\n") > 4
+
+    @rx.var
+    def brand_style(self) -> dict[str, str]:
+        """The store's colour for the primary button and accents, with its text colour."""
+        if not self.brand_color:
+            return {}
+        return {
+            "--accent": self.brand_color,
+            "--accent-dark": self.brand_color,
+            "--on-accent": self.brand_text_color,
+        }
 
     @rx.var
     def symbol(self) -> str:
@@ -95,7 +138,15 @@ class PayState(rx.State):
 
     @rx.var
     def pay_label(self) -> str:
-        return f"Pay {self.amount_label}" if self.amount_label else "Pay"
+        if not self.amount_label:
+            return self.t["pay"]
+        return self.t["pay_amount"].format(amount=self.amount_label)
+
+    @rx.var
+    def receipt_note(self) -> str:
+        if not self.receipt_email:
+            return ""
+        return self.t["receipt_sent"].format(email=self.receipt_email)
 
     @rx.var
     def has_customer_fields(self) -> bool:
@@ -112,7 +163,7 @@ class PayState(rx.State):
     # ---- loading the link ----------------------------------------------------------------
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
         """On opening ``/pay/{id}``: the link, or the screen that says why it can't be paid."""
         self._forget_payment()
         self.errors, self.notice, self.declined, self.processing = {}, "", False, False
@@ -124,7 +175,18 @@ class PayState(rx.State):
             self.screen = Screen.NOT_FOUND
             return
         self.link_id = link_id
+        query = self.router.url.query_parameters
+        self.client_reference_id, valid = link_params.client_reference(query)
+        self.bad_reference = not valid
+        self.description_open = False
+        self.receipt_email = ""
         await self._fetch_link(self.router.headers.accept_language)
+        yield _set_lang(self.lang)
+        if self.screen == Screen.PAY:
+            for field, value in link_params.prefill(query).items():
+                yield rx.set_value(field, value)
+            if self.bad_reference:
+                self.notice = self.t["bad_link_parameter"]
 
     async def _fetch_link(self, accept_language: str = "") -> None:
         try:
@@ -144,7 +206,15 @@ class PayState(rx.State):
         self.description = str(link.get("description") or "")
         self.image_url = str(link.get("image_url") or "")
         self.currency = str(link.get("currency") or "GBP")
-        self.locale = choose_locale(accept_language, self.currency)
+        country = str(link.get("country") or "")
+        requested = self.router.url.query_parameters.get("locale")
+        self.lang = locales.negotiate(requested, accept_language, country)
+        self.locale = number_locale(self.lang, country)
+        self.t = i18n.texts(self.lang)
+        self.brand_color = str(link.get("brand_color") or "")
+        self.brand_text_color = str(link.get("brand_text_color") or "")
+        self.logo_url = str(link.get("logo_url") or "")
+        self._receipts = bool(link.get("receipts_enabled"))
         self.amount_type = str(link.get("amount_type") or "fixed")
         self.fixed_amount = int(link.get("amount") or 0)
         self.min_amount = int(link.get("min_amount") or 0)
@@ -153,7 +223,8 @@ class PayState(rx.State):
         self.modes = {name: str(fields.get(name, forms.DISABLED)) for name in forms.CUSTOMER_FIELDS}
         self.gateway = str(link.get("gateway") or "sandbox")
         self.stripe_publishable_key = str(link.get("stripe_publishable_key") or "")
-        self.status_message = str(link.get("message") or "")
+        # The API says why in English: other languages show their own words for it.
+        self.status_message = str(link.get("message") or "") if self.lang == "en" else ""
         status = link.get("status")
         self.screen = {
             "inactive": Screen.INACTIVE,
@@ -177,6 +248,9 @@ class PayState(rx.State):
         if str(form_data.get("attempt", "")) != str(self.attempt):
             return  # a second click that left before the first one's answer
         self.attempt += 1
+        if self.bad_reference:
+            self.notice = self.t["bad_link_parameter"]
+            return
         values = {key: str(value or "") for key, value in form_data.items()}
         errors: dict[str, str] = {}
         amount = self.fixed_amount if self.amount_type == "fixed" else None
@@ -210,6 +284,7 @@ class PayState(rx.State):
         self.processing = True
         yield
         customer = forms.customer_payload(self.modes, values)
+        self._customer_email = str(customer.get("email") or "") if self._receipts else ""
         if self.gateway == "stripe":
             self._charge = int(amount or 0)
             self._customer = customer
@@ -242,7 +317,7 @@ class PayState(rx.State):
             return self.pending_payment_id
         charge = amount if self.amount_type == "variable" else None
         started = await api.client(self.router.session.client_ip).start_payment(
-            self.link_id, charge, customer
+            self.link_id, charge, customer, self.client_reference_id, self.lang
         )
         self.pending_payment_id = str(started["id"])
         self.pending_key = key
@@ -322,14 +397,16 @@ class PayState(rx.State):
                 self.locale,
             )
             self.reference = str(payment.get("reference") or self.payment_id)
+            self.receipt_email = str(self._customer_email or "")
             after = payment.get("after_payment") or {}
             if after.get("type") == "redirect" and after.get("url"):
                 self.redirect_url = str(after["url"])
                 self.screen = Screen.REDIRECTING
                 yield rx.redirect(self.redirect_url)
                 return
-            self.thank_you = str(after.get("message") or "Thank you! Your payment was received.")
+            self.thank_you = str(after.get("message") or self.t["thank_you"])
             self.screen = Screen.SUCCESS
+            yield rx.set_focus("success-heading")
             return
         if status == "pending":
             self.notice = (
@@ -404,6 +481,10 @@ class PayState(rx.State):
                 self.retry_in -= 1
 
     @rx.event
+    def toggle_description(self) -> None:
+        self.description_open = not self.description_open
+
+    @rx.event
     def try_again(self):
         """Back to the form, and submit it again as it was filled in."""
         self.retry_in = 0
@@ -411,6 +492,11 @@ class PayState(rx.State):
         return rx.call_script(
             "setTimeout(() => document.getElementById('pay-form')?.requestSubmit(), 50)"
         )
+
+
+def _set_lang(lang: str):
+    """``<html lang>`` of the page (the app is built once, in English)."""
+    return rx.call_script(f"document.documentElement.lang = {json.dumps(lang)}")
 
 
 def _focus(field: str | None):

@@ -369,6 +369,7 @@ class Merchant(msgspec.Struct, frozen=True):
     country: str = "GB"
     brand_color: str | None = None
     logo_image_id: str | None = None
+    receipts_enabled: bool = True
 
 
 class PublicUrls(msgspec.Struct, frozen=True):

@@ -70,6 +70,8 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
     #: Black or white, whichever reads better on ``brand_color`` (WCAG contrast).
     brand_text_color: str | None
     logo_url: str | None
+    #: Whether a customer who gives an email gets a receipt.
+    receipts_enabled: bool
 
     @classmethod
     def of(
@@ -104,6 +106,7 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
             brand_color=merchant.brand_color,
             brand_text_color=text_on(merchant.brand_color) if merchant.brand_color else None,
             logo_url=urls.image_url(merchant.logo_image_id) if merchant.logo_image_id else None,
+            receipts_enabled=merchant.receipts_enabled,
         )
 
 

@@ -1,0 +1,110 @@
+"""The checkout's words in the customer's language: gettext catalogs (Babel's PO files
+under ``checkout/locales/<lang>/LC_MESSAGES/checkout.po``), one per locale of
+``paylinks.locales.SUPPORTED``.
+
+The page's fixed text is compiled into the frontend once, so it reads its words from the
+state (``PayState.t``): ``TEXTS`` names each of them, in English, which is also its msgid.
+"""
+
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from paylinks.locales import DEFAULT, SUPPORTED
+
+DOMAIN = "checkout"
+LOCALES_DIR = Path(__file__).with_name("locales")
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (``pybabel extract -k N_``)."""
+    return message
+
+
+#: Every fixed text of the page, by key; placeholders are ``{name}`` (str.format).
+TEXTS: dict[str, str] = {
+    "page_title": N_("Secure checkout"),
+    "loading": N_("Loading the payment page…"),
+    "test_mode": N_("Test mode"),
+    "test_mode_title": N_("Sandbox: no real money"),
+    "show_more": N_("Show more"),
+    "show_less": N_("Show less"),
+    "amount": N_("Amount"),
+    "optional": N_("(optional)"),
+    "your_details": N_("Your details"),
+    "full_name": N_("Full name"),
+    "business_name": N_("Business name"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "payment": N_("Payment"),
+    "card_details": N_("Card details"),
+    "card_number": N_("Card number"),
+    "expiry": N_("Expiry date"),
+    "security_code": N_("Security code"),
+    "test_cards_before": N_("Test mode: pay with"),
+    "test_cards_middle": N_(", any future expiry date and any 3 digits."),
+    "test_cards_after": N_("is declined."),
+    "pay": N_("Pay"),
+    "pay_amount": N_("Pay {amount}"),
+    "processing": N_("Processing…"),
+    "between": N_("Between {low} and {high}"),
+    "at_least": N_("At least {low}"),
+    "up_to": N_("Up to {high}"),
+    "any_amount": N_("Enter the amount you want to pay"),
+    "paid_heading": N_("Payment successful"),
+    "thank_you": N_("Thank you! Your payment was received."),
+    "amount_paid": N_("Amount paid"),
+    "paid_to": N_("Paid to"),
+    "paid_for": N_("For"),
+    "payment_reference": N_("Payment reference"),
+    "receipt_sent": N_("A receipt is on its way to {email}."),
+    "taking_you_back": N_("Taking you back to {merchant}…"),
+    "continue": N_("Continue"),
+    "not_found": N_("We couldn't find this payment link"),
+    "not_found_hint": N_("Check the address, or ask the business that sent it for a new link."),
+    "inactive": N_("This payment link is no longer active."),
+    "expired": N_("This payment link has expired."),
+    "closed_hint": N_("If you still need to pay, ask the business for a new payment link."),
+    "unavailable": N_("Someone else is paying right now"),
+    "unavailable_hint": N_(
+        "The last place on this payment link is held by another customer who is paying at "
+        "this moment. If they don't finish, it opens up again shortly. Nothing was charged."
+    ),
+    "try_again": N_("Try again"),
+    "error": N_("This page can't load right now"),
+    "error_hint": N_(
+        "We couldn't reach the payment service. Nothing was charged: please try again in a moment."
+    ),
+    "footer": N_("Secure payment · Powered by Paylinks"),
+    "bad_link_parameter": N_(
+        "This payment link's address has a reference that is not valid: ask the business "
+        "for a new link."
+    ),
+}
+
+
+@cache
+def catalog(locale: str) -> Catalog | None:
+    """The catalog of ``locale`` (None for English, the msgids' language)."""
+    if locale == DEFAULT or locale not in SUPPORTED:
+        return None
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po:
+        return read_po(po, locale=locale, domain=DOMAIN)
+
+
+def gettext(locale: str, message: str) -> str:
+    """``message`` in ``locale``, or as it is when the catalog has no translation."""
+    found = catalog(locale)
+    entry = found.get(message) if found is not None else None
+    if entry is None or not entry.string or entry.fuzzy:
+        return message
+    return str(entry.string)
+
+
+@cache
+def texts(locale: str) -> dict[str, str]:
+    """Every text of the page in ``locale``."""
+    return {key: gettext(locale, message) for key, message in TEXTS.items()}
