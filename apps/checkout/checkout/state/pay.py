@@ -43,6 +43,8 @@ class PayState(rx.State):
     #: From the URL: the integrator's id for the payment, and whether it was valid.
     client_reference_id: str = ""
     bad_reference: bool = False
+    #: Customer fields filled in from the URL, by field (the customer can change them).
+    prefill: dict[str, str] = {}
     description_open: bool = False
     brand_color: str = ""
     brand_text_color: str = ""
@@ -176,17 +178,15 @@ class PayState(rx.State):
             return
         self.link_id = link_id
         query = self.router.url.query_parameters
+        self.prefill = link_params.prefill(query)
         self.client_reference_id, valid = link_params.client_reference(query)
         self.bad_reference = not valid
         self.description_open = False
         self.receipt_email = ""
         await self._fetch_link(self.router.headers.accept_language)
         yield _set_lang(self.lang)
-        if self.screen == Screen.PAY:
-            for field, value in link_params.prefill(query).items():
-                yield rx.set_value(field, value)
-            if self.bad_reference:
-                self.notice = self.t["bad_link_parameter"]
+        if self.screen == Screen.PAY and self.bad_reference:
+            self.notice = self.t["bad_link_parameter"]
 
     async def _fetch_link(self, accept_language: str = "") -> None:
         try:
@@ -404,7 +404,11 @@ class PayState(rx.State):
                 self.screen = Screen.REDIRECTING
                 yield rx.redirect(self.redirect_url)
                 return
-            self.thank_you = str(after.get("message") or self.t["thank_you"])
+            message = str(after.get("message") or "")
+            # The API's default message is in English: the page says it in its language.
+            if not message or message == i18n.TEXTS["thank_you"]:
+                message = self.t["thank_you"]
+            self.thank_you = message
             self.screen = Screen.SUCCESS
             yield rx.set_focus("success-heading")
             return
