@@ -9,18 +9,9 @@ state (``PayState.t``): ``TEXTS`` names each of them, in English, which is also 
 from functools import cache
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from paylinks.i18n import N_, Catalogs
 
-from paylinks.locales import DEFAULT, SUPPORTED
-
-DOMAIN = "checkout"
-LOCALES_DIR = Path(__file__).with_name("locales")
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction (``pybabel extract -k N_``)."""
-    return message
+CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout")
 
 
 #: Every fixed text of the page, by key; placeholders are ``{name}`` (str.format).
@@ -86,25 +77,6 @@ TEXTS: dict[str, str] = {
 
 
 @cache
-def catalog(locale: str) -> Catalog | None:
-    """The catalog of ``locale`` (None for English, the msgids' language)."""
-    if locale == DEFAULT or locale not in SUPPORTED:
-        return None
-    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as po:
-        return read_po(po, locale=locale, domain=DOMAIN)
-
-
-def gettext(locale: str, message: str) -> str:
-    """``message`` in ``locale``, or as it is when the catalog has no translation."""
-    found = catalog(locale)
-    entry = found.get(message) if found is not None else None
-    if entry is None or not entry.string or entry.fuzzy:
-        return message
-    return str(entry.string)
-
-
-@cache
 def texts(locale: str) -> dict[str, str]:
     """Every text of the page in ``locale``."""
-    return {key: gettext(locale, message) for key, message in TEXTS.items()}
+    return CATALOGS.texts(locale, TEXTS)

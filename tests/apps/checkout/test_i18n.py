@@ -13,14 +13,14 @@ _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def test_the_template_holds_every_text_of_the_code() -> None:
-    with (i18n.LOCALES_DIR / "checkout.pot").open("rb") as pot:
+    with i18n.CATALOGS.template.open("rb") as pot:
         template = {message.id for message in read_po(pot) if message.id}
     assert template == set(i18n.TEXTS.values())
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_every_catalog_is_complete(locale: str) -> None:
-    catalog = i18n.catalog(locale)
+    catalog = i18n.CATALOGS.catalog(locale)
     assert catalog is not None
     for message in i18n.TEXTS.values():
         entry = catalog.get(message)

@@ -20,6 +20,15 @@ class Channel(StrEnum):
     SMS = "sms"
 
 
+class MessageKind(StrEnum):
+    #: A link sent by its merchant (``POST …/send``).
+    LINK = "link"
+    #: To the customer who paid, with an email, when the store has receipts on.
+    RECEIPT = "receipt"
+    #: To the same customer, when a refund of that payment succeeds.
+    REFUND_NOTICE = "refund_notice"
+
+
 class MessageStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
@@ -46,6 +55,11 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
+    kind: MessageKind = MessageKind.LINK
+    payment_id: str | None = None
+    refund_id: str | None = None
+    #: The language of a receipt or notice (the checkout's when the customer paid).
+    locale: str | None = None
 
     @property
     def delivered(self) -> bool:

@@ -25,6 +25,8 @@ from paylinks.links.model import (
     PublicUrls,
     to_view,
 )
+from paylinks.messages import service as messages
+from paylinks.messages.model import MessageKind
 from paylinks.pagination import Page, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
@@ -293,6 +295,7 @@ async def apply_authorization(
                 link_paid(to_view(link, urls, now), to_payment_view(paid)),
                 now,
             )
+            await messages.queue_customer_message(paid, MessageKind.RECEIPT, now)
     if succeeded is None:
         current = await get_public_payment(payment.id)
         if current.status in PAID:

@@ -5,6 +5,7 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.params import FromQuery, JSONBody
 
+from paylinks.messages import service as messages
 from paylinks.pagination import Page
 from paylinks.payments import export
 from paylinks.payments import service as payments
@@ -16,6 +17,7 @@ from paylinks_api.deps import Caller, Ctx
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, ERRORS
 from paylinks_api.schemas.checkout import ClientReferenceId
+from paylinks_api.schemas.messages import MessageOut
 from paylinks_api.schemas.payments import RefundCreate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -84,6 +86,18 @@ class PaymentController(Controller):
     ) -> Page[Refund]:
         """The payment's refunds, newest first."""
         return await refunds.list_refunds(principal, payment_id, limit, starting_after)
+
+    @get("/payments/{payment_id:str}/receipts", responses=ERRORS)
+    async def list_receipts(
+        self,
+        principal: Caller,
+        payment_id: PaymentId,
+        limit: Limit = DEFAULT_LIMIT,
+        starting_after: StartingAfter = None,
+    ) -> Page[MessageOut]:
+        """The receipt and refund notices emailed to the payment's customer, newest first."""
+        page = await messages.list_for_payment(principal, payment_id, limit, starting_after)
+        return Page(data=[MessageOut.of(m) for m in page.data], has_more=page.has_more)
 
     @get("/refunds/{refund_id:str}", responses=ERRORS)
     async def get_refund(self, principal: Caller, refund_id: RefundId) -> Refund:
