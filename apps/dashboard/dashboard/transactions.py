@@ -55,6 +55,7 @@ def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
         "status_color": badge_color(status),
         "failure_reason": str(payment.get("failure_reason") or ""),
         "reference": str(payment.get("reference") or ""),
+        "client_reference_id": str(payment.get("client_reference_id") or ""),
         "card": f"•••• {last4}" if last4 else "",
         "customer_name": str(customer.get("customer_name") or ""),
         "business_name": str(customer.get("business_name") or ""),

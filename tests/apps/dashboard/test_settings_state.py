@@ -160,3 +160,28 @@ class TestActivationRequest:
     def test_gateways_have_readable_names(self) -> None:
         assert gateway_label("stripe") == "Stripe"
         assert gateway_label("") == "None"
+
+
+class TestStoreDetails:
+    async def test_saves_name_country_colour_and_receipts(
+        self, api: ApiClient, new_store: StoreClient
+    ) -> None:
+        state = await settings_of(api, new_store)
+        assert (state.country, state.brand_color, state.receipts_enabled) == ("DE", "", True)
+        form = {"name": "Bakery", "country": "AT", "brand_color": "#FFD400"}
+        await run(state.save_store(form))
+        assert not state.store_errors
+        assert (state.store_name, state.country, state.brand_color) == ("Bakery", "AT", "#ffd400")
+        assert state.receipts_enabled is False  # the box was not ticked
+        store = (await new_store.get("/v1/store")).json()
+        assert (store["country"], store["receipts_enabled"]) == ("AT", False)
+        assert state.phone_example == "0664 123456"
+
+    async def test_bad_fields_are_named_next_to_them(
+        self, api: ApiClient, new_store: StoreClient
+    ) -> None:
+        state = await settings_of(api, new_store)
+        form = {"name": "Bakery", "country": "XX", "brand_color": "blue", "receipts_enabled": "on"}
+        await run(state.save_store(form))
+        assert set(state.store_errors) == {"country", "brand_color"}
+        assert (await new_store.get("/v1/store")).json()["name"] == "Corner Bakery"

@@ -132,6 +132,17 @@ def _payment_row(payment: rx.Var) -> rx.Component:
                     class_name="pl-ref",
                 ),
                 rx.text(payment["card"], size="1", color_scheme="gray"),
+                rx.cond(
+                    payment["client_reference_id"],
+                    rx.text(
+                        "Your ref: ",
+                        payment["client_reference_id"],
+                        size="1",
+                        color_scheme="gray",
+                        data_testid="client-reference",
+                        style={"overflow_wrap": "anywhere"},
+                    ),
+                ),
                 spacing="0",
             )
         ),

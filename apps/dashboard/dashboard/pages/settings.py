@@ -10,6 +10,7 @@ from dashboard.activation_form import (
     STRIPE,
     WEBHOOK_SECRET,
 )
+from dashboard.components.country_select import country_select
 from dashboard.components.field import field, notice
 from dashboard.components.layout import app_shell
 from dashboard.state.session import SessionState
@@ -48,6 +49,61 @@ def _store_card() -> rx.Component:
                 ),
             ),
             spacing="3",
+        ),
+        width="100%",
+    )
+
+
+def _store_form() -> rx.Component:
+    errors = SettingsState.store_errors
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Store details", size="3"),
+                field("name", "Store name", errors, default_value=SessionState.store_name),
+                field(
+                    "country",
+                    "Country",
+                    errors,
+                    control=country_select("country", SessionState.country),
+                    hint="Customers' phone numbers are read as this country writes them, "
+                    "and the checkout speaks its language unless the customer's browser "
+                    "asks for another.",
+                ),
+                field(
+                    "brand_color",
+                    "Brand colour",
+                    errors,
+                    default_value=SettingsState.brand_color,
+                    placeholder="#1a73e8",
+                    hint="The checkout's Pay button and your receipts wear it, with black "
+                    "or white text, whichever reads better. Leave blank for the default.",
+                ),
+                rx.el.label(
+                    rx.el.input(
+                        type="checkbox",
+                        name="receipts_enabled",
+                        default_checked=SettingsState.receipts_enabled,
+                        id="receipts_enabled",
+                    ),
+                    rx.text(
+                        " Email a receipt to customers who give their email address",
+                        size="2",
+                    ),
+                    html_for="receipts_enabled",
+                ),
+                notice(SettingsState.store_notice),
+                rx.button(
+                    "Save",
+                    type="submit",
+                    loading=SettingsState.saving_store,
+                    data_testid="store-save",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SettingsState.save_store,
+            key=SessionState.store_id,
         ),
         width="100%",
     )
@@ -266,5 +322,12 @@ def page() -> rx.Component:
     return app_shell(
         "settings",
         "Settings",
-        rx.vstack(_payments_card(), _store_card(), spacing="4", width="100%", max_width="720px"),
+        rx.vstack(
+            _payments_card(),
+            _store_card(),
+            _store_form(),
+            spacing="4",
+            width="100%",
+            max_width="720px",
+        ),
     )

@@ -11,11 +11,20 @@ from dashboard.activation_form import FIELDS, SANDBOX, activation_request, gatew
 from dashboard.display import when
 from dashboard.failures import FAILURES, form_failure, message
 from dashboard.state.session import SessionState
+from dashboard.store_form import FIELDS as STORE_FIELDS
+from dashboard.store_form import store_changes
 
 
 class SettingsState(SessionState):
     store_created: str = ""
     activated_on: str = ""
+
+    #: The store form (name, country, brand colour, receipts).
+    brand_color: str = ""
+    receipts_enabled: bool = True
+    store_errors: dict[str, str] = {}
+    store_notice: str = ""
+    saving_store: bool = False
 
     #: The activation form: open by itself until payments are activated, on demand after.
     switching_gateway: bool = False
@@ -35,6 +44,9 @@ class SettingsState(SessionState):
     def _show_store(self, store: dict[str, Any]) -> None:
         self.store_name = str(store.get("name") or self.store_name)
         self.currency = str(store.get("currency") or self.currency)
+        self.country = str(store.get("country") or self.country)
+        self.brand_color = str(store.get("brand_color") or "")
+        self.receipts_enabled = bool(store.get("receipts_enabled", True))
         self.payments_activated = bool(store.get("payments_activated"))
         self.gateway = str(store.get("gateway") or "")
         self.store_created = when(store.get("created_at"), self.zone())
@@ -58,6 +70,23 @@ class SettingsState(SessionState):
             return rx.toast.error(message(error))
         self.gateway_choice = self.gateway or SANDBOX
         return None
+
+    async def save_store(self, form: dict[str, Any]) -> Any:
+        """Store Settings > Store: name, country, brand colour and receipts."""
+        if self.saving_store:
+            return
+        self.store_errors, self.store_notice = {}, ""
+        self.saving_store = True
+        yield
+        try:
+            store = await self.api().update_store(store_changes(form))
+        except FAILURES as error:
+            self.store_errors, self.store_notice = form_failure(error, set(STORE_FIELDS))
+            return
+        finally:
+            self.saving_store = False
+        self._show_store(store)
+        yield rx.toast.success("Store settings saved.")
 
     def choose_gateway(self, gateway: str) -> None:
         self.gateway_choice = gateway

@@ -8,10 +8,10 @@ Stores made before have no country: each gets the one its currency most likely b
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Boolean, Varchar
 from piccolo.columns.indexes import IndexMethod
-from piccolo.table import Table
 
 from paylinks.countries import country_for_currency
 from paylinks.db.indexes import create_indexes
+from paylinks.db.sql import fetch
 
 ID = "2026-12-06T11:00:00:000000"
 VERSION = "1.38.0"
@@ -55,20 +55,13 @@ INDEXES = {
 }
 
 
-class _Store(Table, tablename="store"):
-    """The columns this migration reads and writes, as they are at this point."""
-
-    id = Varchar(length=40, primary_key=True)
-    currency = Varchar(length=3)
-    country = Varchar(length=2)
-
-
 async def _country_from_currency() -> None:
-    rows = await _Store.raw("SELECT DISTINCT currency FROM store")
-    for row in rows:
+    for row in await fetch("SELECT DISTINCT currency FROM store"):
         currency = row["currency"]
-        await _Store.update({_Store.country: country_for_currency(currency)}).where(
-            _Store.currency == currency
+        await fetch(
+            "UPDATE store SET country = {} WHERE currency = {}",
+            country_for_currency(currency),
+            currency,
         )
 
 
