@@ -6,6 +6,7 @@ The page's fixed text is compiled into the frontend once, so it reads its words 
 state (``PayState.t``): ``TEXTS`` names each of them, in English, which is also its msgid.
 """
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -74,6 +75,37 @@ TEXTS: dict[str, str] = {
         "for a new link."
     ),
 }
+
+
+#: The modules whose ``N_`` messages are in the catalogs, besides ``TEXTS``.
+SOURCES = ("i18n.py", "forms.py", "state/pay.py")
+_PLACEHOLDER = re.compile(r"\\\{([a-z_]+)\\\}")
+
+
+@cache
+def _templates(locale: str) -> list[tuple[re.Pattern[str], str]]:
+    """The catalog's messages with placeholders, each as a pattern matching its English
+    text once formatted, and its translation."""
+    found = CATALOGS.catalog(locale)
+    templates = []
+    for message in found or ():
+        if isinstance(message.id, str) and "{" in message.id and message.string:
+            pattern = _PLACEHOLDER.sub(r"(?P<\1>.+?)", re.escape(message.id))
+            templates.append((re.compile(pattern), str(message.string)))
+    return templates
+
+
+def translate(locale: str, message: str) -> str:
+    """A message of the checkout, formatted in English (``Enter at least £5.00.``), in
+    ``locale``: its own entry, or the entry of the template it was formatted from, with
+    the same values. Unknown messages stay as they are."""
+    exact = CATALOGS.gettext(locale, message)
+    if exact != message:
+        return exact
+    for pattern, translation in _templates(locale):
+        if (match := pattern.fullmatch(message)) is not None:
+            return translation.format(**match.groupdict())
+    return message
 
 
 @cache

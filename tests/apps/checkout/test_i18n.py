@@ -1,8 +1,10 @@
 """The checkout's catalogs: complete in every language, the template in step with the code."""
 
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from checkout import i18n
 
@@ -12,17 +14,30 @@ TRANSLATED = [locale for locale in SUPPORTED if locale != DEFAULT]
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
-def test_the_template_holds_every_text_of_the_code() -> None:
+def template() -> set[str]:
     with i18n.CATALOGS.template.open("rb") as pot:
-        template = {message.id for message in read_po(pot) if message.id}
-    assert template == set(i18n.TEXTS.values())
+        return {str(message.id) for message in read_po(pot) if message.id}
+
+
+def test_the_template_holds_every_message_of_the_code() -> None:
+    """``pybabel extract -k N_`` of ``i18n.SOURCES``: run it again after changing a text."""
+    root = Path(i18n.__file__).parent
+    extracted = {
+        str(message)
+        for source in i18n.SOURCES
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(root / source), keywords={"N_": None}
+        )
+    }
+    assert template() == extracted
+    assert set(i18n.TEXTS.values()) <= extracted
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_every_catalog_is_complete(locale: str) -> None:
     catalog = i18n.CATALOGS.catalog(locale)
     assert catalog is not None
-    for message in i18n.TEXTS.values():
+    for message in template():
         entry = catalog.get(message)
         assert entry is not None, f"{locale}: no entry for {message!r}"
         assert entry.string, f"{locale}: {message!r} is not translated"
@@ -40,3 +55,20 @@ def test_german_words() -> None:
 
 def test_english_is_the_code_itself() -> None:
     assert i18n.texts("en") == i18n.TEXTS
+
+
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        ("Enter your card number.", "Geben Sie Ihre Kartennummer ein."),
+        ("Enter at least £5.00.", "Geben Sie mindestens £5.00 ein."),
+        (
+            "Enter an amount between 5,00\u00a0£ and 500,00\u00a0£.",
+            "Geben Sie einen Betrag zwischen 5,00\u00a0£ und 500,00\u00a0£ ein.",
+        ),
+        ("A message the catalog has not.", "A message the catalog has not."),
+    ],
+)
+def test_messages_and_formatted_templates_translate(english: str, german: str) -> None:
+    assert i18n.translate("de", english) == german
+    assert i18n.translate("en", english) == english

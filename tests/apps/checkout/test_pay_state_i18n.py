@@ -28,6 +28,15 @@ class TestLanguage:
         assert state.t["amount"] == "Betrag"
         assert "document.documentElement.lang" in scripts(events)
 
+    async def test_form_errors_are_in_the_pages_language(self, store: StoreClient) -> None:
+        link = await store.create_link(amount_type="variable", amount=None, min_amount=500)
+        state, _ = await opened(f"/pay/{link['id']}", "de")
+        await submit(state, amount="2", card_number="", expiry="12 / 30", cvc="123")
+        assert state.errors == {
+            "amount": "Geben Sie mindestens 5,00\u00a0£ ein.",
+            "card_number": "Geben Sie Ihre Kartennummer ein.",
+        }
+
     async def test_the_url_locale_comes_first(self, store: StoreClient) -> None:
         link = await store.create_link(amount=1450)
         state, _ = await opened(f"/pay/{link['id']}?locale=fr", "de-DE")

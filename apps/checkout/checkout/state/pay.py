@@ -21,6 +21,7 @@ from checkout.display import (
 )
 from checkout.screens import Screen
 from paylinks import locales
+from paylinks.i18n import N_
 from paylinks.money import amount_placeholder
 from paylinks.payments.model import PAID
 
@@ -28,8 +29,9 @@ from paylinks.payments.model import PAID
 POLL_SECONDS = 1.0
 POLL_ATTEMPTS = 30
 
-GENERIC_FAILURE = "The payment did not go through. Nothing was charged: please try again."
-DECLINED_HINT = "Try another card."
+GENERIC_FAILURE = N_("The payment did not go through. Nothing was charged: please try again.")
+DECLINED_HINT = N_("Try another card.")
+DECLINED = N_("Your card was declined.")
 
 
 class PayState(rx.State):
@@ -276,7 +278,7 @@ class PayState(rx.State):
             )
             errors |= card_errors
         if errors:
-            self.errors = errors
+            self.errors = self._tr_all(errors)
             self.notice = ""
             yield _focus(forms.first_error(errors))
             return
@@ -329,7 +331,9 @@ class PayState(rx.State):
 
     def _network_failed(self) -> None:
         self.processing = False
-        self.notice = "We couldn't reach the payment service. Check your connection and try again."
+        self.notice = self._tr(
+            N_("We couldn't reach the payment service. Check your connection and try again.")
+        )
 
     async def _after_problem(self, problem: api.Problem):
         """A 4xx from starting or confirming: the screen or inline errors it calls for."""
@@ -355,23 +359,28 @@ class PayState(rx.State):
                 errors["amount"] = forms.bounds_error(
                     self.currency, self.min_amount or None, self.max_amount or None, self.locale
                 )
-            self.errors = errors
+            errors = self._tr_all(errors)
             if "form" in errors:
                 self.notice = errors.pop("form")
+            self.errors = errors
             yield _focus(forms.first_error(errors))
         elif code in {"payment_expired", "payment_not_pending", "payment_processing"}:
             self._forget_payment()
-            self.notice = (
-                "Your payment was not completed in time and nothing was charged. "
-                "Press Pay to try again."
+            self.notice = self._tr(
+                N_(
+                    "Your payment was not completed in time and nothing was charged. "
+                    "Press Pay to try again."
+                )
                 if code == "payment_expired"
                 else problem.detail
             )
         elif problem.status == 429:
             wait = problem.retry_after or 30
-            self.notice = f"Too many attempts. Please wait {wait} seconds and try again."
+            self.notice = self._tr(
+                N_("Too many attempts. Please wait {wait} seconds and try again.").format(wait=wait)
+            )
         else:
-            self.notice = problem.detail or GENERIC_FAILURE
+            self.notice = self._tr(problem.detail or GENERIC_FAILURE)
 
     async def _after_confirm(self, payment: dict[str, Any]):
         """Success, a decline, or a payment the gateway is still deciding on."""
@@ -413,15 +422,19 @@ class PayState(rx.State):
             yield rx.set_focus("success-heading")
             return
         if status == "pending":
-            self.notice = (
-                "Your payment is still being processed. Please don't pay again: "
-                "refresh this page in a minute to see the result."
+            self.notice = self._tr(
+                N_(
+                    "Your payment is still being processed. Please don't pay again: "
+                    "refresh this page in a minute to see the result."
+                )
             )
             return
         self._forget_payment()
         self.declined = True
-        reason = str(payment.get("failure_reason") or "Your card was declined.")
-        self.notice = f"{reason} {DECLINED_HINT}" if "declin" in reason.lower() else reason
+        reason = self._tr(str(payment.get("failure_reason") or DECLINED))
+        hint = self._tr(DECLINED_HINT)
+        declined = "declin" in str(payment.get("failure_reason") or DECLINED).lower()
+        self.notice = f"{reason} {hint}" if declined else reason
         yield rx.set_value("card_number", "")
         yield _focus("card_number")
 
@@ -457,7 +470,7 @@ class PayState(rx.State):
             # The PaymentIntent takes another card: keep the payment for the next try.
             self.processing = False
             self.declined = True
-            self.notice = f"{error} {DECLINED_HINT}"
+            self.notice = f"{error} {self._tr(DECLINED_HINT)}"
             return
         try:
             payment = await api.client(self.router.session.client_ip).confirm(
@@ -483,6 +496,14 @@ class PayState(rx.State):
                 if self.screen != Screen.UNAVAILABLE or self.retry_in <= 0:
                     return
                 self.retry_in -= 1
+
+    def _tr(self, message: str) -> str:
+        """A message in the page's language (as it is when the catalog lacks it: the
+        API's own messages, for one)."""
+        return i18n.translate(self.lang, message)
+
+    def _tr_all(self, errors: dict[str, str]) -> dict[str, str]:
+        return {field: self._tr(message) for field, message in errors.items()}
 
     @rx.event
     def toggle_description(self) -> None:
