@@ -152,6 +152,9 @@ class DashboardApi:
     async def list_refunds(self, payment_id: str, params: Params | None = None) -> Json:
         return await self._json("GET", f"/v1/payments/{payment_id}/refunds", params=params)
 
+    async def list_receipts(self, payment_id: str) -> Json:
+        return await self._json("GET", f"/v1/payments/{payment_id}/receipts")
+
     # ---- venues --------------------------------------------------------------------------
 
     async def list_venues(self, params: Params | None = None) -> Json:

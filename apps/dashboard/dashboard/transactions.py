@@ -70,6 +70,26 @@ def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     }
 
 
+_RECEIPT_KINDS = {"receipt": "Receipt", "refund_notice": "Refund notice"}
+
+
+def receipt_row(message: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
+    """A receipt or refund notice emailed to the payment's customer."""
+    status = str(message.get("status") or "")
+    if status == "sent" and not message.get("delivered"):
+        label = "In the outbox (not delivered)"
+    else:
+        label = {"sent": "Sent", "queued": "Queued", "failed": "Failed"}.get(status, status)
+    return {
+        "id": str(message.get("id") or ""),
+        "kind": _RECEIPT_KINDS.get(str(message.get("kind") or ""), "Email"),
+        "recipient": str(message.get("recipient") or ""),
+        "status": label,
+        "error": str(message.get("error") or ""),
+        "date": when(message.get("sent_at") or message.get("created_at"), zone),
+    }
+
+
 def refund_row(refund: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     currency = str(refund.get("currency") or "")
     status = str(refund.get("status") or "")

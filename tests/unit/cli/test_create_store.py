@@ -24,8 +24,10 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def create(*options: str) -> tuple[int, str]:
     result = CliRunner().invoke(
         app,
-        ["admin", "create-store", "--name", "Bäckerei", "--email", "b@example.com"]
-        + ["--password", "correct horse battery staple", *options],
+        [
+            *("admin", "create-store", "--name", "Bäckerei", "--email", "b@example.com"),
+            *("--password", "correct horse battery staple", *options),
+        ],
     )
     return result.exit_code, result.output
 

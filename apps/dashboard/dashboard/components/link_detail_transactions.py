@@ -353,6 +353,31 @@ def _refunds_list() -> rx.Component:
     )
 
 
+def _receipt(receipt: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(receipt["kind"], weight="medium", size="1"),
+        rx.text(receipt["recipient"], size="1", style={"overflow_wrap": "anywhere"}),
+        rx.badge(receipt["status"], variant="soft", size="1"),
+        rx.text(receipt["date"], size="1", color_scheme="gray"),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+        data_testid="receipt-row",
+    )
+
+
+def _receipts_list() -> rx.Component:
+    return rx.cond(
+        T.receipts.length() > 0,
+        rx.vstack(
+            rx.heading("Emails to the customer", size="2"),
+            rx.foreach(T.receipts, _receipt),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
 def refund_dialog() -> rx.Component:
     payment = T.refund_payment
     return rx.dialog.root(
@@ -395,6 +420,7 @@ def refund_dialog() -> rx.Component:
                 ),
                 rx.separator(),
                 _refunds_list(),
+                _receipts_list(),
                 spacing="4",
                 width="100%",
                 margin_top="1em",
