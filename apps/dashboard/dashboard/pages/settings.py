@@ -11,7 +11,8 @@ from dashboard.activation_form import (
     WEBHOOK_SECRET,
 )
 from dashboard.components.country_select import country_select
-from dashboard.components.field import field, notice
+from dashboard.components.field import error_text, field, notice
+from dashboard.components.image_dropzone import image_dropzone, remove_button
 from dashboard.components.layout import app_shell
 from dashboard.state.session import SessionState
 from dashboard.state.settings import SettingsState
@@ -54,6 +55,47 @@ def _store_card() -> rx.Component:
     )
 
 
+LOGO_UPLOAD = "logo-upload"
+
+
+def _logo() -> rx.Component:
+    return rx.vstack(
+        rx.text("Logo", size="2", weight="medium"),
+        rx.cond(
+            SettingsState.logo_url != "",
+            rx.hstack(
+                rx.image(
+                    src=SettingsState.logo_url,
+                    alt="Your logo",
+                    max_height="48px",
+                    max_width="160px",
+                    data_testid="logo-preview",
+                ),
+                remove_button(SettingsState.remove_logo, "logo-remove"),
+                align="center",
+                spacing="3",
+            ),
+        ),
+        image_dropzone(
+            LOGO_UPLOAD,
+            SettingsState.logo_uploading,
+            "Drop your logo here or click",
+            SettingsState.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD)),
+            SettingsState.logo_rejected,
+            error_id="logo-error",
+            test_id="logo-dropzone",
+        ),
+        rx.text(
+            "Shown on your checkout and receipts, in place of your initial.",
+            size="1",
+            color_scheme="gray",
+        ),
+        error_text("logo", SettingsState.logo_error),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _store_form() -> rx.Component:
     errors = SettingsState.store_errors
     return rx.card(
@@ -92,6 +134,7 @@ def _store_form() -> rx.Component:
                     ),
                     html_for="receipts_enabled",
                 ),
+                _logo(),
                 notice(SettingsState.store_notice),
                 rx.button(
                     "Save",

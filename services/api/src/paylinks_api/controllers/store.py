@@ -32,19 +32,23 @@ class StoreController(Controller):
     security = BEARER
 
     @get("/store", responses=ERRORS)
-    async def get_store(self, principal: Caller) -> StoreOut:
-        return StoreOut.of(await stores.get_store(principal.store_id))
+    async def get_store(self, principal: Caller, ctx: Ctx) -> StoreOut:
+        return StoreOut.of(await stores.get_store(principal.store_id), ctx.urls)
 
     @patch("/store", responses=ERRORS)
-    async def update_store(self, principal: Caller, data: JSONBody[StoreUpdate]) -> StoreOut:
+    async def update_store(
+        self, principal: Caller, data: JSONBody[StoreUpdate], ctx: Ctx
+    ) -> StoreOut:
         """Change the store's name, country, branding or receipts; the currency is fixed."""
-        return StoreOut.of(await stores.update_store(principal.store_id, data.to_changes()))
+        store = await stores.update_store(principal.store_id, data.to_changes())
+        return StoreOut.of(store, ctx.urls)
 
     @get("/me", responses=ERRORS)
-    async def me(self, principal: Caller) -> MeOut:
+    async def me(self, principal: Caller, ctx: Ctx) -> MeOut:
         """The signed-in user (null for an API key) and their store."""
         user = await stores.get_user(principal.user_id) if principal.user_id else None
-        return MeOut(user=user, store=StoreOut.of(await stores.get_store(principal.store_id)))
+        store = await stores.get_store(principal.store_id)
+        return MeOut(user=user, store=StoreOut.of(store, ctx.urls))
 
     @post("/store/payments/activate", status_code=200, responses=ERRORS)
     async def activate(self, principal: Caller, data: JSONBody[Activate], ctx: Ctx) -> StoreOut:
@@ -58,7 +62,7 @@ class StoreController(Controller):
             data.stripe_webhook_secret,
             data.stripe_publishable_key,
         )
-        return StoreOut.of(store)
+        return StoreOut.of(store, ctx.urls)
 
 
 class ApiKeyController(Controller):

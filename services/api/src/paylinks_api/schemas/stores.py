@@ -5,6 +5,7 @@ from typing import Annotated
 
 import msgspec
 
+from paylinks.links.model import PublicUrls
 from paylinks.stores.model import ApiKey, Gateway, Store, StoreChanges, User, Venue
 
 Country = Annotated[
@@ -75,10 +76,12 @@ class StoreOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     brand_color: str | None
     logo_image_id: str | None
+    #: Where the logo is served (public: the checkout and receipts show it).
+    logo_url: str | None
     receipts_enabled: bool
 
     @classmethod
-    def of(cls, store: Store) -> "StoreOut":
+    def of(cls, store: Store, urls: PublicUrls) -> "StoreOut":
         return cls(
             id=store.id,
             name=store.name,
@@ -90,6 +93,7 @@ class StoreOut(msgspec.Struct, kw_only=True):
             created_at=store.created_at,
             brand_color=store.brand_color,
             logo_image_id=store.logo_image_id,
+            logo_url=urls.image_url(store.logo_image_id) if store.logo_image_id else None,
             receipts_enabled=store.receipts_enabled,
         )
 
