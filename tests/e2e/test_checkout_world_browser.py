@@ -231,9 +231,13 @@ class TestBranding:
     def test_the_button_wears_the_brand_with_readable_text(
         self, customer: Customer, servers: Servers, axe_js: Path
     ) -> None:
-        link = store(servers, brand_color="#FFD400").link()
+        merchant = store(servers, brand_color="#FFD400")
+        logo = merchant.image()
+        assert merchant.http.patch("/v1/store", json={"logo_image_id": logo}).status_code == 200
+        link = merchant.link()
         customer.open(link["url"])
         page = customer.page
+        expect(page.locator("#store-logo")).to_be_visible()
         button = page.locator("#pay-button")
         expect(button).to_have_css("background-color", "rgb(255, 212, 0)")
         expect(button).to_have_css("color", "rgb(0, 0, 0)")

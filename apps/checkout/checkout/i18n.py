@@ -10,6 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from paylinks import phones
 from paylinks.i18n import N_, Catalogs
 
 CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout")
@@ -77,8 +78,15 @@ TEXTS: dict[str, str] = {
 }
 
 
-#: The modules whose ``N_`` messages are in the catalogs, besides ``TEXTS``.
-SOURCES = ("i18n.py", "forms.py", "state/pay.py")
+_HERE = Path(__file__).parent
+#: The modules whose ``N_`` messages are in the catalogs: the page's, and the core's
+#: phone numbers (the API's message about one is shown in the page's language).
+SOURCES = (
+    _HERE / "i18n.py",
+    _HERE / "forms.py",
+    _HERE / "state" / "pay.py",
+    Path(phones.__file__),
+)
 _PLACEHOLDER = re.compile(r"\\\{([a-z_]+)\\\}")
 
 

@@ -1,7 +1,6 @@
 """The checkout's catalogs: complete in every language, the template in step with the code."""
 
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_file
@@ -21,12 +20,11 @@ def template() -> set[str]:
 
 def test_the_template_holds_every_message_of_the_code() -> None:
     """``pybabel extract -k N_`` of ``i18n.SOURCES``: run it again after changing a text."""
-    root = Path(i18n.__file__).parent
     extracted = {
         str(message)
         for source in i18n.SOURCES
         for _line, message, _comments, _context in extract_from_file(
-            "python", str(root / source), keywords={"N_": None}
+            "python", str(source), keywords={"N_": None}
         )
     }
     assert template() == extracted
@@ -67,6 +65,10 @@ def test_english_is_the_code_itself() -> None:
             "Geben Sie einen Betrag zwischen 5,00\u00a0£ und 500,00\u00a0£ ein.",
         ),
         ("A message the catalog has not.", "A message the catalog has not."),
+        (
+            "Enter a phone number such as 030 123456, or one starting with +.",
+            "Geben Sie eine Telefonnummer wie 030 123456 ein oder eine, die mit + beginnt.",
+        ),
     ],
 )
 def test_messages_and_formatted_templates_translate(english: str, german: str) -> None:

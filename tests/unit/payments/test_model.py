@@ -241,8 +241,8 @@ class TestValidateCustomer:
             ("customer.email", "An email address must have an @-sign."),
             (
                 "customer.phone",
-                "This is not a valid phone number. "
-                "Enter a phone number such as 07400 123456, or one starting with +.",
+                "This is not a valid phone number: enter one such as 07400 123456, "
+                "or one starting with +.",
             ),
         ]
 

@@ -7,6 +7,14 @@ of a link both come here, with their store's country as the default region.
 
 import phonenumbers
 
+from paylinks.i18n import N_
+
+#: The messages, marked for the checkout's catalogs (it shows them in its language).
+UNREADABLE = N_("Enter a phone number such as {example}, or one starting with +.")
+INVALID = N_(
+    "This is not a valid phone number: enter one such as {example}, or one starting with +."
+)
+
 
 def example(region: str) -> str:
     """A mobile number of ``region`` as its people write it (national format), for error
@@ -22,11 +30,10 @@ def example(region: str) -> str:
 def to_e164(value: str, region: str) -> str:
     """``value`` in E.164, read in ``region`` unless it starts with ``+`` (or the region's
     international prefix, e.g. 00); ValueError with what to fix otherwise."""
-    hint = f"Enter a phone number such as {example(region)}, or one starting with +."
     try:
         number = phonenumbers.parse(value, region.upper())
     except phonenumbers.NumberParseException:
-        raise ValueError(hint) from None
+        raise ValueError(UNREADABLE.format(example=example(region))) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"This is not a valid phone number. {hint}")
+        raise ValueError(INVALID.format(example=example(region)))
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
