@@ -128,11 +128,9 @@ def _store_form() -> rx.Component:
                         default_checked=SettingsState.receipts_enabled,
                         id="receipts_enabled",
                     ),
-                    rx.text(
-                        " Email a receipt to customers who give their email address",
-                        size="2",
-                    ),
+                    rx.el.span("Email a receipt to customers who give their email address"),
                     html_for="receipts_enabled",
+                    class_name="pl-check",
                 ),
                 _logo(),
                 notice(SettingsState.store_notice),
