@@ -31,6 +31,8 @@ from tests.e2e.test_checkout_browser import (  # noqa: F401 (its fixtures, used 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+#: The narrowest phone the checkout is made for (SPEC §3), and the widest desktop.
+EDGES = {"narrow": {"width": 320, "height": 640}, "wide": {"width": 1440, "height": 900}}
 #: axe-core from the npm registry (``npm install axe-core``); its path, or the usual one.
 AXE = Path(os.environ.get("PAYLINKS_AXE_CORE", "node_modules/axe-core/axe.min.js")).resolve()
 TOKEN = "SKU-" + "X7" * 28  # a 60-character product code, one word
@@ -65,7 +67,8 @@ def _customer(browser: Browser, servers: Servers, request: Any, **context: Any) 
 def customer(
     browser: Browser, servers: Servers, request: pytest.FixtureRequest, size: str
 ) -> Iterator[Customer]:
-    person = _customer(browser, servers, request, viewport=SIZES[size], locale="en-GB")
+    viewport = {**SIZES, **EDGES}[size]
+    person = _customer(browser, servers, request, viewport=viewport, locale="en-GB")
     yield person
     assert person.external == [], f"the checkout loaded external resources: {person.external}"
 
@@ -95,6 +98,7 @@ def store(servers: Servers, currency: str = "GBP", **changes: Any) -> Merchant:
 
 
 class TestMerchantText:
+    @pytest.mark.parametrize("size", [*SIZES, *EDGES])
     def test_a_long_word_and_a_long_description_fit(
         self, customer: Customer, servers: Servers, axe_js: Path
     ) -> None:
