@@ -36,6 +36,7 @@ TEXTS: dict[str, str] = {
     "card_number": N_("Card number"),
     "expiry": N_("Expiry date"),
     "security_code": N_("Security code"),
+    "expiry_placeholder": N_("MM / YY"),
     "test_cards_before": N_("Test mode: pay with"),
     "test_cards_middle": N_(", any future expiry date and any 3 digits."),
     "test_cards_after": N_("is declined."),

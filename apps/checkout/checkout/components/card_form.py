@@ -45,7 +45,7 @@ def sandbox_card_fields(errors: rx.Var, t: rx.Var) -> rx.Component:
                     type="text",
                     input_mode="numeric",
                     auto_complete="cc-exp",
-                    placeholder="MM / YY",
+                    placeholder=t["expiry_placeholder"],
                     max_length=9,
                 ),
                 error_text("expiry", errors["expiry"]),
