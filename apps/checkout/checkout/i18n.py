@@ -18,7 +18,6 @@ CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout")
 
 #: Every fixed text of the page, by key; placeholders are ``{name}`` (str.format).
 TEXTS: dict[str, str] = {
-    "page_title": N_("Secure checkout"),
     "loading": N_("Loading the payment page…"),
     "test_mode": N_("Test mode"),
     "test_mode_title": N_("Sandbox: no real money"),
