@@ -78,12 +78,23 @@ class ApiClient:
         self.client = client
 
     async def create_store(
-        self, *, activate: bool = True, currency: str = "GBP", name: str = "Acme Coffee"
+        self,
+        *,
+        activate: bool = True,
+        currency: str = "GBP",
+        name: str = "Acme Coffee",
+        **fields: Any,
     ) -> StoreClient:
         email = f"owner{next(_counter)}@example.com"
         response = await self.client.post(
             "/v1/auth/signup",
-            json={"store_name": name, "email": email, "password": PASSWORD, "currency": currency},
+            json={
+                "store_name": name,
+                "email": email,
+                "password": PASSWORD,
+                "currency": currency,
+                **fields,
+            },
         )
         assert response.status_code == 201, response.text
         body = response.json()

@@ -374,3 +374,74 @@ class TestListRefunds:
 
         assert response.status_code == 422, response.text
         assert [e["field"] for e in response.json()["errors"]] == ["limit"]
+
+
+class TestCustomerPhone:
+    async def test_a_national_number_is_read_in_the_stores_country(
+        self, api: ApiClient, customer: Customer
+    ) -> None:
+        store = await api.create_store()
+        link = await store.create_link(customer_fields={"phone": "required"})
+        response = await customer.start(link["id"], customer={"phone": "07911 123456"})
+        assert response.status_code == 201, response.text
+        payment = (await store.get(f"/v1/payments/{response.json()['id']}")).json()
+        assert payment["customer"]["phone"] == "+447911123456"
+
+    async def test_an_international_number_works_in_any_store(
+        self, api: ApiClient, customer: Customer
+    ) -> None:
+        store = await api.create_store(currency="USD", country="US")
+        link = await store.create_link(customer_fields={"phone": "required"})
+        response = await customer.start(link["id"], customer={"phone": "+44 7911 123456"})
+        assert response.status_code == 201, response.text
+
+    async def test_the_error_gives_an_example_of_the_stores_country(
+        self, api: ApiClient, customer: Customer
+    ) -> None:
+        store = await api.create_store(currency="EUR", country="DE")
+        link = await store.create_link(customer_fields={"phone": "required"})
+        response = await customer.start(link["id"], customer={"phone": "07911"})
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert error["field"] == "customer.phone"
+        assert "01512 3456789" in error["message"]
+
+
+class TestClientReference:
+    async def test_is_kept_on_the_payment_and_found_by_it(
+        self, store: StoreClient, customer: Customer
+    ) -> None:
+        link = await store.create_link(type="reusable")
+        tagged = await customer.start(link["id"], client_reference_id="order_42-A")
+        assert tagged.status_code == 201, tagged.text
+        await customer.start(link["id"])
+        payment = (await store.get(f"/v1/payments/{tagged.json()['id']}")).json()
+        assert payment["client_reference_id"] == "order_42-A"
+        found = await store.get(
+            f"/v1/payment-links/{link['id']}/payments",
+            params={"client_reference_id": "order_42-A"},
+        )
+        assert [p["id"] for p in found.json()["data"]] == [tagged.json()["id"]]
+        every = await store.get(f"/v1/payment-links/{link['id']}/payments")
+        assert [p["client_reference_id"] for p in every.json()["data"]] == [None, "order_42-A"]
+
+    async def test_travels_in_the_paid_event(self, store: StoreClient, customer: Customer) -> None:
+        link = await store.create_link()
+        started = await customer.start(link["id"], client_reference_id="cart-7")
+        await customer.confirm(started.json()["id"])
+        events = (await store.get("/v1/events", params={"type": "payment_link.paid"})).json()
+        assert events["data"][0]["data"]["payment"]["client_reference_id"] == "cart-7"
+
+    @pytest.mark.parametrize("value", ["a b", "x" * 201, "ordre-é", "", "a/b"])
+    async def test_a_bad_one_is_refused_naming_it(
+        self, store: StoreClient, customer: Customer, value: str
+    ) -> None:
+        link = await store.create_link()
+        response = await customer.start(link["id"], client_reference_id=value)
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["client_reference_id"]
+
+    async def test_the_longest_is_taken(self, store: StoreClient, customer: Customer) -> None:
+        link = await store.create_link()
+        response = await customer.start(link["id"], client_reference_id="A_-9" * 50)
+        assert response.status_code == 201, response.text

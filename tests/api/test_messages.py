@@ -1,70 +1,14 @@
 """Sending a link by email (SMTP) and SMS (Twilio), and the local outbox default."""
 
-import email
-from collections.abc import AsyncIterator, Iterator
-from email.message import Message as EmailMessage
 from typing import Any
 
-import msgspec
 import pytest
-from aiosmtpd.controller import Controller
 
 from paylinks.links.tables import PaymentLinkTable
 from paylinks.messages import sender
-from paylinks.settings import Settings
-from paylinks_cli.compose import create_app
-from tests.conftest import serving
+from tests.api.conftest import Sink
 from tests.factories import PASSWORD, ApiClient, StoreClient, eventually
 from tests.fakes.twilio_server import FakeTwilio
-from tests.live import free_port
-
-
-class Sink:
-    """An SMTP server on 127.0.0.1 that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield sink, controller.port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def twilio() -> Iterator[FakeTwilio]:
-    with FakeTwilio().running() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def sending_api(
-    settings: Settings, smtp: tuple[Sink, int], twilio: FakeTwilio
-) -> AsyncIterator[ApiClient]:
-    configured = msgspec.structs.replace(
-        settings,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        smtp_starttls=False,
-        email_from="Paylinks <pay@shop.example>",
-        twilio_account_sid=twilio.account_sid,
-        twilio_auth_token="tok",
-        twilio_from="+15005550006",
-        twilio_api_base=twilio.url,
-    )
-    app = create_app(configured, run_jobs=True)
-    async with serving(app) as client:
-        yield ApiClient(client)
 
 
 async def sends(store: StoreClient, link_id: str) -> list[dict[str, Any]]:

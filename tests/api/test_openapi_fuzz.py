@@ -82,6 +82,8 @@ CANNOT_STATE = {
         "signUp",
         # expires_at must be in the future, and the amount fields must fit amount_type.
         "createPaymentLink",
+        # The logo must be an image uploaded by this store.
+        "updateStore",
     ],
 }
 _CONFIG = schemathesis.config.SchemathesisConfig.from_dict(

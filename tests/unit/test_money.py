@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from paylinks.money import (
     MAX_AMOUNT,
     MoneyError,
+    amount_placeholder,
     exponent,
     format_amount,
     format_plain,
@@ -201,3 +202,48 @@ class TestProperties:
         # Floats would lose the last cents of large amounts; the digits shown must be exact.
         digits = re.sub(r"\D", "", format_amount(amount, currency))
         assert digits == str(amount).zfill(exponent(currency) + 1)
+
+
+class TestCurrencySpacing:
+    """CLDR's currencySpacing, which babel leaves out: a code is set off from the number."""
+
+    @pytest.mark.parametrize(
+        ("amount", "currency", "locale", "text"),
+        [
+            (12345, "KWD", "en_GB", "KWD\u00a012.345"),
+            (1450, "CHF", "en_GB", "CHF\u00a014.50"),
+            (1450, "SEK", "en_US", "SEK\u00a014.50"),
+            (1450, "GBP", "en_GB", "£14.50"),
+            (1450, "USD", "en_US", "$14.50"),
+            (100, "JPY", "en_GB", "JP¥100"),
+            (1450, "EUR", "de_DE", "14,50\u00a0€"),
+            (12345, "KWD", "de_DE", "12,345\u00a0KWD"),
+        ],
+    )
+    def test_a_code_never_touches_the_number(
+        self, amount: int, currency: str, locale: str, text: str
+    ) -> None:
+        assert format_amount(amount, currency, locale) == text
+
+    def test_every_currency_is_spaced_from_its_digits(self) -> None:
+        from babel.numbers import list_currencies
+
+        for currency in sorted(list_currencies()):
+            text = format_amount(150, currency)
+            assert not re.search(r"[A-Za-z][0-9]|[0-9][A-Za-z]", text), text
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "placeholder"),
+    [
+        ("JPY", "en_GB", "0"),
+        ("GBP", "en_GB", "0.00"),
+        ("KWD", "en_GB", "0.000"),
+        ("EUR", "de_DE", "0,00"),
+        ("KWD", "fr_FR", "0,000"),
+    ],
+)
+def test_the_placeholder_has_the_currencys_decimals(
+    currency: str, locale: str, placeholder: str
+) -> None:
+    assert amount_placeholder(currency, locale) == placeholder

@@ -39,11 +39,20 @@ class CheckoutApi:
         return await self._call("GET", f"/v1/checkout/links/{link_id}")
 
     async def start_payment(
-        self, link_id: str, amount: int | None, customer: dict[str, str | None]
+        self,
+        link_id: str,
+        amount: int | None,
+        customer: dict[str, str | None],
+        client_reference_id: str = "",
+        locale: str = "",
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"customer": customer}
         if amount is not None:
             body["amount"] = amount
+        if client_reference_id:
+            body["client_reference_id"] = client_reference_id
+        if locale:
+            body["locale"] = locale
         return await self._call("POST", f"/v1/checkout/links/{link_id}/payments", body)
 
     async def confirm(self, payment_id: str, card: dict[str, Any] | None) -> dict[str, Any]:

@@ -3,52 +3,21 @@
 The API keeps amounts in minor units; they are formatted only here, with ``paylinks.money``.
 """
 
-from babel import Locale, UnknownLocaleError
+from babel.localedata import exists
 from babel.numbers import get_currency_symbol
 
+from checkout import i18n
+from paylinks import locales
 from paylinks.money import MAX_AMOUNT, format_amount
 
 DEFAULT_LOCALE = "en_GB"
 
-#: Where a browser names no language babel knows: a locale that writes the currency natively.
-_CURRENCY_LOCALES = {
-    "GBP": "en_GB",
-    "USD": "en_US",
-    "EUR": "en_IE",
-    "JPY": "ja_JP",
-    "KWD": "en_KW",
-    "CAD": "en_CA",
-    "AUD": "en_AU",
-    "CHF": "de_CH",
-    "INR": "en_IN",
-}
 
-
-def _known(tag: str) -> str | None:
-    try:
-        return str(Locale.parse(tag.strip().replace("-", "_")))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
-
-
-def choose_locale(accept_language: str, currency: str) -> str:
-    """The first language of the browser's ``Accept-Language`` that babel knows (by ``q``),
-    else a locale usual for the currency, else en_GB."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and tag != "*" and quality > 0:
-            ranked.append((-quality, position, tag))
-    for _, _, tag in sorted(ranked):
-        if (locale := _known(tag)) is not None:
-            return locale
-    return _CURRENCY_LOCALES.get(currency.upper(), DEFAULT_LOCALE)
+def number_locale(lang: str, country: str) -> str:
+    """The locale numbers and money are written in: the page's language as spoken in the
+    store's country when CLDR has that (``de_CH``, ``fr_BE``), else the language alone."""
+    regional = f"{lang}_{country.upper()}"
+    return regional if country and exists(regional) else lang
 
 
 def money(amount: int, currency: str, locale: str) -> str:
@@ -60,17 +29,26 @@ def currency_symbol(currency: str, locale: str) -> str:
     return str(get_currency_symbol(currency, locale=locale))
 
 
-def bounds_hint(min_amount: int | None, max_amount: int | None, currency: str, locale: str) -> str:
-    """What a variable link accepts, in words."""
+def bounds_hint(
+    min_amount: int | None,
+    max_amount: int | None,
+    currency: str,
+    locale: str,
+    texts: dict[str, str] | None = None,
+) -> str:
+    """What a variable link accepts, in words (``texts``: the page's, in its language)."""
+    words = texts or i18n.texts(locales.DEFAULT)
     low = min_amount or None
     high = max_amount if max_amount and max_amount < MAX_AMOUNT else None
     if low and high:
-        return f"Between {money(low, currency, locale)} and {money(high, currency, locale)}"
+        return words["between"].format(
+            low=money(low, currency, locale), high=money(high, currency, locale)
+        )
     if low:
-        return f"At least {money(low, currency, locale)}"
+        return words["at_least"].format(low=money(low, currency, locale))
     if high:
-        return f"Up to {money(high, currency, locale)}"
-    return "Enter the amount you want to pay"
+        return words["up_to"].format(high=money(high, currency, locale))
+    return words["any_amount"]
 
 
 def retry_text(seconds: int) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from babel.numbers import get_currency_symbol, get_group_symbol
 
 from checkout.display import money
+from paylinks.i18n import N_
 from paylinks.money import MAX_AMOUNT, MoneyError, exponent, parse_amount
 from paylinks.payments.model import CUSTOMER_FIELDS, luhn_valid
 
@@ -23,10 +24,10 @@ FORM_ORDER = ("amount", *CUSTOMER_FIELDS, *CARD_FIELDS)
 DISABLED, OPTIONAL, REQUIRED = "disabled", "optional", "required"
 
 _MISSING = {
-    "business_name": "Enter your business name.",
-    "customer_name": "Enter your name.",
-    "email": "Enter your email address.",
-    "phone": "Enter your phone number.",
+    "business_name": N_("Enter your business name."),
+    "customer_name": N_("Enter your name."),
+    "email": N_("Enter your email address."),
+    "phone": N_("Enter your phone number."),
 }
 _MAX_TEXT = 120
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -41,7 +42,7 @@ def _ungroup(text: str, separator: str) -> str:
     """``1,250,000`` → ``1250000``, only when every group after the first has 3 digits."""
     groups = text.split(separator)
     if not (1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])):
-        raise AmountError("Enter the amount as digits, like 1250.50.")
+        raise AmountError(N_("Enter the amount as digits, like 1250.50."))
     return "".join(groups)
 
 
@@ -54,18 +55,18 @@ def normalize_amount_text(text: str, currency: str, locale: str = "en_GB") -> st
     for mark in {currency.upper(), str(get_currency_symbol(currency, locale="en")), "$", "€", "£"}:
         cleaned = cleaned.replace(mark, "")
     if not cleaned:
-        raise AmountError("Enter an amount.")
+        raise AmountError(N_("Enter an amount."))
     if cleaned.startswith("-"):
-        raise AmountError("Enter an amount greater than zero.")
+        raise AmountError(N_("Enter an amount greater than zero."))
     if not re.fullmatch(r"[0-9.,]+", cleaned) or not re.search(r"[0-9]", cleaned):
-        raise AmountError("Enter the amount as digits, like 12.50.")
+        raise AmountError(N_("Enter the amount as digits, like 12.50."))
     commas, dots = cleaned.count(","), cleaned.count(".")
     if commas and dots:
         decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
         group = "." if decimal == "," else ","
         whole, _, fraction = cleaned.rpartition(decimal)
         if group in fraction or not fraction:
-            raise AmountError("Enter the amount as digits, like 1250.50.")
+            raise AmountError(N_("Enter the amount as digits, like 1250.50."))
         return f"{_ungroup(whole, group)}.{fraction}"
     separator = "," if commas else "." if dots else ""
     if not separator:
@@ -93,15 +94,15 @@ def parse_major(text: str, currency: str, locale: str = "en_GB") -> int:
         if "decimal places" in message:
             places = exponent(currency)
             raise AmountError(
-                f"{currency} amounts have no decimals."
+                N_("{currency} amounts have no decimals.").format(currency=currency)
                 if places == 0
-                else f"Use at most {places} decimal places."
+                else N_("Use at most {places} decimal places.").format(places=places)
             ) from None
         if "too large" in message:
-            raise AmountError("That amount is too large.") from None
-        raise AmountError("Enter the amount as digits, like 12.50.") from None
+            raise AmountError(N_("That amount is too large.")) from None
+        raise AmountError(N_("Enter the amount as digits, like 12.50.")) from None
     if amount <= 0:
-        raise AmountError("Enter an amount greater than zero.")
+        raise AmountError(N_("Enter an amount greater than zero."))
     return amount
 
 
@@ -110,16 +111,14 @@ def bounds_error(
 ) -> str:
     """What to enter instead of an amount outside a variable link's bounds."""
     low, high = min_amount or 1, max_amount or MAX_AMOUNT
+    shown = {"low": money(low, currency, locale), "high": money(high, currency, locale)}
     if min_amount and max_amount:
-        return (
-            f"Enter an amount between {money(low, currency, locale)} "
-            f"and {money(high, currency, locale)}."
-        )
+        return N_("Enter an amount between {low} and {high}.").format(**shown)
     if max_amount and amount > high:
-        return f"Enter at most {money(high, currency, locale)}."
+        return N_("Enter at most {high}.").format(**shown)
     if min_amount:
-        return f"Enter at least {money(low, currency, locale)}."
-    return f"Enter at most {money(high, currency, locale)}."
+        return N_("Enter at least {low}.").format(**shown)
+    return N_("Enter at most {high}.").format(**shown)
 
 
 def check_amount(
@@ -144,9 +143,9 @@ def customer_errors(modes: dict[str, str], values: dict[str, str]) -> dict[str, 
             if mode == REQUIRED:
                 errors[name] = _MISSING[name]
         elif len(value) > _MAX_TEXT:
-            errors[name] = f"Use at most {_MAX_TEXT} characters."
+            errors[name] = N_("Use at most {count} characters.").format(count=_MAX_TEXT)
         elif name == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            errors[name] = "Enter an email address like name@example.com."
+            errors[name] = N_("Enter an email address like name@example.com.")
     return errors
 
 
@@ -181,16 +180,16 @@ def parse_expiry(text: str, today: date) -> tuple[int, int]:
     if len(parts) == 1 and len(parts[0]) in (4, 6):
         parts = [parts[0][:2], parts[0][2:]]
     if len(parts) != 2 or not parts[0] or len(parts[1]) not in (2, 4):
-        raise ValueError("Enter the expiry date as MM / YY.")
+        raise ValueError(N_("Enter the expiry date as MM / YY."))
     month, year = int(parts[0]), int(parts[1])
     if len(parts[1]) == 2:
         year += today.year // 100 * 100
     if not 1 <= month <= 12:
-        raise ValueError("Enter a month from 01 to 12.")
+        raise ValueError(N_("Enter a month from 01 to 12."))
     if (year, month) < (today.year, today.month):
-        raise ValueError("This card has expired.")
+        raise ValueError(N_("This card has expired."))
     if year > today.year + 30:
-        raise ValueError("Enter the expiry date printed on the card.")
+        raise ValueError(N_("Enter the expiry date printed on the card."))
     return month, year
 
 
@@ -201,14 +200,14 @@ def parse_card(
     errors: dict[str, str] = {}
     digits = re.sub(r"[\s-]", "", number)
     if not digits:
-        errors["card_number"] = "Enter your card number."
+        errors["card_number"] = N_("Enter your card number.")
     elif not (digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 19):
-        errors["card_number"] = "Enter the card number as printed on the card."
+        errors["card_number"] = N_("Enter the card number as printed on the card.")
     elif not luhn_valid(digits):
-        errors["card_number"] = "This card number is not valid: check it and try again."
+        errors["card_number"] = N_("This card number is not valid: check it and try again.")
     month = year = 0
     if not expiry.strip():
-        errors["expiry"] = "Enter the expiry date."
+        errors["expiry"] = N_("Enter the expiry date.")
     else:
         try:
             month, year = parse_expiry(expiry, today)
@@ -216,9 +215,9 @@ def parse_card(
             errors["expiry"] = str(error)
     code = cvc.strip()
     if not code:
-        errors["cvc"] = "Enter the security code."
+        errors["cvc"] = N_("Enter the security code.")
     elif not (code.isascii() and code.isdigit() and len(code) in (3, 4)):
-        errors["cvc"] = "Enter the 3 or 4 digits on the back of the card."
+        errors["cvc"] = N_("Enter the 3 or 4 digits on the back of the card.")
     if errors:
         return None, errors
     return Card(digits, month, year, code), {}

@@ -69,9 +69,12 @@ class DashboardApi:
 
     # ---- session and store -------------------------------------------------------------
 
-    async def signup(self, store_name: str, email: str, password: str, currency: str) -> Json:
+    async def signup(
+        self, store_name: str, email: str, password: str, currency: str, country: str | None
+    ) -> Json:
         body = {"store_name": store_name, "email": email, "password": password}
-        return await self._json("POST", "/v1/auth/signup", body={**body, "currency": currency})
+        body = {**body, "currency": currency, **({"country": country} if country else {})}
+        return await self._json("POST", "/v1/auth/signup", body=body)
 
     async def login(self, email: str, password: str) -> Json:
         return await self._json(
@@ -86,6 +89,9 @@ class DashboardApi:
 
     async def get_store(self) -> Json:
         return await self._json("GET", "/v1/store")
+
+    async def update_store(self, body: dict[str, Any]) -> Json:
+        return await self._json("PATCH", "/v1/store", body=body)
 
     async def activate(self, body: dict[str, str]) -> Json:
         return await self._json("POST", "/v1/store/payments/activate", body=body)
@@ -147,6 +153,9 @@ class DashboardApi:
 
     async def list_refunds(self, payment_id: str, params: Params | None = None) -> Json:
         return await self._json("GET", f"/v1/payments/{payment_id}/refunds", params=params)
+
+    async def list_receipts(self, payment_id: str) -> Json:
+        return await self._json("GET", f"/v1/payments/{payment_id}/receipts")
 
     # ---- venues --------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
         "status_color": badge_color(status),
         "failure_reason": str(payment.get("failure_reason") or ""),
         "reference": str(payment.get("reference") or ""),
+        "client_reference_id": str(payment.get("client_reference_id") or ""),
         "card": f"•••• {last4}" if last4 else "",
         "customer_name": str(customer.get("customer_name") or ""),
         "business_name": str(customer.get("business_name") or ""),
@@ -66,6 +67,26 @@ def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
         "refundable_major": format_plain(refundable, currency) if can_refund else "",
         "paid": "yes" if status in PAID else "",
         "date": when(payment.get("paid_at") or payment.get("created_at"), zone),
+    }
+
+
+_RECEIPT_KINDS = {"receipt": "Receipt", "refund_notice": "Refund notice"}
+
+
+def receipt_row(message: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
+    """A receipt or refund notice emailed to the payment's customer."""
+    status = str(message.get("status") or "")
+    if status == "sent" and not message.get("delivered"):
+        label = "In the outbox (not delivered)"
+    else:
+        label = {"sent": "Sent", "queued": "Queued", "failed": "Failed"}.get(status, status)
+    return {
+        "id": str(message.get("id") or ""),
+        "kind": _RECEIPT_KINDS.get(str(message.get("kind") or ""), "Email"),
+        "recipient": str(message.get("recipient") or ""),
+        "status": label,
+        "error": str(message.get("error") or ""),
+        "date": when(message.get("sent_at") or message.get("created_at"), zone),
     }
 
 

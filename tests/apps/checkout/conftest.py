@@ -58,7 +58,7 @@ def open_page() -> Callable[..., Any]:
 
     async def open_(link_id: str, accept_language: str = "en-GB,en;q=0.9") -> PayState:
         state = page_state(f"/pay/{link_id}", accept_language)
-        await state.load()
+        [event async for event in state.load()]
         return state
 
     return open_

@@ -122,7 +122,7 @@ class TestLoading:
 
         monkeypatch.setattr(checkout_api, "client", lambda _ip=None: mock_api(refuse))
         state = page_state(path)
-        await state.load()
+        [event async for event in state.load()]
         assert state.screen == Screen.NOT_FOUND
 
     async def test_a_deactivated_link_says_it_is_no_longer_active(
@@ -155,7 +155,7 @@ class TestLoading:
 
         monkeypatch.setattr(checkout_api, "client", lambda _ip=None: mock_api(down))
         state = page_state(f"/pay/{link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         assert state.screen == Screen.ERROR
         monkeypatch.setattr(checkout_api, "client", real_client)
         await state.reload()
@@ -168,7 +168,7 @@ class TestLoading:
             checkout_api, "client", lambda _ip=None: mock_api(lambda request: httpx.Response(503))
         )
         state = page_state("/pay/plink_" + "1" * 32)
-        await state.load()
+        [event async for event in state.load()]
         assert state.screen == Screen.ERROR
 
 
@@ -425,7 +425,7 @@ class TestUnavailable:
 
         monkeypatch.setattr(checkout_api, "client", lambda _ip=None: mock_api(answer))
         state = page_state(f"/pay/{link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         await submit(state, **CARD)
         assert (state.screen, state.retry_in) == (Screen.UNAVAILABLE, 42)
 
@@ -476,7 +476,7 @@ class TestStripe:
 
     async def test_pays_through_the_payment_element(self, calls: list[Any]) -> None:
         state = page_state(f"/pay/{self.link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         assert state.is_stripe
         assert state.stripe_publishable_key == "pk_test_x"
         events = await submit(state, email="ann@example.com")
@@ -485,7 +485,7 @@ class TestStripe:
         assert names(events)[-1] == "call_script"  # the element checks the card first
         assert [c[0] for c in calls] == ["GET"]  # no payment (no slot held) before that
         events = [e async for e in state.stripe_submitted({"error": None})]
-        assert calls[-1][2] == {"customer": {"email": "ann@example.com"}}
+        assert calls[-1][2] == {"customer": {"email": "ann@example.com"}, "locale": "en"}
         assert names(events) == ["call_script"]
         assert "pi_1_secret" in str(events[0])
         events = [e async for e in state.stripe_confirmed({"error": None, "status": "succeeded"})]
@@ -495,7 +495,7 @@ class TestStripe:
 
     async def test_incomplete_card_details_stay_on_the_form(self, calls: list[Any]) -> None:
         state = page_state(f"/pay/{self.link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         await submit(state)
         [e async for e in state.stripe_submitted({"error": "Your card number is incomplete."})]
         assert state.errors == {"card_number": "Your card number is incomplete."}
@@ -504,7 +504,7 @@ class TestStripe:
 
     async def test_a_decline_keeps_the_payment_for_another_card(self, calls: list[Any]) -> None:
         state = page_state(f"/pay/{self.link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         await submit(state)
         [e async for e in state.stripe_submitted({"error": None})]
         [e async for e in state.stripe_confirmed({"error": "Your card was declined."})]
@@ -528,7 +528,7 @@ class TestProblems:
 
         monkeypatch.setattr(checkout_api, "client", lambda _ip=None: mock_api(answer))
         state = page_state(f"/pay/{link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         await submit(state, **CARD)
         assert state.screen == Screen.PAY
         assert state.notice == "Too many attempts. Please wait 30 seconds and try again."
@@ -571,7 +571,7 @@ class TestProblems:
 
         monkeypatch.setattr(checkout_api, "client", lambda _ip=None: mock_api(answer))
         state = page_state(f"/pay/{link['id']}")
-        await state.load()
+        [event async for event in state.load()]
         await submit(state, **CARD)
         assert state.errors == {"expiry": "This card has expired."}
         await submit(state, **CARD)

@@ -3,7 +3,9 @@ production, with no browser: handlers are awaited directly on states built the w
 builds them (every page state is a substate of the session)."""
 
 import inspect
+import io
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -11,6 +13,7 @@ import pytest
 import reflex as rx
 from dashboard import api as dashboard_api
 from dashboard.state.session import SessionState
+from starlette.datastructures import Headers
 
 from paylinks.settings import Settings
 from paylinks_cli.compose import create_app
@@ -125,3 +128,13 @@ def refused(request: httpx.Request) -> httpx.Response:
 def api_down(monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on the dashboard's API calls find nobody listening."""
     api_answering(monkeypatch, refused)
+
+
+def upload(data: bytes, name: str = "beans.png", content_type: str = "image/png") -> rx.UploadFile:
+    """A file as the browser's upload hands it to a handler."""
+    return rx.UploadFile(
+        file=io.BytesIO(data),
+        path=Path(name),
+        size=len(data),
+        headers=Headers({"content-type": content_type}),
+    )

@@ -368,6 +368,18 @@ class TestRefunds:
         assert state.refund_payment["refundable_major"] == "14.50"
         assert state.refunds == []
 
+    async def test_the_customers_receipt_is_listed(
+        self, store: StoreClient, signed_in: Any, customer: Customer
+    ) -> None:
+        link = await store.create_link(customer_fields={"email": "optional"})
+        started = await customer.start(link["id"], customer={"email": "ann@example.com"})
+        await customer.confirm(started.json()["id"])
+        state = await opened(signed_in, link["id"])
+        await run(state.open_refund(started.json()["id"]))
+        assert [(r["kind"], r["recipient"]) for r in state.receipts] == [
+            ("Receipt", "ann@example.com")
+        ]
+
     @pytest.mark.parametrize(
         ("typed", "said"),
         [("", "Enter"), ("0", "above zero"), ("14.51", "At most £14.50"), ("1.234", "decimal")],

@@ -1,19 +1,15 @@
 """Create link: what the merchant sees after submitting, and what the API then holds."""
 
-import io
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import reflex as rx
 from dashboard import api as dashboard_api
 from dashboard import routes
 from dashboard.state import link_new
 from dashboard.state.link_new import CHECK_FIELDS, NewLinkState
-from starlette.datastructures import Headers
 
-from tests.apps.dashboard.conftest import API_BASE, api_down, redirected_to, run
+from tests.apps.dashboard.conftest import API_BASE, api_down, redirected_to, run, upload
 from tests.conftest import FrozenClock
 from tests.factories import StoreClient, image_bytes
 
@@ -39,15 +35,6 @@ async def opened(signed_in: Any) -> NewLinkState:
 async def links_of(store: StoreClient) -> list[dict[str, Any]]:
     response = await store.get("/v1/payment-links")
     return list(response.json()["data"])
-
-
-def upload(data: bytes, name: str = "beans.png", content_type: str = "image/png") -> Any:
-    return rx.UploadFile(
-        file=io.BytesIO(data),
-        path=Path(name),
-        size=len(data),
-        headers=Headers({"content-type": content_type}),
-    )
 
 
 async def test_a_fixed_link_is_created_and_opened(signed_in: Any, store: StoreClient) -> None:

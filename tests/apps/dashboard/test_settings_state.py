@@ -5,8 +5,15 @@ import pytest
 from dashboard.activation_form import activation_request, gateway_label
 from dashboard.state.settings import SettingsState
 
-from tests.apps.dashboard.conftest import api_down, everything_held, run, session_token, state_of
-from tests.factories import ApiClient, StoreClient
+from tests.apps.dashboard.conftest import (
+    api_down,
+    everything_held,
+    run,
+    session_token,
+    state_of,
+    upload,
+)
+from tests.factories import ApiClient, StoreClient, image_bytes
 
 STRIPE_KEYS = {
     "stripe_secret_key": "sk_test_51PaylinksDashboardSecret",
@@ -160,3 +167,52 @@ class TestActivationRequest:
     def test_gateways_have_readable_names(self) -> None:
         assert gateway_label("stripe") == "Stripe"
         assert gateway_label("") == "None"
+
+
+class TestStoreDetails:
+    async def test_saves_name_country_colour_and_receipts(
+        self, api: ApiClient, new_store: StoreClient
+    ) -> None:
+        state = await settings_of(api, new_store)
+        assert (state.country, state.brand_color, state.receipts_enabled) == ("DE", "", True)
+        form = {"name": "Bakery", "country": "AT", "brand_color": "#FFD400"}
+        await run(state.save_store(form))
+        assert not state.store_errors
+        assert (state.store_name, state.country, state.brand_color) == ("Bakery", "AT", "#ffd400")
+        assert state.receipts_enabled is False  # the box was not ticked
+        store = (await new_store.get("/v1/store")).json()
+        assert (store["country"], store["receipts_enabled"]) == ("AT", False)
+        assert state.phone_example == "0664 123456"
+
+    async def test_bad_fields_are_named_next_to_them(
+        self, api: ApiClient, new_store: StoreClient
+    ) -> None:
+        state = await settings_of(api, new_store)
+        form = {"name": "Bakery", "country": "XX", "brand_color": "blue", "receipts_enabled": "on"}
+        await run(state.save_store(form))
+        assert set(state.store_errors) == {"country", "brand_color"}
+        assert (await new_store.get("/v1/store")).json()["name"] == "Corner Bakery"
+
+
+class TestLogo:
+    async def test_an_uploaded_logo_becomes_the_stores(
+        self, api: ApiClient, new_store: StoreClient
+    ) -> None:
+        state = await settings_of(api, new_store)
+        await run(state.upload_logo([upload(image_bytes("PNG"))]))
+        assert not state.logo_error
+        store = (await new_store.get("/v1/store")).json()
+        assert store["logo_image_id"]
+        assert state.logo_url == store["logo_url"]
+        assert store["logo_url"].endswith(f"/v1/images/{store['logo_image_id']}")
+        await state.remove_logo()
+        assert state.logo_url == ""
+        assert (await new_store.get("/v1/store")).json()["logo_image_id"] is None
+
+    async def test_a_file_that_is_no_image_is_refused(
+        self, api: ApiClient, new_store: StoreClient
+    ) -> None:
+        state = await settings_of(api, new_store)
+        await run(state.upload_logo([upload(b"%PDF-1.4 not an image", "fake.png")]))
+        assert state.logo_error
+        assert (await new_store.get("/v1/store")).json()["logo_image_id"] is None

@@ -7,6 +7,7 @@ import pytest
 from paylinks.errors import ValidationFailed
 from paylinks.stores.model import (
     Gateway,
+    NewStoreInput,
     Store,
     normalize_email,
     validate_name,
@@ -27,11 +28,17 @@ def failed_fields(call: object, *args: object) -> list[str]:
 
 class TestValidateNewStore:
     def test_returns_the_normalised_values(self) -> None:
-        assert validate_new_store("  Acme Coffee ", "gbp", " owner@Example.COM ", PASSWORD) == (
-            "Acme Coffee",
-            "GBP",
-            "owner@example.com",
+        assert validate_new_store(
+            "  Acme Coffee ", "gbp", " owner@Example.COM ", PASSWORD, " ch"
+        ) == NewStoreInput(
+            name="Acme Coffee", currency="GBP", country="CH", email="owner@example.com"
         )
+
+    @pytest.mark.parametrize("country", ["", "G", "GBR", "EU", "ZZ", "12", "UK"])
+    def test_country_is_an_iso_3166_alpha_2_code(self, country: str) -> None:
+        assert failed_fields(
+            validate_new_store, "Acme", "GBP", "a@example.com", PASSWORD, country
+        ) == ["country"]
 
     @pytest.mark.parametrize("name", ["", "   ", "x" * 121])
     def test_name_is_1_to_120_characters(self, name: str) -> None:
@@ -55,11 +62,11 @@ class TestValidateNewStore:
         ]
 
     def test_a_name_in_any_script_is_accepted(self) -> None:
-        name, _, _ = validate_new_store("Café Zürich – 東京", "GBP", "a@example.com", PASSWORD)
+        name = validate_new_store("Café Zürich – 東京", "GBP", "a@example.com", PASSWORD).name
         assert name == "Café Zürich – 東京"
 
     def test_a_name_of_120_characters_after_trimming_is_accepted(self) -> None:
-        name, _, _ = validate_new_store(f" {'x' * 120} ", "GBP", "a@example.com", PASSWORD)
+        name = validate_new_store(f" {'x' * 120} ", "GBP", "a@example.com", PASSWORD).name
         assert name == "x" * 120
 
     @pytest.mark.parametrize("currency", ["ZZZ", "", "pounds", "GB"])
@@ -80,7 +87,7 @@ class TestValidateNewStore:
 
     @pytest.mark.parametrize("password", ["x" * 10, "x" * 200])
     def test_password_limits_are_inclusive(self, password: str) -> None:
-        assert validate_new_store("Acme", "GBP", "a@example.com", password)[0] == "Acme"
+        assert validate_new_store("Acme", "GBP", "a@example.com", password).name == "Acme"
 
     def test_every_error_is_reported_at_once(self) -> None:
         fields = failed_fields(validate_new_store, " ", "ZZZ", "nope", "short")
@@ -144,6 +151,7 @@ class TestStore:
             id="store_1",
             name="Acme",
             currency="GBP",
+            country="GB",
             gateway=gateway,
             payments_activated_at=now if gateway else None,
             created_at=now,

@@ -5,20 +5,24 @@ import reflex as rx
 from checkout.components.field import error_text, input_box, label
 
 
-def sandbox_card_fields(errors: rx.Var) -> rx.Component:
+def sandbox_card_fields(errors: rx.Var, t: rx.Var) -> rx.Component:
+    """``t``: the page's texts, in its language."""
     return rx.el.fieldset(
-        rx.el.legend("Card details", class_name="pl-legend"),
+        rx.el.legend(t["card_details"], class_name="pl-legend"),
         rx.el.p(
-            "Test mode: pay with ",
+            t["test_cards_before"],
+            " ",
             rx.el.code("4242 4242 4242 4242"),
-            ", any future expiry date and any 3 digits. ",
+            t["test_cards_middle"],
+            " ",
             rx.el.code("4000 0000 0000 0002"),
-            " is declined.",
+            " ",
+            t["test_cards_after"],
             class_name="pl-test-cards",
             id="test-cards",
         ),
         rx.el.div(
-            label("card_number", "Card number", "required"),
+            label("card_number", t["card_number"], "required"),
             input_box(
                 "card_number",
                 errors["card_number"],
@@ -34,21 +38,21 @@ def sandbox_card_fields(errors: rx.Var) -> rx.Component:
         ),
         rx.el.div(
             rx.el.div(
-                label("expiry", "Expiry date", "required"),
+                label("expiry", t["expiry"], "required"),
                 input_box(
                     "expiry",
                     errors["expiry"],
                     type="text",
                     input_mode="numeric",
                     auto_complete="cc-exp",
-                    placeholder="MM / YY",
+                    placeholder=t["expiry_placeholder"],
                     max_length=9,
                 ),
                 error_text("expiry", errors["expiry"]),
                 class_name="pl-field",
             ),
             rx.el.div(
-                label("cvc", "Security code", "required"),
+                label("cvc", t["security_code"], "required"),
                 input_box(
                     "cvc",
                     errors["cvc"],

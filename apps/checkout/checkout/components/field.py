@@ -15,13 +15,15 @@ def error_text(field_id: str, message: rx.Var) -> rx.Component:
     )
 
 
-def label(field_id: str, text: str, mode: rx.Var | str) -> rx.Component:
+def label(
+    field_id: str, text: rx.Var | str, mode: rx.Var | str, optional: rx.Var | str = "(optional)"
+) -> rx.Component:
     return rx.el.label(
         text,
         rx.cond(
             mode == "required",
             rx.el.span("*", class_name="pl-required", aria_hidden="true"),
-            rx.cond(mode == "optional", rx.el.span("(optional)", class_name="pl-optional")),
+            rx.cond(mode == "optional", rx.el.span(optional, class_name="pl-optional")),
         ),
         html_for=field_id,
         class_name="pl-label",
@@ -52,17 +54,18 @@ def input_box(
 
 def text_field(
     field_id: str,
-    text: str,
+    text: rx.Var | str,
     error: rx.Var,
     *,
     mode: rx.Var | str = "required",
+    optional: rx.Var | str = "(optional)",
     **props: object,
 ) -> rx.Component:
     """A customer field: shown unless its mode is ``disabled``; required ones are marked."""
     return rx.cond(
         mode != "disabled",
         rx.el.div(
-            label(field_id, text, mode),
+            label(field_id, text, mode, optional),
             input_box(field_id, error, mode=mode, **props),
             error_text(field_id, error),
             class_name="pl-field",

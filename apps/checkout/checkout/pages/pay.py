@@ -11,13 +11,17 @@ from checkout.components.stripe_element import stripe_payment_element
 from checkout.screens import Screen
 from checkout.state.pay import PayState
 
+T = PayState.t
+
 
 def amount_block() -> rx.Component:
-    """The fixed amount, or an input in major units with the link's bounds."""
+    """The fixed amount, or an input in major units with the link's bounds. The currency
+    sits in a box of its own beside the input, as wide as its text (``CHF``, ``KWD``,
+    ``R$``), never over the digits."""
     return rx.cond(
         PayState.is_variable,
         rx.el.div(
-            label("amount", "Amount", "required"),
+            label("amount", T["amount"], "required"),
             rx.el.div(
                 rx.el.span(PayState.symbol, class_name="pl-money-symbol", aria_hidden="true"),
                 input_box(
@@ -27,7 +31,7 @@ def amount_block() -> rx.Component:
                     type="text",
                     input_mode="decimal",
                     auto_complete="transaction-amount",
-                    placeholder="0.00",
+                    placeholder=PayState.placeholder,
                 ),
                 class_name="pl-money",
             ),
@@ -44,27 +48,33 @@ def customer_block() -> rx.Component:
     return rx.cond(
         PayState.has_customer_fields,
         rx.el.fieldset(
-            rx.el.legend("Your details", class_name="pl-legend"),
+            rx.el.legend(T["your_details"], class_name="pl-legend"),
             text_field(
                 "customer_name",
-                "Full name",
+                T["full_name"],
                 PayState.errors["customer_name"],
+                optional=T["optional"],
+                default_value=PayState.prefill.get("customer_name", ""),
                 mode=modes["customer_name"],
                 type="text",
                 auto_complete="name",
             ),
             text_field(
                 "business_name",
-                "Business name",
+                T["business_name"],
                 PayState.errors["business_name"],
+                optional=T["optional"],
+                default_value=PayState.prefill.get("business_name", ""),
                 mode=modes["business_name"],
                 type="text",
                 auto_complete="organization",
             ),
             text_field(
                 "email",
-                "Email",
+                T["email"],
                 PayState.errors["email"],
+                optional=T["optional"],
+                default_value=PayState.prefill.get("email", ""),
                 mode=modes["email"],
                 type="email",
                 auto_complete="email",
@@ -72,8 +82,10 @@ def customer_block() -> rx.Component:
             ),
             text_field(
                 "phone",
-                "Phone",
+                T["phone"],
                 PayState.errors["phone"],
+                optional=T["optional"],
+                default_value=PayState.prefill.get("phone", ""),
                 mode=modes["phone"],
                 type="tel",
                 auto_complete="tel",
@@ -88,14 +100,14 @@ def payment_block() -> rx.Component:
     return rx.cond(
         PayState.is_stripe,
         rx.el.fieldset(
-            rx.el.legend("Payment", class_name="pl-legend"),
+            rx.el.legend(T["payment"], class_name="pl-legend"),
             stripe_payment_element(
                 PayState.stripe_publishable_key, PayState.fixed_amount, PayState.currency
             ),
             error_text("card_number", PayState.errors["card_number"]),
             class_name="pl-section",
         ),
-        sandbox_card_fields(PayState.errors),
+        sandbox_card_fields(PayState.errors, T),
     )
 
 
@@ -103,7 +115,7 @@ def pay_button() -> rx.Component:
     return rx.el.button(
         rx.cond(
             PayState.processing,
-            rx.fragment(spinner(), rx.el.span("Processing…")),
+            rx.fragment(spinner(), rx.el.span(T["processing"])),
             rx.el.span(PayState.pay_label),
         ),
         type="submit",
@@ -136,14 +148,7 @@ def pay_form() -> rx.Component:
     """Kept mounted (only hidden) off the form screen, so what the customer typed survives
     a moment on the "someone else is paying" screen."""
     return rx.el.div(
-        link_header(
-            PayState.merchant_name,
-            PayState.merchant_initial,
-            PayState.title,
-            PayState.description,
-            PayState.image_url,
-            PayState.test_mode,
-        ),
+        link_header(),
         rx.el.form(
             rx.el.input(
                 type="hidden", name="attempt", value=PayState.attempt.to_string(), read_only=True
@@ -171,14 +176,13 @@ def unavailable_screen() -> rx.Component:
         "screen-unavailable",
         "hourglass",
         "wait",
-        "Someone else is paying right now",
-        "The last place on this payment link is held by another customer who is paying at "
-        "this moment. If they don't finish, it opens up again shortly. Nothing was charged.",
+        T["unavailable"],
+        T["unavailable_hint"],
         # Not announced every second: the button's label says when it is time.
         rx.el.p(PayState.retry_text, id="retry-hint", aria_live="off"),
         # Always open: the place may free up early (the other customer's card declined).
         action=rx.el.button(
-            "Try again",
+            T["try_again"],
             type="button",
             class_name="pl-button",
             id="try-again",
@@ -192,16 +196,20 @@ def success_screen() -> rx.Component:
         "screen-success",
         "circle-check",
         "ok",
-        "Payment successful",
+        T["paid_heading"],
         rx.el.p(PayState.thank_you, id="thank-you"),
         receipt(
             [
-                ("Amount paid", PayState.paid_amount, "paid-amount"),
-                ("Paid to", PayState.merchant_name, "paid-to"),
-                ("For", PayState.title, "paid-for"),
-                ("Payment reference", PayState.reference, "payment-reference"),
+                (T["amount_paid"], PayState.paid_amount, "paid-amount"),
+                (T["paid_to"], PayState.merchant_name, "paid-to"),
+                (T["paid_for"], PayState.title, "paid-for"),
+                (T["payment_reference"], PayState.reference, "payment-reference"),
             ],
             mono=("payment-reference",),
+        ),
+        rx.cond(
+            PayState.receipt_note != "",
+            rx.el.p(PayState.receipt_note, id="receipt-note"),
         ),
     )
 
@@ -211,11 +219,11 @@ def redirecting_screen() -> rx.Component:
         "screen-redirecting",
         "circle-check",
         "ok",
-        "Payment successful",
-        rx.el.p("Taking you back to ", PayState.merchant_name, "…"),
+        T["paid_heading"],
+        rx.el.p(T["taking_you_back"].replace("{merchant}", PayState.merchant_name)),
         rx.el.p(
             rx.el.a(
-                "Continue",
+                T["continue"],
                 href=PayState.redirect_url,
                 class_name="pl-link",
                 id="continue-link",
@@ -224,14 +232,14 @@ def redirecting_screen() -> rx.Component:
     )
 
 
-def closed_screen(screen_id: str, icon: str, heading: str) -> rx.Component:
+def closed_screen(screen_id: str, icon: str, heading: rx.Var) -> rx.Component:
     return status_screen(
         screen_id,
         icon,
         "neutral",
         rx.cond(PayState.status_message != "", PayState.status_message, heading),
         rx.el.p(PayState.title, " · ", PayState.merchant_name),
-        "If you still need to pay, ask the business for a new payment link.",
+        T["closed_hint"],
     )
 
 
@@ -239,24 +247,24 @@ def pay() -> rx.Component:
     return page_shell(
         rx.match(
             PayState.screen,
-            (Screen.LOADING, loading_screen()),
+            (Screen.LOADING, loading_screen(T["loading"])),
             (
                 Screen.NOT_FOUND,
                 status_screen(
                     "screen-not-found",
                     "search-x",
                     "neutral",
-                    "We couldn't find this payment link",
-                    "Check the address, or ask the business that sent it for a new link.",
+                    T["not_found"],
+                    T["not_found_hint"],
                 ),
             ),
             (
                 Screen.INACTIVE,
-                closed_screen("screen-inactive", "ban", "This payment link is no longer active."),
+                closed_screen("screen-inactive", "ban", T["inactive"]),
             ),
             (
                 Screen.EXPIRED,
-                closed_screen("screen-expired", "clock", "This payment link has expired."),
+                closed_screen("screen-expired", "clock", T["expired"]),
             ),
             (Screen.UNAVAILABLE, unavailable_screen()),
             (
@@ -265,11 +273,10 @@ def pay() -> rx.Component:
                     "screen-error",
                     "cloud-off",
                     "bad",
-                    "This page can't load right now",
-                    "We couldn't reach the payment service. Nothing was charged: please try "
-                    "again in a moment.",
+                    T["error"],
+                    T["error_hint"],
                     action=rx.el.button(
-                        "Try again",
+                        T["try_again"],
                         type="button",
                         class_name="pl-button",
                         id="reload",
@@ -282,4 +289,6 @@ def pay() -> rx.Component:
             rx.fragment(),
         ),
         pay_form(),
+        footer=T["footer"],
+        style=PayState.brand_style,
     )

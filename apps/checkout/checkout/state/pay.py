@@ -11,17 +11,27 @@ from typing import Any
 
 import reflex as rx
 
-from checkout import api, forms, routes
-from checkout.display import bounds_hint, choose_locale, currency_symbol, money, retry_text
+from checkout import api, forms, i18n, link_params, routes
+from checkout.display import (
+    bounds_hint,
+    currency_symbol,
+    money,
+    number_locale,
+    retry_text,
+)
 from checkout.screens import Screen
+from paylinks import locales
+from paylinks.i18n import N_
+from paylinks.money import amount_placeholder
 from paylinks.payments.model import PAID
 
 #: How long to wait for a payment the gateway is still deciding on (Stripe webhooks).
 POLL_SECONDS = 1.0
 POLL_ATTEMPTS = 30
 
-GENERIC_FAILURE = "The payment did not go through. Nothing was charged: please try again."
-DECLINED_HINT = "Try another card."
+GENERIC_FAILURE = N_("The payment did not go through. Nothing was charged: please try again.")
+DECLINED_HINT = N_("Try another card.")
+DECLINED = N_("Your card was declined.")
 #: Screens after a payment went through: opening the same link again leaves them shown.
 _SETTLED = frozenset({Screen.SUCCESS, Screen.REDIRECTING})
 
@@ -29,7 +39,22 @@ _SETTLED = frozenset({Screen.SUCCESS, Screen.REDIRECTING})
 class PayState(rx.State):
     screen: str = Screen.LOADING
     link_id: str = ""
+    #: The page's language (``<html lang>``, the catalogs) and the locale of its numbers.
+    lang: str = locales.DEFAULT
     locale: str = "en_GB"
+    #: Every fixed text of the page, in ``lang``.
+    t: dict[str, str] = i18n.texts(locales.DEFAULT)
+    #: From the URL: the integrator's id for the payment, and whether it was valid.
+    client_reference_id: str = ""
+    bad_reference: bool = False
+    #: Customer fields filled in from the URL, by field (the customer can change them).
+    prefill: dict[str, str] = {}
+    description_open: bool = False
+    brand_color: str = ""
+    brand_text_color: str = ""
+    logo_url: str = ""
+    #: The email a receipt goes to (shown on the thank-you page).
+    receipt_email: str = ""
 
     merchant_name: str = ""
     title: str = ""
@@ -65,6 +90,8 @@ class PayState(rx.State):
     _client_secret: str = ""
     _charge: int = 0
     _customer: dict[str, Any] = {}
+    _customer_email: str = ""
+    _receipts: bool = False
 
     # ---- what the page shows -------------------------------------------------------------
 
@@ -89,7 +116,27 @@ class PayState(rx.State):
 
     @rx.var
     def amount_hint(self) -> str:
-        return bounds_hint(self.min_amount, self.max_amount, self.currency, self.locale)
+        return bounds_hint(self.min_amount, self.max_amount, self.currency, self.locale, self.t)
+
+    @rx.var
+    def placeholder(self) -> str:
+        return amount_placeholder(self.currency, self.locale)
+
+    @rx.var
+    def description_long(self) -> bool:
+        """Long enough to push Pay off a phone's screen: clamped, with "Show more"."""
+        return len(self.description) > 280 or self.description.count("\n") > 4
+
+    @rx.var
+    def brand_style(self) -> dict[str, str]:
+        """The store's colour for the primary button and accents, with its text colour."""
+        if not self.brand_color:
+            return {}
+        return {
+            "--accent": self.brand_color,
+            "--accent-dark": self.brand_color,
+            "--on-accent": self.brand_text_color,
+        }
 
     @rx.var
     def symbol(self) -> str:
@@ -97,7 +144,15 @@ class PayState(rx.State):
 
     @rx.var
     def pay_label(self) -> str:
-        return f"Pay {self.amount_label}" if self.amount_label else "Pay"
+        if not self.amount_label:
+            return self.t["pay"]
+        return self.t["pay_amount"].format(amount=self.amount_label)
+
+    @rx.var
+    def receipt_note(self) -> str:
+        if not self.receipt_email:
+            return ""
+        return self.t["receipt_sent"].format(email=self.receipt_email)
 
     @rx.var
     def has_customer_fields(self) -> bool:
@@ -114,7 +169,7 @@ class PayState(rx.State):
     # ---- loading the link ----------------------------------------------------------------
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
         """On opening ``/pay/{id}``: the link, or the screen that says why it can't be paid.
 
         It runs again whenever the page's websocket reconnects (to this process or, with
@@ -132,7 +187,16 @@ class PayState(rx.State):
             self.screen = Screen.NOT_FOUND
             return
         self.link_id = link_id
+        query = self.router.url.query_parameters
+        self.prefill = link_params.prefill(query)
+        self.client_reference_id, valid = link_params.client_reference(query)
+        self.bad_reference = not valid
+        self.description_open = False
+        self.receipt_email = ""
         await self._fetch_link(self.router.headers.accept_language)
+        yield _set_lang(self.lang)
+        if self.screen == Screen.PAY and self.bad_reference:
+            self.notice = self.t["bad_link_parameter"]
 
     async def _fetch_link(self, accept_language: str = "") -> None:
         try:
@@ -152,7 +216,15 @@ class PayState(rx.State):
         self.description = str(link.get("description") or "")
         self.image_url = str(link.get("image_url") or "")
         self.currency = str(link.get("currency") or "GBP")
-        self.locale = choose_locale(accept_language, self.currency)
+        country = str(link.get("country") or "")
+        requested = self.router.url.query_parameters.get("locale")
+        self.lang = locales.negotiate(requested, accept_language, country)
+        self.locale = number_locale(self.lang, country)
+        self.t = i18n.texts(self.lang)
+        self.brand_color = str(link.get("brand_color") or "")
+        self.brand_text_color = str(link.get("brand_text_color") or "")
+        self.logo_url = str(link.get("logo_url") or "")
+        self._receipts = bool(link.get("receipts_enabled"))
         self.amount_type = str(link.get("amount_type") or "fixed")
         self.fixed_amount = int(link.get("amount") or 0)
         self.min_amount = int(link.get("min_amount") or 0)
@@ -161,7 +233,8 @@ class PayState(rx.State):
         self.modes = {name: str(fields.get(name, forms.DISABLED)) for name in forms.CUSTOMER_FIELDS}
         self.gateway = str(link.get("gateway") or "sandbox")
         self.stripe_publishable_key = str(link.get("stripe_publishable_key") or "")
-        self.status_message = str(link.get("message") or "")
+        # The API says why in English: other languages show their own words for it.
+        self.status_message = str(link.get("message") or "") if self.lang == "en" else ""
         status = link.get("status")
         self.screen = {
             "inactive": Screen.INACTIVE,
@@ -185,6 +258,9 @@ class PayState(rx.State):
         if str(form_data.get("attempt", "")) != str(self.attempt):
             return  # a second click that left before the first one's answer
         self.attempt += 1
+        if self.bad_reference:
+            self.notice = self.t["bad_link_parameter"]
+            return
         values = {key: str(value or "") for key, value in form_data.items()}
         errors: dict[str, str] = {}
         amount = self.fixed_amount if self.amount_type == "fixed" else None
@@ -210,7 +286,7 @@ class PayState(rx.State):
             )
             errors |= card_errors
         if errors:
-            self.errors = errors
+            self.errors = self._tr_all(errors)
             self.notice = ""
             yield _focus(forms.first_error(errors))
             return
@@ -218,6 +294,7 @@ class PayState(rx.State):
         self.processing = True
         yield
         customer = forms.customer_payload(self.modes, values)
+        self._customer_email = str(customer.get("email") or "") if self._receipts else ""
         if self.gateway == "stripe":
             self._charge = int(amount or 0)
             self._customer = customer
@@ -250,7 +327,7 @@ class PayState(rx.State):
             return self.pending_payment_id
         charge = amount if self.amount_type == "variable" else None
         started = await api.client(self.router.session.client_ip).start_payment(
-            self.link_id, charge, customer
+            self.link_id, charge, customer, self.client_reference_id, self.lang
         )
         self.pending_payment_id = str(started["id"])
         self.pending_key = key
@@ -262,7 +339,9 @@ class PayState(rx.State):
 
     def _network_failed(self) -> None:
         self.processing = False
-        self.notice = "We couldn't reach the payment service. Check your connection and try again."
+        self.notice = self._tr(
+            N_("We couldn't reach the payment service. Check your connection and try again.")
+        )
 
     async def _after_problem(self, problem: api.Problem):
         """A 4xx from starting or confirming: the screen or inline errors it calls for."""
@@ -288,23 +367,28 @@ class PayState(rx.State):
                 errors["amount"] = forms.bounds_error(
                     self.currency, self.min_amount or None, self.max_amount or None, self.locale
                 )
-            self.errors = errors
+            errors = self._tr_all(errors)
             if "form" in errors:
                 self.notice = errors.pop("form")
+            self.errors = errors
             yield _focus(forms.first_error(errors))
         elif code in {"payment_expired", "payment_not_pending", "payment_processing"}:
             self._forget_payment()
-            self.notice = (
-                "Your payment was not completed in time and nothing was charged. "
-                "Press Pay to try again."
+            self.notice = self._tr(
+                N_(
+                    "Your payment was not completed in time and nothing was charged. "
+                    "Press Pay to try again."
+                )
                 if code == "payment_expired"
                 else problem.detail
             )
         elif problem.status == 429:
             wait = problem.retry_after or 30
-            self.notice = f"Too many attempts. Please wait {wait} seconds and try again."
+            self.notice = self._tr(
+                N_("Too many attempts. Please wait {wait} seconds and try again.").format(wait=wait)
+            )
         else:
-            self.notice = problem.detail or GENERIC_FAILURE
+            self.notice = self._tr(problem.detail or GENERIC_FAILURE)
 
     async def _after_confirm(self, payment: dict[str, Any]):
         """Success, a decline, or a payment the gateway is still deciding on."""
@@ -330,25 +414,35 @@ class PayState(rx.State):
                 self.locale,
             )
             self.reference = str(payment.get("reference") or self.payment_id)
+            self.receipt_email = str(self._customer_email or "")
             after = payment.get("after_payment") or {}
             if after.get("type") == "redirect" and after.get("url"):
                 self.redirect_url = str(after["url"])
                 self.screen = Screen.REDIRECTING
                 yield rx.redirect(self.redirect_url)
                 return
-            self.thank_you = str(after.get("message") or "Thank you! Your payment was received.")
+            message = str(after.get("message") or "")
+            # The API's default message is in English: the page says it in its language.
+            if not message or message == i18n.TEXTS["thank_you"]:
+                message = self.t["thank_you"]
+            self.thank_you = message
             self.screen = Screen.SUCCESS
+            yield rx.set_focus("success-heading")
             return
         if status == "pending":
-            self.notice = (
-                "Your payment is still being processed. Please don't pay again: "
-                "refresh this page in a minute to see the result."
+            self.notice = self._tr(
+                N_(
+                    "Your payment is still being processed. Please don't pay again: "
+                    "refresh this page in a minute to see the result."
+                )
             )
             return
         self._forget_payment()
         self.declined = True
-        reason = str(payment.get("failure_reason") or "Your card was declined.")
-        self.notice = f"{reason} {DECLINED_HINT}" if "declin" in reason.lower() else reason
+        reason = self._tr(str(payment.get("failure_reason") or DECLINED))
+        hint = self._tr(DECLINED_HINT)
+        declined = "declin" in str(payment.get("failure_reason") or DECLINED).lower()
+        self.notice = f"{reason} {hint}" if declined else reason
         yield rx.set_value("card_number", "")
         yield _focus("card_number")
 
@@ -384,7 +478,7 @@ class PayState(rx.State):
             # The PaymentIntent takes another card: keep the payment for the next try.
             self.processing = False
             self.declined = True
-            self.notice = f"{error} {DECLINED_HINT}"
+            self.notice = f"{error} {self._tr(DECLINED_HINT)}"
             return
         try:
             payment = await api.client(self.router.session.client_ip).confirm(
@@ -411,6 +505,18 @@ class PayState(rx.State):
                     return
                 self.retry_in -= 1
 
+    def _tr(self, message: str) -> str:
+        """A message in the page's language (as it is when the catalog lacks it: the
+        API's own messages, for one)."""
+        return i18n.translate(self.lang, message)
+
+    def _tr_all(self, errors: dict[str, str]) -> dict[str, str]:
+        return {field: self._tr(message) for field, message in errors.items()}
+
+    @rx.event
+    def toggle_description(self) -> None:
+        self.description_open = not self.description_open
+
     @rx.event
     def try_again(self):
         """Back to the form, and submit it again as it was filled in."""
@@ -419,6 +525,11 @@ class PayState(rx.State):
         return rx.call_script(
             "setTimeout(() => document.getElementById('pay-form')?.requestSubmit(), 50)"
         )
+
+
+def _set_lang(lang: str):
+    """``<html lang>`` of the page (the app is built once, in English)."""
+    return rx.call_script(f"document.documentElement.lang = {json.dumps(lang)}")
 
 
 def _focus(field: str | None):

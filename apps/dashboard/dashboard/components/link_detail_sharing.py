@@ -100,9 +100,9 @@ def send_form() -> rx.Component:
                 rx.cond(email, "Email address", "Mobile number"),
                 S.send_errors,
                 type=rx.cond(email, "email", "tel"),
-                placeholder=rx.cond(email, "customer@example.com", "+44 7911 123456"),
+                placeholder=rx.cond(email, "customer@example.com", S.phone_example),
                 hint="The message has the title, the amount and the link. Phone numbers "
-                "are best in international format (+44 …).",
+                "are read as your store's country writes them, or start with +.",
             ),
             notice(S.send_notice),
             rx.button(

@@ -132,6 +132,17 @@ def _payment_row(payment: rx.Var) -> rx.Component:
                     class_name="pl-ref",
                 ),
                 rx.text(payment["card"], size="1", color_scheme="gray"),
+                rx.cond(
+                    payment["client_reference_id"],
+                    rx.text(
+                        "Your ref: ",
+                        payment["client_reference_id"],
+                        size="1",
+                        color_scheme="gray",
+                        data_testid="client-reference",
+                        style={"overflow_wrap": "anywhere"},
+                    ),
+                ),
                 spacing="0",
             )
         ),
@@ -341,6 +352,31 @@ def _refunds_list() -> rx.Component:
     )
 
 
+def _receipt(receipt: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(receipt["kind"], weight="medium", size="1"),
+        rx.text(receipt["recipient"], size="1", style={"overflow_wrap": "anywhere"}),
+        rx.badge(receipt["status"], variant="soft", size="1"),
+        rx.text(receipt["date"], size="1", color_scheme="gray"),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+        data_testid="receipt-row",
+    )
+
+
+def _receipts_list() -> rx.Component:
+    return rx.cond(
+        T.receipts.length() > 0,
+        rx.vstack(
+            rx.heading("Emails to the customer", size="2"),
+            rx.foreach(T.receipts, _receipt),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
 def refund_dialog() -> rx.Component:
     payment = T.refund_payment
     return rx.dialog.root(
@@ -383,6 +419,7 @@ def refund_dialog() -> rx.Component:
                 ),
                 rx.separator(),
                 _refunds_list(),
+                _receipts_list(),
                 spacing="4",
                 width="100%",
                 margin_top="1em",

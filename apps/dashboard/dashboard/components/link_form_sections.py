@@ -5,11 +5,10 @@ and error markers every section of the form uses."""
 import reflex as rx
 
 from dashboard.components.field import error_text, field
+from dashboard.components.image_dropzone import image_dropzone, remove_button
 from dashboard.link_form import (
     CUSTOMER_FIELDS,
     FIELD_MODES,
-    IMAGE_MAX_BYTES,
-    IMAGE_TYPES,
     THANK_YOU_MAX,
 )
 from dashboard.state.link_new import NewLinkState
@@ -42,33 +41,14 @@ def invalid(key: str) -> rx.Var:
 
 
 def _dropzone() -> rx.Component:
-    return rx.upload.root(
-        rx.vstack(
-            rx.cond(
-                NewLinkState.uploading,
-                rx.spinner(size="3"),
-                rx.icon("image-plus", size=28, color="var(--gray-9)"),
-            ),
-            rx.text(
-                rx.cond(NewLinkState.uploading, "Uploading…", "Drop an image here or click"),
-                size="2",
-                weight="medium",
-            ),
-            rx.text("PNG, JPEG or WebP, up to 5 MB.", size="1", color_scheme="gray"),
-            align="center",
-            spacing="1",
-        ),
-        id=UPLOAD_ID,
-        accept=IMAGE_TYPES,
-        max_files=1,
-        multiple=False,
-        max_size=IMAGE_MAX_BYTES,
-        disabled=NewLinkState.uploading,
-        on_drop=NewLinkState.upload_image(rx.upload_files(upload_id=UPLOAD_ID)),
-        on_drop_rejected=NewLinkState.image_rejected,
-        class_name="pl-dropzone",
-        aria_describedby="image-error",
-        data_testid="image-dropzone",
+    return image_dropzone(
+        UPLOAD_ID,
+        NewLinkState.uploading,
+        "Drop an image here or click",
+        NewLinkState.upload_image(rx.upload_files(upload_id=UPLOAD_ID)),
+        NewLinkState.image_rejected,
+        error_id="image-error",
+        test_id="image-dropzone",
     )
 
 
@@ -83,16 +63,7 @@ def _preview() -> rx.Component:
         rx.vstack(
             rx.text(NewLinkState.image_name, size="2", weight="medium"),
             rx.text("Shown at checkout.", size="1", color_scheme="gray"),
-            rx.button(
-                rx.icon("trash-2", size=14),
-                "Remove",
-                type="button",
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                on_click=NewLinkState.remove_image,
-                data_testid="image-remove",
-            ),
+            remove_button(NewLinkState.remove_image, "image-remove"),
             spacing="2",
         ),
         spacing="4",

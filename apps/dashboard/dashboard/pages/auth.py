@@ -3,6 +3,7 @@
 import reflex as rx
 
 from dashboard import routes
+from dashboard.components.country_select import country_select
 from dashboard.components.field import field, notice
 from dashboard.components.layout import auth_shell
 from dashboard.state.session import CURRENCIES, SessionState
@@ -66,6 +67,13 @@ def signup() -> rx.Component:
                     errors,
                     control=rx.select(CURRENCIES, name="currency", default_value="GBP"),
                     hint="Every link of the store charges in it.",
+                ),
+                field(
+                    "country",
+                    "Country",
+                    errors,
+                    control=country_select("country", "GB"),
+                    hint="Customers' phone numbers are read as this country writes them.",
                 ),
                 notice(SessionState.auth_notice),
                 rx.button(

@@ -10,7 +10,9 @@ from dashboard.activation_form import (
     STRIPE,
     WEBHOOK_SECRET,
 )
-from dashboard.components.field import field, notice
+from dashboard.components.country_select import country_select
+from dashboard.components.field import error_text, field, notice
+from dashboard.components.image_dropzone import image_dropzone, remove_button
 from dashboard.components.layout import app_shell
 from dashboard.state.session import SessionState
 from dashboard.state.settings import SettingsState
@@ -48,6 +50,101 @@ def _store_card() -> rx.Component:
                 ),
             ),
             spacing="3",
+        ),
+        width="100%",
+    )
+
+
+LOGO_UPLOAD = "logo-upload"
+
+
+def _logo() -> rx.Component:
+    return rx.vstack(
+        rx.text("Logo", size="2", weight="medium"),
+        rx.cond(
+            SettingsState.logo_url != "",
+            rx.hstack(
+                rx.image(
+                    src=SettingsState.logo_url,
+                    alt="Your logo",
+                    max_height="48px",
+                    max_width="160px",
+                    data_testid="logo-preview",
+                ),
+                remove_button(SettingsState.remove_logo, "logo-remove"),
+                align="center",
+                spacing="3",
+            ),
+        ),
+        image_dropzone(
+            LOGO_UPLOAD,
+            SettingsState.logo_uploading,
+            "Drop your logo here or click",
+            SettingsState.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD)),
+            SettingsState.logo_rejected,
+            error_id="logo-error",
+            test_id="logo-dropzone",
+        ),
+        rx.text(
+            "Shown on your checkout and receipts, in place of your initial.",
+            size="1",
+            color_scheme="gray",
+        ),
+        error_text("logo", SettingsState.logo_error),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _store_form() -> rx.Component:
+    errors = SettingsState.store_errors
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Store details", size="3"),
+                field("name", "Store name", errors, default_value=SessionState.store_name),
+                field(
+                    "country",
+                    "Country",
+                    errors,
+                    control=country_select("country", SessionState.country),
+                    hint="Customers' phone numbers are read as this country writes them, "
+                    "and the checkout speaks its language unless the customer's browser "
+                    "asks for another.",
+                ),
+                field(
+                    "brand_color",
+                    "Brand colour",
+                    errors,
+                    default_value=SettingsState.brand_color,
+                    placeholder="#1a73e8",
+                    hint="The checkout's Pay button and your receipts wear it, with black "
+                    "or white text, whichever reads better. Leave blank for the default.",
+                ),
+                rx.el.label(
+                    rx.el.input(
+                        type="checkbox",
+                        name="receipts_enabled",
+                        default_checked=SettingsState.receipts_enabled,
+                        id="receipts_enabled",
+                    ),
+                    rx.el.span("Email a receipt to customers who give their email address"),
+                    html_for="receipts_enabled",
+                    class_name="pl-check",
+                ),
+                _logo(),
+                notice(SettingsState.store_notice),
+                rx.button(
+                    "Save",
+                    type="submit",
+                    loading=SettingsState.saving_store,
+                    data_testid="store-save",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SettingsState.save_store,
+            key=SessionState.store_id,
         ),
         width="100%",
     )
@@ -266,5 +363,12 @@ def page() -> rx.Component:
     return app_shell(
         "settings",
         "Settings",
-        rx.vstack(_payments_card(), _store_card(), spacing="4", width="100%", max_width="720px"),
+        rx.vstack(
+            _payments_card(),
+            _store_card(),
+            _store_form(),
+            spacing="4",
+            width="100%",
+            max_width="720px",
+        ),
     )

@@ -15,6 +15,7 @@ import reflex as rx
 from dashboard import api, link_form, routes
 from dashboard.display import local_time, zone_named
 from dashboard.failures import FAILURES, UNREACHABLE
+from dashboard.image_upload import upload_first
 from dashboard.link_form import DEFAULT_MODES, FIELD_MODES
 from dashboard.state.links import store_venues
 from dashboard.state.session import SessionState
@@ -151,28 +152,16 @@ class NewLinkState(SessionState):
         """The chosen file goes to ``POST /v1/images``; its re-encoded copy is previewed."""
         if not files or self.uploading:
             return
-        upload = files[0]
-        filename = upload.name or "image"
-        data = upload.file.read(link_form.IMAGE_MAX_BYTES + 1)
-        content_type = link_form.image_content_type(filename, upload.content_type or "")
-        problem = link_form.upload_problem(filename, content_type, len(data))
-        if problem:
-            self.errors = {**self.errors, "image": problem}
-            return
         self._clear("image")
         self.uploading = True
         yield
         try:
-            image = await self.api().upload_image(filename, data, content_type)
-        except api.Problem as problem_:
-            message = problem_.errors.get("file") or problem_.detail
-            self.errors = {**self.errors, "image": message}
-            return
-        except api.Unreachable:
-            self.errors = {**self.errors, "image": UNREACHABLE}
-            return
+            image, problem, filename = await upload_first(self.api(), files)
         finally:
             self.uploading = False
+        if image is None:
+            self.errors = {**self.errors, "image": problem}
+            return
         self.image_id = str(image["id"])
         self.image_url = str(image["url"])
         self.image_name = filename

@@ -12,6 +12,7 @@ import reflex as rx
 from dashboard import api, routes
 from dashboard.display import zone_named
 from dashboard.failures import FAILURES, UNREACHABLE, field_errors
+from paylinks import phones
 
 #: The API's sessions last 30 days; the cookie need not outlive them.
 SESSION_COOKIE_SECONDS = 30 * 24 * 3600
@@ -48,6 +49,8 @@ class SessionState(rx.State):
     store_id: str = ""
     store_name: str = ""
     currency: str = "GBP"
+    #: The store's country: the region its customers' phone numbers are read in.
+    country: str = "GB"
     payments_activated: bool = False
     gateway: str = ""
     #: False until /v1/me answered for this page view (pages wait on it).
@@ -68,6 +71,11 @@ class SessionState(rx.State):
         return bool(self.token)
 
     @rx.var
+    def phone_example(self) -> str:
+        """A mobile number as the store's customers write it."""
+        return phones.example(self.country)
+
+    @rx.var
     def test_mode(self) -> bool:
         return self.gateway == "sandbox"
 
@@ -80,6 +88,7 @@ class SessionState(rx.State):
         self.store_id = str(store.get("id") or "")
         self.store_name = str(store.get("name") or "")
         self.currency = str(store.get("currency") or "GBP")
+        self.country = str(store.get("country") or "GB")
         self.payments_activated = bool(store.get("payments_activated"))
         self.gateway = str(store.get("gateway") or "")
         self.ready = True
@@ -130,7 +139,8 @@ class SessionState(rx.State):
     # ---- sign up, log in, log out --------------------------------------------------------
 
     async def signup(self, form: dict[str, Any]) -> Any:
-        values = {k: str(form.get(k) or "").strip() for k in ("store_name", "email", "currency")}
+        fields = ("store_name", "email", "currency", "country")
+        values = {k: str(form.get(k) or "").strip() for k in fields}
         password = str(form.get("password") or "")
         errors = {}
         if not values["store_name"]:
@@ -142,9 +152,13 @@ class SessionState(rx.State):
         return await self._enter(
             errors,
             lambda client: client.signup(
-                values["store_name"], values["email"], password, values["currency"] or "GBP"
+                values["store_name"],
+                values["email"],
+                password,
+                values["currency"] or "GBP",
+                values["country"] or None,
             ),
-            {"store_name", "email", "password", "currency"},
+            {"store_name", "email", "password", "currency", "country"},
         )
 
     async def login(self, form: dict[str, Any]) -> Any:

@@ -10,12 +10,26 @@ import reflex as rx
 from dashboard.activation_form import FIELDS, SANDBOX, activation_request, gateway_label
 from dashboard.display import when
 from dashboard.failures import FAILURES, form_failure, message
+from dashboard.image_upload import upload_first
+from dashboard.link_form import rejection_message
 from dashboard.state.session import SessionState
+from dashboard.store_form import FIELDS as STORE_FIELDS
+from dashboard.store_form import store_changes
 
 
 class SettingsState(SessionState):
     store_created: str = ""
     activated_on: str = ""
+
+    #: The store form (name, country, brand colour, receipts).
+    brand_color: str = ""
+    receipts_enabled: bool = True
+    store_errors: dict[str, str] = {}
+    store_notice: str = ""
+    saving_store: bool = False
+    logo_url: str = ""
+    logo_error: str = ""
+    logo_uploading: bool = False
 
     #: The activation form: open by itself until payments are activated, on demand after.
     switching_gateway: bool = False
@@ -35,6 +49,10 @@ class SettingsState(SessionState):
     def _show_store(self, store: dict[str, Any]) -> None:
         self.store_name = str(store.get("name") or self.store_name)
         self.currency = str(store.get("currency") or self.currency)
+        self.country = str(store.get("country") or self.country)
+        self.brand_color = str(store.get("brand_color") or "")
+        self.receipts_enabled = bool(store.get("receipts_enabled", True))
+        self.logo_url = str(store.get("logo_url") or "")
         self.payments_activated = bool(store.get("payments_activated"))
         self.gateway = str(store.get("gateway") or "")
         self.store_created = when(store.get("created_at"), self.zone())
@@ -58,6 +76,51 @@ class SettingsState(SessionState):
             return rx.toast.error(message(error))
         self.gateway_choice = self.gateway or SANDBOX
         return None
+
+    async def save_store(self, form: dict[str, Any]) -> Any:
+        """Store Settings > Store: name, country, brand colour and receipts."""
+        if self.saving_store:
+            return
+        self.store_errors, self.store_notice = {}, ""
+        self.saving_store = True
+        yield
+        try:
+            store = await self.api().update_store(store_changes(form))
+        except FAILURES as error:
+            self.store_errors, self.store_notice = form_failure(error, set(STORE_FIELDS))
+            return
+        finally:
+            self.saving_store = False
+        self._show_store(store)
+        yield rx.toast.success("Store settings saved.")
+
+    async def upload_logo(self, files: list[rx.UploadFile]) -> Any:
+        """The picked image becomes the store's logo (checkout and receipts)."""
+        if not files or self.logo_uploading:
+            return
+        self.logo_error = ""
+        self.logo_uploading = True
+        yield
+        try:
+            image, problem, _ = await upload_first(self.api(), files)
+            if image is None:
+                self.logo_error = problem
+                return
+            await self._set_logo(str(image["id"]))
+        finally:
+            self.logo_uploading = False
+
+    async def remove_logo(self) -> None:
+        await self._set_logo(None)
+
+    async def _set_logo(self, image_id: str | None) -> None:
+        try:
+            self._show_store(await self.api().update_store({"logo_image_id": image_id}))
+        except FAILURES as error:
+            self.logo_error = message(error)
+
+    def logo_rejected(self, rejected: list[dict[str, Any]]) -> None:
+        self.logo_error = rejection_message(rejected)
 
     def choose_gateway(self, gateway: str) -> None:
         self.gateway_choice = gateway

@@ -14,6 +14,7 @@ from dashboard.transactions import (
     RefundAmountError,
     daily_payments,
     payment_row,
+    receipt_row,
     refund_amount,
     refund_row,
 )
@@ -45,6 +46,8 @@ class TransactionsState(LinkDetailState):
     #: Changes whenever the form must come back with a fresh default amount.
     refund_form_key: int = 0
     refunds: list[dict[str, str]] = []
+    #: The receipt and refund notices emailed to the customer of the payment in the dialog.
+    receipts: list[dict[str, str]] = []
     refunds_error: str = ""
     refunds_loading: bool = False
     polling: bool = False
@@ -129,10 +132,12 @@ class TransactionsState(LinkDetailState):
         self.refund_errors = {}
         self.refund_notice = ""
         self.refunds = []
+        self.receipts = []
         self.refund_form_key += 1
         self.refund_open = True
         yield
         await self._fetch_refunds()
+        await self._fetch_receipts()
         if self._pending_refunds():
             yield TransactionsState.poll_refunds
 
@@ -207,6 +212,7 @@ class TransactionsState(LinkDetailState):
     async def _after_refund_change(self) -> None:
         """The refunds of the payment in the dialog, the payment, and the link's totals."""
         await self._fetch_refunds()
+        await self._fetch_receipts()
         await self._fetch_payment()
         await self.reload_link()
 
@@ -221,6 +227,14 @@ class TransactionsState(LinkDetailState):
             return
         self.refunds_error = ""
         self.refunds = [refund_row(r, self.zone()) for r in refunds]
+
+    async def _fetch_receipts(self) -> None:
+        try:
+            page = await self.api().list_receipts(self.refund_payment["id"])
+        except FAILURES:
+            self.receipts = []
+            return
+        self.receipts = [receipt_row(m, self.zone()) for m in page.get("data") or []]
 
     async def _fetch_payment(self) -> None:
         """The payment in the dialog as it is now, in the dialog and in the table."""

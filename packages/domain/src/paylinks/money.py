@@ -5,10 +5,17 @@ edges, with babel's currency data (JPY has 0 decimals, GBP 2, KWD 3).
 """
 
 import re
+import unicodedata
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+    list_currencies,
+)
 
 #: The largest amount accepted anywhere: fits a signed 64-bit column with room for totals.
 MAX_AMOUNT = 10**15
@@ -74,9 +81,45 @@ def to_decimal(amount: int, currency: str) -> Decimal:
     return Decimal(amount).scaleb(-exponent(currency))
 
 
+#: CLDR's currencySpacing: between a currency symbol that does not end (or start) in a
+#: symbol character and an adjacent digit goes a no-break space ("KWD 12.345", "£12.50").
+_SPACE = "\u00a0"
+
+
+def _letter_like(char: str) -> bool:
+    return not unicodedata.category(char).startswith(("S", "Z"))
+
+
+def _spaced(text: str, symbol: str) -> str:
+    """``text`` with CLDR's currency spacing, which babel's formatting leaves out."""
+    if not symbol:
+        return text
+    start = text.find(symbol)
+    if start < 0:
+        return text
+    end = start + len(symbol)
+    if end < len(text) and text[end].isdigit() and _letter_like(symbol[-1]):
+        text = text[:end] + _SPACE + text[end:]
+    if start > 0 and text[start - 1].isdigit() and _letter_like(symbol[0]):
+        text = text[:start] + _SPACE + text[start:]
+    return text
+
+
 def format_amount(amount: int, currency: str, locale: str = "en_GB") -> str:
-    """The amount for people, e.g. ``£12.50`` or ``¥100``."""
-    return str(format_currency(to_decimal(amount, currency), currency, locale=locale))
+    """The amount for people, e.g. ``£12.50``, ``¥100``, ``KWD 12.345`` or ``12,50 €``."""
+    text = str(format_currency(to_decimal(amount, currency), currency, locale=locale))
+    return _spaced(text, str(get_currency_symbol(currency, locale=locale)))
+
+
+def amount_placeholder(currency: str, locale: str = "en_GB") -> str:
+    """Zero with the currency's decimals in the locale's notation: ``0`` (JPY), ``0.00``
+    (GBP), ``0.000`` (KWD), ``0,00`` (EUR in German)."""
+    places = exponent(currency)
+    return str(
+        format_decimal(
+            Decimal(0).scaleb(-places), format="0." + "0" * places if places else "0", locale=locale
+        )
+    )
 
 
 def format_plain(amount: int, currency: str) -> str:

@@ -180,6 +180,10 @@ def create_store(
     email: Annotated[str, typer.Option(help="The first user's email")],
     password: Annotated[str, typer.Option(help="The first user's password")],
     currency: Annotated[str, typer.Option(help="ISO 4217 code, fixed for good")] = "GBP",
+    country: Annotated[
+        str | None,
+        typer.Option(help="ISO 3166-1 alpha-2 code (default: the currency's country)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Create a store with its first user and API key (the key is shown only now)."""
@@ -187,7 +191,7 @@ def create_store(
 
     async def run() -> stores.NewStore:
         async with database(settings):
-            return await stores.create_store(name, currency, email, password, utc_now())
+            return await stores.create_store(name, currency, email, password, utc_now(), country)
 
     try:
         created = asyncio.run(run())

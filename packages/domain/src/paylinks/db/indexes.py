@@ -4,6 +4,14 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
 
+async def create_indexes(indexes: dict[str, str]) -> None:
+    """Create ``indexes`` (name → ``table (columns)``) unless they exist."""
+    engine = engine_finder()
+    assert engine is not None
+    for name, target in indexes.items():
+        await engine.run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+
 def index_migration(
     migration_id: str, description: str, indexes: dict[str, str]
 ) -> MigrationManager:
@@ -14,10 +22,7 @@ def index_migration(
     )
 
     async def create() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for name, target in indexes.items():
-            await engine.run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+        await create_indexes(indexes)
 
     async def drop() -> None:
         engine = engine_finder()

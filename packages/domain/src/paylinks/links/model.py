@@ -398,6 +398,10 @@ class Merchant(msgspec.Struct, frozen=True):
     name: str
     gateway: str | None
     stripe_publishable_key: str | None
+    country: str = "GB"
+    brand_color: str | None = None
+    logo_image_id: str | None = None
+    receipts_enabled: bool = True
 
 
 class PublicUrls(msgspec.Struct, frozen=True):

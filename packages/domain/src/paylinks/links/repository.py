@@ -191,7 +191,9 @@ _WITH_MERCHANT = (
     "SELECT "
     + ", ".join(f"l.{column._meta.db_column_name}" for column in _COLUMNS)
     + ", s.name AS merchant_name, s.gateway AS merchant_gateway, "
-    "s.stripe_publishable_key AS merchant_publishable_key "
+    "s.stripe_publishable_key AS merchant_publishable_key, s.country AS merchant_country, "
+    "s.brand_color AS merchant_brand_color, s.logo_image_id AS merchant_logo_image_id, "
+    "s.receipts_enabled AS merchant_receipts_enabled "
     "FROM payment_link l JOIN store s ON s.id = l.store_id WHERE l.id = {}"
 )
 
@@ -204,7 +206,13 @@ async def get_public_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant]
         return None
     row = rows[0]
     merchant = Merchant(
-        row["merchant_name"], row["merchant_gateway"], row["merchant_publishable_key"]
+        row["merchant_name"],
+        row["merchant_gateway"],
+        row["merchant_publishable_key"],
+        country=row["merchant_country"],
+        brand_color=row["merchant_brand_color"],
+        logo_image_id=row["merchant_logo_image_id"],
+        receipts_enabled=bool(row["merchant_receipts_enabled"]),
     )
     return link_of(row), merchant
 

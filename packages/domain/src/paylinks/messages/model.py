@@ -9,7 +9,7 @@ import msgspec
 from paylinks.errors import FieldError, ValidationFailed
 from paylinks.links.model import AmountType, PaymentLink
 from paylinks.money import format_amount
-from paylinks.payments.model import normalize_phone
+from paylinks.phones import to_e164
 from paylinks.stores.model import normalize_email
 
 MAX_ATTEMPTS = 5
@@ -18,6 +18,15 @@ MAX_ATTEMPTS = 5
 class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
+
+
+class MessageKind(StrEnum):
+    #: A link sent by its merchant (``POST …/send``).
+    LINK = "link"
+    #: To the customer who paid, with an email, when the store has receipts on.
+    RECEIPT = "receipt"
+    #: To the same customer, when a refund of that payment succeeds.
+    REFUND_NOTICE = "refund_notice"
 
 
 class MessageStatus(StrEnum):
@@ -46,14 +55,20 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
+    kind: MessageKind = MessageKind.LINK
+    payment_id: str | None = None
+    refund_id: str | None = None
+    #: The language of a receipt or notice (the checkout's when the customer paid).
+    locale: str | None = None
 
     @property
     def delivered(self) -> bool:
         return self.status is MessageStatus.SENT and self.transport is not Transport.OUTBOX
 
 
-def recipient_of(email: str | None, phone: str | None) -> tuple[Channel, str]:
-    """Exactly one of email or phone, normalised (E.164 for phones)."""
+def recipient_of(email: str | None, phone: str | None, region: str) -> tuple[Channel, str]:
+    """Exactly one of email or phone, normalised (E.164 for phones, read in ``region``, the
+    store's country, unless they start with +)."""
     if (email is None) == (phone is None):
         raise ValidationFailed(
             [
@@ -65,7 +80,7 @@ def recipient_of(email: str | None, phone: str | None) -> tuple[Channel, str]:
         return Channel.EMAIL, normalize_email("email", email)
     assert phone is not None
     try:
-        return Channel.SMS, normalize_phone(phone)
+        return Channel.SMS, to_e164(phone, region)
     except ValueError as error:
         raise ValidationFailed([FieldError("phone", str(error))]) from None
 

@@ -3,7 +3,7 @@ from typing import Any
 
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
-from paylinks.messages.model import Channel, Message, MessageStatus, Transport
+from paylinks.messages.model import Channel, Message, MessageKind, MessageStatus, Transport
 from paylinks.messages.tables import MessageTable
 from paylinks.pagination import Window
 
@@ -20,6 +20,10 @@ _COLUMNS = (
     MessageTable.attempts,
     MessageTable.created_at,
     MessageTable.sent_at,
+    MessageTable.kind,
+    MessageTable.payment_id,
+    MessageTable.refund_id,
+    MessageTable.locale,
 )
 
 
@@ -30,6 +34,7 @@ def _message(row: dict[str, Any]) -> Message:
             "channel": Channel(row["channel"]),
             "status": MessageStatus(row["status"]),
             "transport": Transport(row["transport"]) if row["transport"] else None,
+            "kind": MessageKind(row["kind"]),
         }
     )
 
@@ -52,6 +57,10 @@ async def insert(message: Message, store_id: str, lease_until: datetime) -> None
             lease_until=lease_until,
             created_at=message.created_at,
             sent_at=None,
+            kind=message.kind.value,
+            payment_id=message.payment_id,
+            refund_id=message.refund_id,
+            locale=message.locale,
         )
     )
 
@@ -69,7 +78,18 @@ async def get(message_id: str) -> tuple[Message, str] | None:
 
 
 async def list_for_link(store_id: str, link_id: str, window: Window) -> list[Message]:
-    scope = (MessageTable.store_id == store_id) & (MessageTable.payment_link_id == link_id)
+    """The link's sends (not the receipts of its payments)."""
+    scope = (
+        (MessageTable.store_id == store_id)
+        & (MessageTable.payment_link_id == link_id)
+        & (MessageTable.kind == MessageKind.LINK.value)
+    )
+    rows = await newest_first(MessageTable.select(*_COLUMNS), MessageTable.id, scope, window)
+    return [_message(row) for row in rows]
+
+
+async def list_for_payment(store_id: str, payment_id: str, window: Window) -> list[Message]:
+    scope = (MessageTable.store_id == store_id) & (MessageTable.payment_id == payment_id)
     rows = await newest_first(MessageTable.select(*_COLUMNS), MessageTable.id, scope, window)
     return [_message(row) for row in rows]
 

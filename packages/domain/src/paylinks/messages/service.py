@@ -3,6 +3,7 @@ retries on transient failures, list a link's sends."""
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from paylinks.errors import Conflict, NotFound
 from paylinks.ids import Prefix, new_id
@@ -13,14 +14,21 @@ from paylinks.messages.model import (
     MAX_ATTEMPTS,
     Channel,
     Message,
+    MessageKind,
     MessageStatus,
+    Rendered,
     recipient_of,
     render,
 )
+from paylinks.messages.receipts import Paid
+from paylinks.messages.receipts import render as render_receipt
 from paylinks.pagination import Page, Window, page_of
+from paylinks.payments import repository as payments
+from paylinks.payments.model import Payment
+from paylinks.refunds import repository as refunds
 from paylinks.settings import Settings
 from paylinks.stores import repository as stores
-from paylinks.stores.model import Principal
+from paylinks.stores.model import Principal, Store
 from paylinks.stores.service import require_payments
 
 log = logging.getLogger(__name__)
@@ -44,24 +52,65 @@ async def queue_send(
         raise NotFound("No such payment link.")
     if link.status(now) is not LinkStatus.ACTIVE:
         raise Conflict("Only an active link can be sent.", code="link_not_active")
-    channel, recipient = recipient_of(email, phone)
-    message = Message(
-        id=new_id(Prefix.MESSAGE),
-        payment_link_id=link.id,
-        channel=channel,
-        recipient=recipient,
-        status=MessageStatus.QUEUED,
-        transport=None,
-        subject=None,
-        body_text=None,
-        error=None,
-        attempts=0,
-        created_at=now,
-        sent_at=None,
-    )
+    store = await stores.get_store(principal.store_id)
+    assert store is not None
+    channel, recipient = recipient_of(email, phone, store.country)
+    return await _queue(principal.store_id, Message(**_new(link.id, channel, recipient, now)))
+
+
+def _new(link_id: str, channel: Channel, recipient: str, now: datetime) -> dict[str, Any]:
+    """The fields of a message not tried yet."""
+    return {
+        "id": new_id(Prefix.MESSAGE),
+        "payment_link_id": link_id,
+        "channel": channel,
+        "recipient": recipient,
+        "status": MessageStatus.QUEUED,
+        "transport": None,
+        "subject": None,
+        "body_text": None,
+        "error": None,
+        "attempts": 0,
+        "created_at": now,
+        "sent_at": None,
+    }
+
+
+async def _queue(store_id: str, message: Message) -> Message:
     # Leased until now: the next scheduler pass picks it up.
-    await repository.insert(message, principal.store_id, now)
+    await repository.insert(message, store_id, message.created_at)
     return message
+
+
+async def queue_customer_message(
+    payment: Payment, kind: MessageKind, now: datetime, refund_id: str | None = None
+) -> Message | None:
+    """A receipt (or refund notice) to the customer of ``payment``, when they gave an email
+    and the store has receipts on; queued in the caller's transaction, sent like any send
+    (the same jobs, retries and local outbox)."""
+    email = payment.customer.email
+    if not email:
+        return None
+    store = await stores.get_store(payment.store_id)
+    if store is None or not store.receipts_enabled:
+        return None
+    message = Message(
+        **_new(payment.payment_link_id, Channel.EMAIL, email, now),
+        kind=kind,
+        payment_id=payment.id,
+        refund_id=refund_id,
+        locale=payment.locale,
+    )
+    return await _queue(payment.store_id, message)
+
+
+async def list_for_payment(principal: Principal, payment_id: str, window: Window) -> Page[Message]:
+    """The receipts and refund notices of a payment of the caller's store."""
+    require_payments(principal)
+    if await payments.get(payment_id, principal.store_id) is None:
+        raise NotFound("No such payment.")
+    rows = await repository.list_for_payment(principal.store_id, payment_id, window)
+    return page_of(rows, window)
 
 
 async def list_messages(principal: Principal, link_id: str, window: Window) -> Page[Message]:
@@ -73,6 +122,27 @@ async def list_messages(principal: Principal, link_id: str, window: Window) -> P
 
 async def claim_queued(now: datetime, limit: int = 50) -> list[str]:
     return await repository.claim_queued(now, LEASE, limit)
+
+
+async def _to_customer(message: Message, store: Store, title: str, urls: PublicUrls) -> Rendered:
+    """The receipt or refund notice of the message's payment."""
+    assert message.payment_id is not None
+    payment = await payments.get(message.payment_id)
+    assert payment is not None
+    refund = await refunds.get(message.refund_id) if message.refund_id else None
+    when = (refund.settled_at if refund else payment.paid_at) or message.created_at
+    paid = Paid(
+        store=store.name,
+        logo_url=urls.image_url(store.logo_image_id) if store.logo_image_id else None,
+        brand_color=store.brand_color,
+        title=title,
+        amount=refund.amount if refund else payment.amount,
+        currency=payment.currency,
+        when=when,
+        reference=payment.reference or payment.id,
+        locale=message.locale,
+    )
+    return render_receipt(paid, refund=refund is not None)
 
 
 async def deliver(
@@ -89,7 +159,10 @@ async def deliver(
     store = await stores.get_store(store_id)
     assert link is not None
     assert store is not None
-    rendered = render(link, store.name, urls.link_url(link.id))
+    if message.kind is MessageKind.LINK:
+        rendered = render(link, store.name, urls.link_url(link.id))
+    else:
+        rendered = await _to_customer(message, store, link.title, urls)
     body = rendered.text if message.channel is Channel.EMAIL else rendered.sms
     attempts = message.attempts + 1
     try:

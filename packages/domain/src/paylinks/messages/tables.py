@@ -21,3 +21,8 @@ class MessageTable(Table, tablename="message"):
     lease_until = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+    # link: a send of the link; receipt / refund_notice: to the customer of payment_id.
+    kind = Varchar(length=16, default="link")
+    payment_id = Varchar(length=40, null=True, default=None)
+    refund_id = Varchar(length=40, null=True, default=None)
+    locale = Varchar(length=16, null=True, default=None)

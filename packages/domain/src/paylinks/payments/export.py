@@ -49,6 +49,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("currency", lambda p: p.currency, lambda r: r.currency),
     Column("amount_refunded", lambda p: p.amount_refunded, _blank),
     Column("reference", lambda p: p.reference, lambda r: r.reference),
+    Column("client_reference_id", lambda p: p.client_reference_id, _blank),
     Column("business_name", lambda p: p.customer.business_name, _blank),
     Column("customer_name", lambda p: p.customer.customer_name, _blank),
     Column("email", lambda p: p.customer.email, _blank),

@@ -5,18 +5,23 @@ canceled or its hold times out; the capacity invariant lives in the repositories
 conditional updates, the rules here are pure.
 """
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
 import msgspec
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from paylinks.errors import FieldError, ValidationFailed
 from paylinks.links.model import AmountType, FieldMode, PaymentLink
 from paylinks.money import MAX_AMOUNT
+from paylinks.phones import to_e164
 
 NAME_MAX = 120
+#: ``client_reference_id`` (as Stripe Payment Links): the integrator's id of the payment.
+CLIENT_REFERENCE_MAX = 200
+CLIENT_REFERENCE_PATTERN = "^[A-Za-z0-9_-]+$"
+_CLIENT_REFERENCE = re.compile(CLIENT_REFERENCE_PATTERN)
 
 
 class PaymentStatus(StrEnum):
@@ -98,6 +103,9 @@ class Payment(msgspec.Struct, frozen=True, kw_only=True):
     paid_at: datetime | None
     amount_refunded: int
     amount_refund_pending: int
+    client_reference_id: str | None = None
+    #: The checkout's language when the customer paid (their receipt's).
+    locale: str | None = None
 
     @property
     def refundable(self) -> int:
@@ -140,10 +148,27 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def validate_customer(link: PaymentLink, customer: Customer) -> Customer:
+def validate_client_reference(value: str | None) -> str | None:
+    """Up to 200 of ``A-Za-z0-9_-``, or None when blank; ValidationFailed otherwise."""
+    if value is None or value == "":
+        return None
+    if len(value) > CLIENT_REFERENCE_MAX or _CLIENT_REFERENCE.fullmatch(value) is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "client_reference_id",
+                    f"Use up to {CLIENT_REFERENCE_MAX} letters, digits, _ and -.",
+                )
+            ]
+        )
+    return value
+
+
+def validate_customer(link: PaymentLink, customer: Customer, region: str) -> Customer:
     """Apply the link's field modes: required present, disabled dropped, values checked.
 
-    Email is normalised by email-validator and phone numbers are stored as E.164.
+    Email is normalised by email-validator and phone numbers, read in ``region`` (the
+    store's country) unless they start with +, are stored as E.164.
     """
     errors: list[FieldError] = []
     modes = link.customer_fields
@@ -160,7 +185,7 @@ def validate_customer(link: PaymentLink, customer: Customer) -> Customer:
             values[field] = None
             continue
         try:
-            values[field] = _check(field, value)
+            values[field] = _check(field, value, region)
         except ValueError as error:
             errors.append(FieldError(f"customer.{field}", str(error)))
     if errors:
@@ -168,28 +193,17 @@ def validate_customer(link: PaymentLink, customer: Customer) -> Customer:
     return Customer(**values)
 
 
-def _check(field: str, value: str) -> str:
+def _check(field: str, value: str, region: str) -> str:
     if field == "email":
         try:
             return validate_email(value, check_deliverability=False).normalized
         except EmailNotValidError as error:
             raise ValueError(str(error)) from None
     if field == "phone":
-        return normalize_phone(value)
+        return to_e164(value, region)
     if len(value) > NAME_MAX:
         raise ValueError(f"At most {NAME_MAX} characters.")
     return value
-
-
-def normalize_phone(value: str) -> str:
-    """The number in E.164, or ValueError with what to fix."""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        raise ValueError("Enter the number with its country code, e.g. +1 650 253 0000.") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("This is not a valid phone number.")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 class Card(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -247,6 +261,7 @@ class PaymentView(msgspec.Struct, frozen=True, kw_only=True):
     paid_at: datetime | None
     amount_refunded: int
     amount_refundable: int
+    client_reference_id: str | None
 
 
 def to_payment_view(payment: Payment) -> PaymentView:
@@ -265,4 +280,5 @@ def to_payment_view(payment: Payment) -> PaymentView:
         paid_at=payment.paid_at,
         amount_refunded=payment.amount_refunded,
         amount_refundable=payment.refundable,
+        client_reference_id=payment.client_reference_id,
     )

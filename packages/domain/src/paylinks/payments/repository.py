@@ -55,6 +55,8 @@ def _payment(row: Row) -> Payment:
         paid_at=row["paid_at"],
         amount_refunded=row["amount_refunded"],
         amount_refund_pending=row["amount_refund_pending"],
+        client_reference_id=row["client_reference_id"],
+        locale=row["locale"],
     )
 
 
@@ -93,16 +95,18 @@ _RESERVE = (
     "AND (capacity IS NULL OR payments_count + slots_held < capacity) RETURNING "
     + links.SQL_COLUMNS
     + ", (SELECT gateway FROM store WHERE store.id = payment_link.store_id) AS store_gateway"
+    + ", (SELECT country FROM store WHERE store.id = payment_link.store_id) AS store_country"
 )
 
 
-async def reserve_slot(link_id: str, now: datetime) -> tuple[PaymentLink, str | None] | None:
-    """Take one slot of an active link with room left: the link as it now is and the name
-    of its store's gateway, or None when there is no such link or slot."""
+async def reserve_slot(link_id: str, now: datetime) -> tuple[PaymentLink, str | None, str] | None:
+    """Take one slot of an active link with room left: the link as it now is, the name of
+    its store's gateway and its store's country, or None when there is no such link or
+    slot."""
     rows = await fetch(_RESERVE, link_id, now)
     if not rows:
         return None
-    return links.link_of(rows[0]), rows[0]["store_gateway"]
+    return links.link_of(rows[0]), rows[0]["store_gateway"], rows[0]["store_country"]
 
 
 async def release_slots(link_id: str, count: int) -> None:
@@ -185,8 +189,9 @@ async def earliest_hold_end(link_id: str) -> datetime | None:
 _INSERT = (
     "INSERT INTO payment (id, store_id, payment_link_id, amount, currency, status, gateway, "
     "reference, customer_business_name, customer_name, customer_email, customer_phone, "
-    "hold_expires_at, created_at, amount_refunded, amount_refund_pending) "
-    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0)"
+    "hold_expires_at, created_at, client_reference_id, locale, amount_refunded, "
+    "amount_refund_pending) "
+    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0)"
 )
 
 
@@ -209,6 +214,8 @@ async def insert(payment: Payment) -> None:
         customer.phone,
         payment.hold_expires_at,
         payment.created_at,
+        payment.client_reference_id,
+        payment.locale,
     )
 
 
@@ -397,11 +404,14 @@ async def list_for_link(
     store_id: str,
     status: PaymentStatus | None,
     window: Window,
+    client_reference_id: str | None = None,
 ) -> list[Payment]:
     scope = (PaymentTable.payment_link_id == link_id) & (PaymentTable.store_id == store_id)
     query = PaymentTable.select(*_COLUMNS)
     if status is not None:
         query = query.where(PaymentTable.status == status.value)
+    if client_reference_id is not None:
+        query = query.where(PaymentTable.client_reference_id == client_reference_id)
     return [_payment(row) for row in await newest_first(query, PaymentTable.id, scope, window)]
 
 

@@ -25,6 +25,8 @@ from paylinks.links.model import (
     PublicUrls,
     to_view,
 )
+from paylinks.messages import service as messages
+from paylinks.messages.model import MessageKind
 from paylinks.pagination import Page, Window, page_of
 from paylinks.payments import repository
 from paylinks.payments.model import (
@@ -36,6 +38,7 @@ from paylinks.payments.model import (
     checkout_amount,
     to_payment_view,
     validate_card,
+    validate_client_reference,
     validate_customer,
 )
 from paylinks.stores.model import Principal
@@ -88,6 +91,8 @@ async def start_payment(
     gateways: Gateways,
     hold: timedelta,
     now: datetime,
+    client_reference_id: str | None = None,
+    locale: str | None = None,
 ) -> tuple[Payment, str | None]:
     """Validate the customer's input, reserve a slot of the link and open the payment at
     the gateway. Returns the payment and the gateway's client secret (Stripe).
@@ -95,13 +100,14 @@ async def start_payment(
     The slot is taken first, reading the link in the same statement; bad input then rolls
     it back. Only a link without a free slot is read again, to say why."""
     started = None
+    reference_id = validate_client_reference(client_reference_id)
     async with transaction():
         reserved = await repository.reserve_slot(link_id, now)
         if reserved is None:
             reserved = await _reserve_after_all(link_id, amount, customer, now)
-        link, gateway_name = reserved
+        link, gateway_name, country = reserved
         charge = checkout_amount(link, amount)
-        clean_customer = validate_customer(link, customer)
+        clean_customer = validate_customer(link, customer, country)
         gateway = await gateways.named(gateway_name, link.store_id)
         payment = Payment(
             id=new_id(Prefix.PAYMENT),
@@ -120,6 +126,8 @@ async def start_payment(
             paid_at=None,
             amount_refunded=0,
             amount_refund_pending=0,
+            client_reference_id=reference_id,
+            locale=locale,
         )
         if gateway.offline:
             started = await gateway.start(payment)
@@ -142,14 +150,14 @@ async def start_payment(
 
 async def _reserve_after_all(
     link_id: str, amount: int | None, customer: Customer, now: datetime
-) -> tuple[PaymentLink, str | None]:
+) -> tuple[PaymentLink, str | None, str]:
     """When no slot was free: raise why (no such link, closed, bad input) or, once the
     link's timed-out holds are freed, take one of them; raise when every slot is held."""
-    link, _ = await public_link_with_merchant(link_id)
+    link, merchant = await public_link_with_merchant(link_id)
     if (closed := link_closed(link, now)) is not None:
         raise closed
     checkout_amount(link, amount)
-    validate_customer(link, customer)
+    validate_customer(link, customer, merchant.country)
     await repository.cancel_expired_holds(now, link_id)
     reserved = await repository.reserve_slot(link_id, now)
     if reserved is not None:
@@ -287,6 +295,7 @@ async def apply_authorization(
                 link_paid(to_view(link, urls, now), to_payment_view(paid)),
                 now,
             )
+            await messages.queue_customer_message(paid, MessageKind.RECEIPT, now)
     if succeeded is None:
         current = await get_public_payment(payment.id)
         if current.status in PAID:
@@ -335,9 +344,12 @@ async def list_payments(
     link_id: str,
     status: PaymentStatus | None,
     window: Window,
+    client_reference_id: str | None = None,
 ) -> Page[Payment]:
     require_payments(principal)
     if await links.get(principal.store_id, link_id) is None:
         raise NotFound("No such payment link.")
-    rows = await repository.list_for_link(link_id, principal.store_id, status, window)
+    rows = await repository.list_for_link(
+        link_id, principal.store_id, status, window, client_reference_id
+    )
     return page_of(rows, window)

@@ -30,3 +30,7 @@ class PaymentTable(Table, tablename="payment"):
     # that was tried.
     void_due_at = Timestamptz(null=True, default=None)
     void_attempts = Integer(default=0)
+    # The integrator's own id for the payment, from the checkout URL (Stripe's name).
+    client_reference_id = Varchar(length=200, null=True, default=None)
+    # The language the customer paid in: their receipt is written in it.
+    locale = Varchar(length=16, null=True, default=None)

@@ -15,6 +15,8 @@ from paylinks.gateways.registry import Gateways
 from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
 from paylinks.links.model import LinkView, PublicUrls, to_view
+from paylinks.messages import service as messages
+from paylinks.messages.model import MessageKind
 from paylinks.pagination import Page, Window, page_of
 from paylinks.payments import repository as payments
 from paylinks.payments.model import REFUNDABLE, Payment, PaymentView, to_payment_view
@@ -184,6 +186,10 @@ async def settle_refund(
         settled = await repository.get(refund.id)
         assert settled is not None
         await _record(refund_succeeded if succeeded else refund_failed, settled, urls, now)
+        if succeeded:
+            await messages.queue_customer_message(
+                payment, MessageKind.REFUND_NOTICE, now, refund_id=refund.id
+            )
     return status
 
 

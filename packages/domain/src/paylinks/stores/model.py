@@ -7,6 +7,8 @@ from enum import StrEnum
 import msgspec
 from email_validator import EmailNotValidError, validate_email
 
+from paylinks.branding import ColorError, normalize_color
+from paylinks.countries import FALLBACK_COUNTRY, CountryError, normalize_country
 from paylinks.errors import FieldError, ValidationFailed
 from paylinks.money import MoneyError, normalize_currency
 
@@ -25,9 +27,14 @@ class Store(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str
     currency: str
+    #: ISO 3166-1 alpha-2: the default region of phone numbers and the checkout's locale.
+    country: str
     gateway: Gateway | None
     payments_activated_at: datetime | None
     created_at: datetime
+    brand_color: str | None = None
+    logo_image_id: str | None = None
+    receipts_enabled: bool = True
 
     @property
     def payments_active(self) -> bool:
@@ -97,14 +104,37 @@ def _is_one_line(text: str) -> bool:
     return not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
 
 
-def validate_new_store(name: str, currency: str, email: str, password: str) -> tuple[str, str, str]:
-    """Check a sign-up; returns (name, currency, email) normalised."""
-    errors: list[FieldError] = []
+def _store_name_errors(name: str) -> list[FieldError]:
     clean_name = name.strip()
     if not 1 <= len(clean_name) <= NAME_MAX:
-        errors.append(FieldError("name", f"Enter a store name of 1 to {NAME_MAX} characters."))
-    elif not _is_one_line(clean_name):
-        errors.append(FieldError("name", ONE_LINE))
+        return [FieldError("name", f"Enter a store name of 1 to {NAME_MAX} characters.")]
+    if not _is_one_line(clean_name):
+        return [FieldError("name", ONE_LINE)]
+    return []
+
+
+def _country(value: str, errors: list[FieldError]) -> str:
+    try:
+        return normalize_country(value)
+    except CountryError as error:
+        errors.append(FieldError("country", str(error)))
+        return ""
+
+
+class NewStoreInput(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    currency: str
+    country: str
+    email: str
+
+
+def validate_new_store(
+    name: str, currency: str, email: str, password: str, country: str = FALLBACK_COUNTRY
+) -> NewStoreInput:
+    """Check a sign-up; returns its fields normalised."""
+    errors = _store_name_errors(name)
+    clean_name = name.strip()
+    clean_country = _country(country, errors)
     clean_currency = ""
     try:
         clean_currency = normalize_currency(currency)
@@ -119,7 +149,39 @@ def validate_new_store(name: str, currency: str, email: str, password: str) -> t
         errors.append(FieldError("password", f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."))
     if errors:
         raise ValidationFailed(errors)
-    return clean_name, clean_currency, clean_email
+    return NewStoreInput(
+        name=clean_name, currency=clean_currency, country=clean_country, email=clean_email
+    )
+
+
+class StoreChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``PATCH /v1/store`` may change; UNSET: unchanged, None: cleared."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    country: str | msgspec.UnsetType = msgspec.UNSET
+    brand_color: str | msgspec.UnsetType | None = msgspec.UNSET
+    logo_image_id: str | msgspec.UnsetType | None = msgspec.UNSET
+    receipts_enabled: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+def validate_changes(changes: StoreChanges) -> StoreChanges:
+    """The changes normalised, or ValidationFailed naming every field at fault (the logo's
+    image is checked against the store by the service)."""
+    errors: list[FieldError] = []
+    clean: dict[str, object] = {}
+    if isinstance(changes.name, str):
+        errors.extend(_store_name_errors(changes.name))
+        clean["name"] = changes.name.strip()
+    if isinstance(changes.country, str):
+        clean["country"] = _country(changes.country, errors)
+    if isinstance(changes.brand_color, str):
+        try:
+            clean["brand_color"] = normalize_color(changes.brand_color)
+        except ColorError as error:
+            errors.append(FieldError("brand_color", str(error)))
+    if errors:
+        raise ValidationFailed(errors)
+    return msgspec.structs.replace(changes, **clean)
 
 
 def validate_name(field: str, name: str) -> str:

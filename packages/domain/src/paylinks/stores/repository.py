@@ -3,19 +3,34 @@
 from datetime import datetime
 from typing import Any
 
+import msgspec
+from piccolo.columns import Column
+
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
 from paylinks.pagination import Window
-from paylinks.stores.model import ApiKey, Gateway, Principal, Store, User, Venue
+from paylinks.stores.model import (
+    ApiKey,
+    Gateway,
+    Principal,
+    Store,
+    StoreChanges,
+    User,
+    Venue,
+)
 from paylinks.stores.tables import ApiKeyTable, SessionTable, StoreTable, UserTable, VenueTable
 
 _STORE_COLUMNS = (
     StoreTable.id,
     StoreTable.name,
     StoreTable.currency,
+    StoreTable.country,
     StoreTable.gateway,
     StoreTable.payments_activated_at,
     StoreTable.created_at,
+    StoreTable.brand_color,
+    StoreTable.logo_image_id,
+    StoreTable.receipts_enabled,
 )
 
 
@@ -25,9 +40,13 @@ def _store(row: dict[str, Any]) -> Store:
         id=row["id"],
         name=row["name"],
         currency=row["currency"],
+        country=row["country"],
         gateway=Gateway(gateway) if gateway else None,
         payments_activated_at=row["payments_activated_at"],
         created_at=row["created_at"],
+        brand_color=row["brand_color"],
+        logo_image_id=row["logo_image_id"],
+        receipts_enabled=bool(row["receipts_enabled"]),
     )
 
 
@@ -37,10 +56,34 @@ async def insert_store(store: Store) -> None:
             id=store.id,
             name=store.name,
             currency=store.currency,
+            country=store.country,
             gateway=None,
             created_at=store.created_at,
+            brand_color=store.brand_color,
+            logo_image_id=store.logo_image_id,
+            receipts_enabled=store.receipts_enabled,
         )
     )
+
+
+#: The store's columns that ``PATCH /v1/store`` may set, by field name.
+_CHANGEABLE = {
+    "name": StoreTable.name,
+    "country": StoreTable.country,
+    "brand_color": StoreTable.brand_color,
+    "logo_image_id": StoreTable.logo_image_id,
+    "receipts_enabled": StoreTable.receipts_enabled,
+}
+
+
+async def update_store(store_id: str, changes: StoreChanges) -> None:
+    values: dict[Column | str, Any] = {
+        column: getattr(changes, field)
+        for field, column in _CHANGEABLE.items()
+        if getattr(changes, field) is not msgspec.UNSET
+    }
+    if values:
+        await StoreTable.update(values).where(StoreTable.id == store_id)
 
 
 async def get_store(store_id: str) -> Store | None:

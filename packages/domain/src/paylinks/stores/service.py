@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 import msgspec
 
 from paylinks import secrets
+from paylinks.countries import country_for_currency
 from paylinks.db.engine import transaction
 from paylinks.db.errors import is_unique_violation
 from paylinks.errors import Conflict, FieldError, NotFound, Unauthorized, ValidationFailed
 from paylinks.ids import Prefix, new_id
+from paylinks.images import repository as images
 from paylinks.pagination import Page, Window, page_of
 from paylinks.stores import repository
 from paylinks.stores.model import (
@@ -17,9 +19,11 @@ from paylinks.stores.model import (
     Gateway,
     Principal,
     Store,
+    StoreChanges,
     User,
     Venue,
     account_email,
+    validate_changes,
     validate_name,
     validate_new_store,
     validate_stripe_credentials,
@@ -44,15 +48,29 @@ class NewApiKey(msgspec.Struct, frozen=True):
 
 
 async def create_store(
-    name: str, currency: str, email: str, password: str, now: datetime
+    name: str,
+    currency: str,
+    email: str,
+    password: str,
+    now: datetime,
+    country: str | None = None,
 ) -> NewStore:
-    """A store with its first user and a first API key (whose secret is returned once)."""
-    name, currency, email = validate_new_store(name, currency, email, password)
+    """A store with its first user and a first API key (whose secret is returned once).
+    Without a country, the one its currency most likely belongs to."""
+    clean = validate_new_store(
+        name,
+        currency,
+        email,
+        password,
+        country_for_currency(currency) if country is None else country,
+    )
+    email = clean.email
     password_hash = secrets.hash_password(password)
     store = Store(
         id=new_id(Prefix.STORE),
-        name=name,
-        currency=currency,
+        name=clean.name,
+        currency=clean.currency,
+        country=clean.country,
         gateway=None,
         payments_activated_at=None,
         created_at=now,
@@ -78,6 +96,21 @@ async def get_store(store_id: str) -> Store:
     if store is None:
         raise NotFound("No such store.")
     return store
+
+
+async def update_store(store_id: str, changes: StoreChanges) -> Store:
+    """Apply ``PATCH /v1/store``: the fields given, validated; the logo must be an image of
+    this store."""
+    clean = validate_changes(changes)
+    if (
+        isinstance(clean.logo_image_id, str)
+        and await images.get(store_id, clean.logo_image_id) is None
+    ):
+        raise ValidationFailed([FieldError("logo_image_id", "No such image in this store.")])
+    async with transaction():
+        await get_store(store_id)
+        await repository.update_store(store_id, clean)
+    return await get_store(store_id)
 
 
 def require_payments(principal: Principal) -> None:

@@ -8,6 +8,8 @@ class StoreTable(Table, tablename="store"):
     id = Varchar(length=40, primary_key=True)
     name = Varchar(length=120)
     currency = Varchar(length=3)
+    # ISO 3166-1 alpha-2: the default region of phone numbers and locale of the checkout.
+    country = Varchar(length=2, default="GB")
     gateway = Varchar(length=20, null=True, default=None)
     # Stripe credentials, encrypted at rest with the deployment's secret key.
     stripe_secret_key_enc = Text(null=True, default=None)
@@ -16,6 +18,10 @@ class StoreTable(Table, tablename="store"):
     stripe_publishable_key = Varchar(length=255, null=True, default=None)
     payments_activated_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    # Branding of the checkout and receipts: "#rrggbb" and an image of the store.
+    brand_color = Varchar(length=7, null=True, default=None)
+    logo_image_id = Varchar(length=40, null=True, default=None)
+    receipts_enabled = Boolean(default=True)
 
 
 class UserTable(Table, tablename="store_user"):

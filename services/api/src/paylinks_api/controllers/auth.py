@@ -26,7 +26,7 @@ class AuthController(Controller):
         now = ctx.clock()
         try:
             created = await stores.create_store(
-                data.store_name, data.currency, data.email, data.password, now
+                data.store_name, data.currency, data.email, data.password, now, data.country
             )
         except ValidationFailed as failed:
             raise failed.renamed({"name": "store_name"}) from None

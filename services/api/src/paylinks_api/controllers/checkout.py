@@ -5,6 +5,7 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
+from paylinks import locales
 from paylinks.links.model import PaymentLink
 from paylinks.payments import service as payments
 from paylinks.payments.model import Customer, Payment
@@ -43,7 +44,14 @@ class CheckoutController(Controller):
     ) -> CheckoutPayment:
         """Start a payment: validates amount and details and holds a place on the link."""
         payment, secret = await payments.start_payment(
-            link_id, data.amount, data.customer or Customer(), ctx.gateways, ctx.hold, ctx.clock()
+            link_id,
+            data.amount,
+            data.customer or Customer(),
+            ctx.gateways,
+            ctx.hold,
+            ctx.clock(),
+            client_reference_id=data.client_reference_id,
+            locale=locales.supported(data.locale) if data.locale else None,
         )
         return await _answer(payment, None, secret)
 

@@ -7,6 +7,7 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.response import Stream
 
+from paylinks.messages import service as messages
 from paylinks.pagination import Page
 from paylinks.payments import export
 from paylinks.payments import service as payments
@@ -17,6 +18,8 @@ from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Caller, CreatedRange, Ctx, ListWindow
 from paylinks_api.idempotency import IN_ONE_TRANSACTION
 from paylinks_api.openapi import BEARER, CONFLICT, created
+from paylinks_api.schemas.checkout import ClientReferenceId
+from paylinks_api.schemas.messages import MessageOut
 from paylinks_api.schemas.payments import RefundCreate
 
 LinkId = Annotated[str, object_id("A payment link id (plink_…)")]
@@ -46,9 +49,12 @@ class LinkPaymentsController(Controller):
         link_id: LinkId,
         window: ListWindow,
         status: FromQuery[PaymentStatus | None] = None,
+        client_reference_id: FromQuery[ClientReferenceId | None] = None,
     ) -> Page[PaymentView]:
-        """The link's transactions, newest first."""
-        page = await payments.list_payments(principal, link_id, status, window)
+        """The link's transactions, newest first.
+
+        ``client_reference_id`` finds the payments an integrator tagged with its own id."""
+        page = await payments.list_payments(principal, link_id, status, window, client_reference_id)
         return Page(data=[to_payment_view(p) for p in page.data], has_more=page.has_more)
 
     @get("/payments.csv", responses=CONFLICT, media_type=CSV)
@@ -101,6 +107,14 @@ class PaymentController(Controller):
     ) -> Page[Refund]:
         """The payment's refunds, newest first."""
         return await refunds.list_refunds(principal, payment_id, window)
+
+    @get("/payments/{payment_id:str}/receipts", responses=CONFLICT)
+    async def list_payment_receipts(
+        self, principal: Caller, payment_id: PaymentId, window: ListWindow
+    ) -> Page[MessageOut]:
+        """The receipt and refund notices emailed to the payment's customer, newest first."""
+        page = await messages.list_for_payment(principal, payment_id, window)
+        return Page(data=[MessageOut.of(m) for m in page.data], has_more=page.has_more)
 
     @get("/refunds/{refund_id:str}", responses=CONFLICT)
     async def get_refund(self, principal: Caller, refund_id: RefundId) -> Refund:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import JSONBody
 
 from paylinks.pagination import Page
@@ -17,6 +17,7 @@ from paylinks_api.schemas.stores import (
     ApiKeyOut,
     MeOut,
     StoreOut,
+    StoreUpdate,
     VenueCreate,
     VenueOut,
 )
@@ -31,15 +32,24 @@ class StoreController(Controller):
     security = BEARER
 
     @get("/store")
-    async def get_store(self, principal: Caller) -> StoreOut:
-        """The caller's store: name, currency, country and payments activation."""
-        return StoreOut.of(await stores.get_store(principal.store_id))
+    async def get_store(self, principal: Caller, ctx: Ctx) -> StoreOut:
+        """The caller's store: name, currency, country, branding and payments activation."""
+        return StoreOut.of(await stores.get_store(principal.store_id), ctx.urls)
+
+    @patch("/store")
+    async def update_store(
+        self, principal: Caller, data: JSONBody[StoreUpdate], ctx: Ctx
+    ) -> StoreOut:
+        """Change the store's name, country, branding or receipts; the currency is fixed."""
+        store = await stores.update_store(principal.store_id, data.to_changes())
+        return StoreOut.of(store, ctx.urls)
 
     @get("/me")
-    async def get_me(self, principal: Caller) -> MeOut:
+    async def get_me(self, principal: Caller, ctx: Ctx) -> MeOut:
         """The signed-in user (null for an API key) and their store."""
         user = await stores.get_user(principal.user_id) if principal.user_id else None
-        return MeOut(user=user, store=StoreOut.of(await stores.get_store(principal.store_id)))
+        store = await stores.get_store(principal.store_id)
+        return MeOut(user=user, store=StoreOut.of(store, ctx.urls))
 
     @post("/store/payments/activate", status_code=200, responses=CONFLICT)
     async def activate_payments(
@@ -55,7 +65,7 @@ class StoreController(Controller):
             data.stripe_webhook_secret,
             data.stripe_publishable_key,
         )
-        return StoreOut.of(store)
+        return StoreOut.of(store, ctx.urls)
 
 
 class ApiKeyController(Controller):

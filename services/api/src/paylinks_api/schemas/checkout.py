@@ -1,10 +1,12 @@
 """What the public checkout sends and sees: nothing internal to the merchant."""
 
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import msgspec
 
+from paylinks.branding import text_on
 from paylinks.links.model import (
     AmountType,
     CustomerFields,
@@ -15,9 +17,35 @@ from paylinks.links.model import (
     Redirect,
     ThankYou,
 )
-from paylinks.payments.model import Card, Customer, Payment, PaymentStatus
+from paylinks.locales import SUPPORTED
+from paylinks.payments.model import (
+    CLIENT_REFERENCE_MAX,
+    CLIENT_REFERENCE_PATTERN,
+    Card,
+    Customer,
+    Payment,
+    PaymentStatus,
+)
 
 DEFAULT_THANK_YOU = "Thank you! Your payment was received."
+
+
+ClientReferenceId = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=CLIENT_REFERENCE_MAX,
+        pattern=CLIENT_REFERENCE_PATTERN,
+        description="The integrator's own id for the payment (as Stripe's client_reference_id)",
+    ),
+]
+CheckoutLocale = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=16,
+        description="The checkout's language, one of " + ", ".join(SUPPORTED),
+    ),
+]
 
 
 class CheckoutLink(msgspec.Struct, kw_only=True):
@@ -36,6 +64,14 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
     message: str | None
     gateway: str
     stripe_publishable_key: str | None
+    #: The store's country: the default region of phone numbers and language of the page.
+    country: str
+    brand_color: str | None
+    #: Black or white, whichever reads better on ``brand_color`` (WCAG contrast).
+    brand_text_color: str | None
+    logo_url: str | None
+    #: Whether a customer who gives an email gets a receipt.
+    receipts_enabled: bool
 
     @classmethod
     def of(
@@ -66,12 +102,19 @@ class CheckoutLink(msgspec.Struct, kw_only=True):
             message=message,
             gateway=merchant.gateway or "sandbox",
             stripe_publishable_key=merchant.stripe_publishable_key,
+            country=merchant.country,
+            brand_color=merchant.brand_color,
+            brand_text_color=text_on(merchant.brand_color) if merchant.brand_color else None,
+            logo_url=urls.image_url(merchant.logo_image_id) if merchant.logo_image_id else None,
+            receipts_enabled=merchant.receipts_enabled,
         )
 
 
 class PaymentStart(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: int | None = None
     customer: Customer | None = None
+    client_reference_id: ClientReferenceId | None = None
+    locale: CheckoutLocale | None = None
 
 
 class PaymentConfirm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

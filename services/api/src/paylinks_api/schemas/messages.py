@@ -2,7 +2,7 @@ from datetime import datetime
 
 import msgspec
 
-from paylinks.messages.model import Channel, Message, MessageStatus, Transport
+from paylinks.messages.model import Channel, Message, MessageKind, MessageStatus, Transport
 
 
 class SendLink(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -24,6 +24,9 @@ class MessageOut(msgspec.Struct, kw_only=True):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
+    #: link: a send of the link; receipt / refund_notice: to the customer of ``payment_id``.
+    kind: MessageKind
+    payment_id: str | None
 
     @classmethod
     def of(cls, m: Message) -> "MessageOut":
@@ -41,4 +44,6 @@ class MessageOut(msgspec.Struct, kw_only=True):
             attempts=m.attempts,
             created_at=m.created_at,
             sent_at=m.sent_at,
+            kind=m.kind,
+            payment_id=m.payment_id,
         )

@@ -5,6 +5,8 @@ from typing import Annotated
 
 import msgspec
 
+from paylinks.countries import countries
+from paylinks.links.model import PublicUrls
 from paylinks.money import currencies
 from paylinks.stores.model import (
     ADDRESS_MAX,
@@ -14,14 +16,24 @@ from paylinks.stores.model import (
     ApiKey,
     Gateway,
     Store,
+    StoreChanges,
     User,
     Venue,
 )
-from paylinks_api.schemas import documented, one_line
+from paylinks_api.schemas import ID_PATTERN, documented, one_line
 
 Name = Annotated[str, documented(pattern=one_line(NAME_MAX))]
 Email = Annotated[str, documented("The user's email address", format="email", maxLength=254)]
 Password = Annotated[str, documented(minLength=PASSWORD_MIN, maxLength=PASSWORD_MAX)]
+Country = Annotated[
+    str,
+    documented(
+        "ISO 3166-1 alpha-2, e.g. GB: the default region of customers' phone numbers and the "
+        "default language of the checkout",
+        enum=sorted(countries()),
+    ),
+]
+BrandColor = Annotated[str, documented("#rrggbb, e.g. #1a73e8", pattern="^#[0-9A-Fa-f]{6}$")]
 
 
 class SignUp(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -31,6 +43,28 @@ class SignUp(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     currency: Annotated[
         str, documented("ISO 4217, fixed for the store's life", enum=currencies())
     ] = "GBP"
+    country: Annotated[
+        Country | None, msgspec.Meta(description="Default: the country of the currency")
+    ] = None
+
+
+class StoreUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``PATCH /v1/store``: the fields given change; null clears brand_color and the logo."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    country: Country | msgspec.UnsetType = msgspec.UNSET
+    brand_color: BrandColor | msgspec.UnsetType | None = msgspec.UNSET
+    logo_image_id: Annotated[
+        str | msgspec.UnsetType | None,
+        documented("An image uploaded with POST /v1/images", pattern=ID_PATTERN),
+    ] = msgspec.UNSET
+    receipts_enabled: Annotated[
+        bool | msgspec.UnsetType,
+        msgspec.Meta(description="Email customers a receipt after they pay (default true)"),
+    ] = msgspec.UNSET
+
+    def to_changes(self) -> StoreChanges:
+        return StoreChanges(**msgspec.structs.asdict(self))
 
 
 class Login(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -55,21 +89,32 @@ class StoreOut(msgspec.Struct, kw_only=True):
     id: str
     name: str
     currency: str
+    country: str
     payments_activated: bool
     gateway: Gateway | None
     payments_activated_at: datetime | None
     created_at: datetime
+    brand_color: str | None
+    logo_image_id: str | None
+    #: Where the logo is served (public: the checkout and receipts show it).
+    logo_url: str | None
+    receipts_enabled: bool
 
     @classmethod
-    def of(cls, store: Store) -> "StoreOut":
+    def of(cls, store: Store, urls: PublicUrls) -> "StoreOut":
         return cls(
             id=store.id,
             name=store.name,
             currency=store.currency,
+            country=store.country,
             payments_activated=store.payments_active,
             gateway=store.gateway,
             payments_activated_at=store.payments_activated_at,
             created_at=store.created_at,
+            brand_color=store.brand_color,
+            logo_image_id=store.logo_image_id,
+            logo_url=urls.image_url(store.logo_image_id) if store.logo_image_id else None,
+            receipts_enabled=store.receipts_enabled,
         )
 
 
