@@ -6,6 +6,8 @@ with a required email → the customer pays at the checkout → the transaction 
 paid and refund events, each with a valid signature; Ctrl-C stops everything.
 Screenshots of each step go to tests/e2e/screenshots/journey-*.png."""
 
+import csv
+import io
 import json
 import os
 import re
@@ -13,6 +15,7 @@ import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -285,6 +288,20 @@ def merchant_journey(
     expect(dialog).to_contain_text(re.compile("succeeded", re.IGNORECASE))
     shot("delivery-of-created")
     page.keyboard.press("Escape")
+
+    # The store-wide export: the payment followed by its two refunds, streamed as CSV.
+    page.get_by_test_id("nav-exports").click()
+    around_today = [(date.today() + timedelta(days=d)).isoformat() for d in (-1, 1)]
+    page.get_by_label("From").fill(around_today[0])
+    page.get_by_label("To (included)").fill(around_today[1])
+    shot("exports")
+    with page.expect_download() as downloading:
+        page.get_by_test_id("export").click()
+    exported = list(csv.DictReader(io.StringIO(Path(downloading.value.path()).read_text())))
+    assert [r["object"] for r in exported] == ["payment", "refund", "refund"], exported
+    assert exported[0]["amount"] == "2500"
+    assert {r["amount"] for r in exported[1:]} == {"1000", "1500"}
+    assert exported[0]["email"] == CUSTOMER_EMAIL
 
     page.get_by_test_id("logout").click()
     page.wait_for_url(re.compile(r"/login/?$"))

@@ -282,7 +282,7 @@ class TestPaying:
         link = await store.create_link(amount=1450)
         state = await open_page(link["id"])
         await submit(state, **CARD)
-        await state.load()
+        [event async for event in state.load()]  # the reconnect
         assert state.screen == Screen.SUCCESS
         assert state.paid_amount == "£14.50"
 
