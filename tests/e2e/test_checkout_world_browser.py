@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from paylinks.locales import SUPPORTED
 from tests.e2e.checkout_servers import Merchant, Servers
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import IN_CI
@@ -25,6 +26,7 @@ from tests.e2e.test_checkout_browser import (  # noqa: F401 (its fixtures, used 
     browser,
     chromium,
     fake_stripe,
+    merchant,
     servers,
 )
 
@@ -247,3 +249,59 @@ class TestBranding:
         expect(button).to_have_css("color", "rgb(0, 0, 0)")
         customer.shot("branded")
         no_axe_violations(page, axe_js)
+
+
+#: The locale whose screens are checked at a desktop's width; the others at a phone's.
+DESKTOP_LOCALE = "nl"
+
+
+class TestEveryScreenInEveryLocale:
+    """axe-core on each screen a customer can meet, in each language of the checkout:
+    the form, the form with its errors, the thank-you page, and the closed-link screens."""
+
+    @pytest.mark.parametrize("lang", SUPPORTED)
+    def test_no_violation_on_any_screen(
+        self,
+        browser: Browser,
+        servers: Servers,
+        merchant: Merchant,
+        request: pytest.FixtureRequest,
+        axe_js: Path,
+        lang: str,
+    ) -> None:
+        viewport = DESKTOP if lang == DESKTOP_LOCALE else PHONE
+        person = _customer(browser, servers, request, viewport=viewport, locale=lang)
+        page = person.page
+        link = merchant.link(
+            title="Beans", amount_type="variable", customer_fields={"email": "required"}
+        )
+        person.open(f"{link['url']}?locale={lang}")
+        expect(page.locator("#pay-form")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        person.shot(f"{lang}-form")
+        no_axe_violations(page, axe_js)
+        page.locator("#pay-button").click()
+        expect(page.locator("#amount-error")).to_be_visible()
+        expect(page.locator("#email-error")).to_be_visible()
+        expect(page.locator("#card_number-error")).to_be_visible()
+        person.shot(f"{lang}-errors")
+        no_axe_violations(page, axe_js)
+        page.locator("#amount").fill("12")
+        page.locator("#email").fill("ann@example.com")
+        page.locator("#card_number").fill("4242 4242 4242 4242")
+        page.locator("#expiry").fill("12 / 34")
+        page.locator("#cvc").fill("123")
+        page.locator("#pay-button").click()
+        expect(page.locator("#success-heading")).to_be_focused()
+        person.shot(f"{lang}-paid")
+        no_axe_violations(page, axe_js)
+        closed = merchant.link(title="Old beans")
+        merchant.deactivate(closed["id"])
+        person.open(f"{closed['url']}?locale={lang}")
+        expect(page.locator("#screen-inactive")).to_be_visible()
+        no_axe_violations(page, axe_js)
+        person.open(f"{servers.checkout_url}/pay/plink_{'0' * 32}?locale={lang}")
+        expect(page.locator("#screen-not-found")).to_be_visible()
+        person.shot(f"{lang}-not-found")
+        no_axe_violations(page, axe_js)
+        assert person.external == [], person.external
