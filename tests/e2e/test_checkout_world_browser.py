@@ -7,7 +7,6 @@ tests put theirs."""
 # The other browser module's fixtures are imported by name, so tests name them as arguments.
 # ruff: noqa: F811
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from paylinks.locales import SUPPORTED
+from tests.e2e.axe_core import NpmMissing, ensure_axe
 from tests.e2e.checkout_servers import Merchant, Servers
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import IN_CI
@@ -35,19 +35,17 @@ PHONE = {"width": 390, "height": 844}
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 #: The narrowest phone the checkout is made for (SPEC §3), and the widest desktop.
 EDGES = {"narrow": {"width": 320, "height": 640}, "wide": {"width": 1440, "height": 900}}
-#: axe-core from the npm registry (``npm install axe-core``); its path, or the usual one.
-AXE = Path(os.environ.get("PAYLINKS_AXE_CORE", "node_modules/axe-core/axe.min.js")).resolve()
 TOKEN = "SKU-" + "X7" * 28  # a 60-character product code, one word
 
 
 @pytest.fixture(scope="module")
 def axe_js() -> Path:
-    if not AXE.is_file():
-        message = f"axe-core not found at {AXE} (npm install axe-core; PAYLINKS_AXE_CORE)"
+    try:
+        return ensure_axe()
+    except NpmMissing as missing:
         if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(params=list(SIZES))
