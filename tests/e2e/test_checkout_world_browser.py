@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from checkout import i18n, problems
 from playwright.sync_api import Browser, Page, expect
 
 from paylinks.locales import SUPPORTED
@@ -273,9 +274,12 @@ class TestEveryScreenInEveryLocale:
         link = merchant.link(
             title="Beans", amount_type="variable", customer_fields={"email": "required"}
         )
+        words = i18n.texts(lang)
         person.open(f"{link['url']}?locale={lang}")
         expect(page.locator("#pay-form")).to_be_visible()
         expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page).to_have_title(words["page_title"])
+        expect(page.locator("#cvc")).to_have_attribute("placeholder", words["cvc_placeholder"])
         person.shot(f"{lang}-form")
         no_axe_violations(page, axe_js)
         page.locator("#pay-button").click()
@@ -286,9 +290,17 @@ class TestEveryScreenInEveryLocale:
         no_axe_violations(page, axe_js)
         page.locator("#amount").fill("12")
         page.locator("#email").fill("ann@example.com")
-        page.locator("#card_number").fill("4242 4242 4242 4242")
+        page.locator("#card_number").fill("5555 5555 5555 4444")  # not a sandbox card
         page.locator("#expiry").fill("12 / 34")
         page.locator("#cvc").fill("123")
+        page.locator("#pay-button").click()
+        said = problems.decline("This sandbox accepts only its test cards.", lang)
+        expect(page.locator("#form-notice")).to_have_text(
+            " ".join(i18n.translate(lang, sentence) for sentence in said)
+        )
+        person.shot(f"{lang}-declined")
+        no_axe_violations(page, axe_js)
+        page.locator("#card_number").fill("4242 4242 4242 4242")
         page.locator("#pay-button").click()
         expect(page.locator("#success-heading")).to_be_focused()
         person.shot(f"{lang}-paid")
