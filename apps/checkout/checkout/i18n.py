@@ -1,6 +1,6 @@
 """The checkout's words in the customer's language: gettext catalogs (Babel's PO files
 under ``checkout/locales/<lang>/LC_MESSAGES/checkout.po``), one per locale of
-``paylinks.locales.SUPPORTED``.
+``paylinks.locales.SUPPORTED``, compiled to MO files by the app's build.
 
 The page's fixed text is compiled into the frontend once, so it reads its words from the
 state (``PayState.t``): ``TEXTS`` names each of them, in English, which is also its msgid.
@@ -13,7 +13,10 @@ from pathlib import Path
 from paylinks import phones
 from paylinks.i18n import N_, Catalogs
 
-CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout")
+#: The folder of the catalogs compiled by the app's build (``paylinks build``), set for
+#: the app's server; without it (tests, ``reflex run``) the PO files are read.
+COMPILED_ENV = "PAYLINKS_CHECKOUT_CATALOGS"
+CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout", COMPILED_ENV)
 
 
 #: Every fixed text of the page, by key; placeholders are ``{name}`` (str.format).
