@@ -7,15 +7,17 @@ tests put theirs."""
 # The other browser module's fixtures are imported by name, so tests name them as arguments.
 # ruff: noqa: F811
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from checkout import i18n, problems
 from playwright.sync_api import Browser, Page, expect
 
+from paylinks.locales import SUPPORTED
+from tests.e2e.axe_core import NpmMissing, ensure_axe
 from tests.e2e.checkout_servers import Merchant, Servers
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import IN_CI
@@ -25,6 +27,7 @@ from tests.e2e.test_checkout_browser import (  # noqa: F401 (its fixtures, used 
     browser,
     chromium,
     fake_stripe,
+    merchant,
     servers,
 )
 
@@ -33,19 +36,17 @@ PHONE = {"width": 390, "height": 844}
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 #: The narrowest phone the checkout is made for (SPEC §3), and the widest desktop.
 EDGES = {"narrow": {"width": 320, "height": 640}, "wide": {"width": 1440, "height": 900}}
-#: axe-core from the npm registry (``npm install axe-core``); its path, or the usual one.
-AXE = Path(os.environ.get("PAYLINKS_AXE_CORE", "node_modules/axe-core/axe.min.js")).resolve()
 TOKEN = "SKU-" + "X7" * 28  # a 60-character product code, one word
 
 
 @pytest.fixture(scope="module")
 def axe_js() -> Path:
-    if not AXE.is_file():
-        message = f"axe-core not found at {AXE} (npm install axe-core; PAYLINKS_AXE_CORE)"
+    try:
+        return ensure_axe()
+    except NpmMissing as missing:
         if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(params=list(SIZES))
@@ -247,3 +248,70 @@ class TestBranding:
         expect(button).to_have_css("color", "rgb(0, 0, 0)")
         customer.shot("branded")
         no_axe_violations(page, axe_js)
+
+
+#: The locale whose screens are checked at a desktop's width; the others at a phone's.
+DESKTOP_LOCALE = "nl"
+
+
+class TestEveryScreenInEveryLocale:
+    """axe-core on each screen a customer can meet, in each language of the checkout:
+    the form, the form with its errors, the thank-you page, and the closed-link screens."""
+
+    @pytest.mark.parametrize("lang", SUPPORTED)
+    def test_no_violation_on_any_screen(
+        self,
+        browser: Browser,
+        servers: Servers,
+        merchant: Merchant,
+        request: pytest.FixtureRequest,
+        axe_js: Path,
+        lang: str,
+    ) -> None:
+        viewport = DESKTOP if lang == DESKTOP_LOCALE else PHONE
+        person = _customer(browser, servers, request, viewport=viewport, locale=lang)
+        page = person.page
+        link = merchant.link(
+            title="Beans", amount_type="variable", customer_fields={"email": "required"}
+        )
+        words = i18n.texts(lang)
+        person.open(f"{link['url']}?locale={lang}")
+        expect(page.locator("#pay-form")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page).to_have_title(words["page_title"])
+        expect(page.locator("#cvc")).to_have_attribute("placeholder", words["cvc_placeholder"])
+        person.shot(f"{lang}-form")
+        no_axe_violations(page, axe_js)
+        page.locator("#pay-button").click()
+        expect(page.locator("#amount-error")).to_be_visible()
+        expect(page.locator("#email-error")).to_be_visible()
+        expect(page.locator("#card_number-error")).to_be_visible()
+        person.shot(f"{lang}-errors")
+        no_axe_violations(page, axe_js)
+        page.locator("#amount").fill("12")
+        page.locator("#email").fill("ann@example.com")
+        page.locator("#card_number").fill("5555 5555 5555 4444")  # not a sandbox card
+        page.locator("#expiry").fill("12 / 34")
+        page.locator("#cvc").fill("123")
+        page.locator("#pay-button").click()
+        said = problems.decline("This sandbox accepts only its test cards.", lang)
+        expect(page.locator("#form-notice")).to_have_text(
+            " ".join(i18n.translate(lang, sentence) for sentence in said)
+        )
+        person.shot(f"{lang}-declined")
+        no_axe_violations(page, axe_js)
+        page.locator("#card_number").fill("4242 4242 4242 4242")
+        page.locator("#pay-button").click()
+        expect(page.locator("#success-heading")).to_be_focused()
+        person.shot(f"{lang}-paid")
+        no_axe_violations(page, axe_js)
+        closed = merchant.link(title="Old beans")
+        merchant.deactivate(closed["id"])
+        person.open(f"{closed['url']}?locale={lang}")
+        expect(page.locator("#screen-inactive")).to_be_visible()
+        no_axe_violations(page, axe_js)
+        person.open(f"{servers.checkout_url}/pay/plink_{'0' * 32}?locale={lang}")
+        expect(page.locator("#screen-not-found")).to_be_visible()
+        person.shot(f"{lang}-not-found")
+        no_axe_violations(page, axe_js)
+        assert person.external == [], person.external

@@ -24,6 +24,6 @@ app = rx.App(
     toaster=None,
 )
 app.register_lifespan_task(closing_pooled_clients)
-app.add_page(pay, route=routes.PAY, title="Secure checkout", on_load=PayState.load)
+app.add_page(pay, route=routes.PAY, title=PayState.page_title, on_load=PayState.load)
 app.add_page(home, route=routes.HOME, title="Paylinks checkout")
 app.add_page(missing, route=routes.MISSING, title="Page not found")

@@ -51,11 +51,13 @@ def bounds_hint(
     return words["any_amount"]
 
 
-def retry_text(seconds: int) -> str:
-    """When the customer may try again, in words a person reads at a glance."""
+def retry_text(seconds: int, t: dict[str, str]) -> str:
+    """When the customer may try again, in words a person reads at a glance (``t``: the
+    page's texts)."""
     if seconds <= 0:
-        return "You can try again now."
+        return t["retry_now"]
+    if seconds == 1:
+        return t["retry_in_a_second"]
     if seconds < 90:
-        return f"You can try again in {seconds} second{'s' if seconds > 1 else ''}."
-    minutes = (seconds + 59) // 60
-    return f"You can try again in about {minutes} minutes."
+        return t["retry_in_seconds"].format(seconds=seconds)
+    return t["retry_in_minutes"].format(minutes=(seconds + 59) // 60)

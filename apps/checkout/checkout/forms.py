@@ -29,7 +29,7 @@ _MISSING = {
     "email": N_("Enter your email address."),
     "phone": N_("Enter your phone number."),
 }
-_MAX_TEXT = 120
+MAX_TEXT = 120
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -142,8 +142,8 @@ def customer_errors(modes: dict[str, str], values: dict[str, str]) -> dict[str, 
         if not value:
             if mode == REQUIRED:
                 errors[name] = _MISSING[name]
-        elif len(value) > _MAX_TEXT:
-            errors[name] = N_("Use at most {count} characters.").format(count=_MAX_TEXT)
+        elif len(value) > MAX_TEXT:
+            errors[name] = N_("Use at most {count} characters.").format(count=MAX_TEXT)
         elif name == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             errors[name] = N_("Enter an email address like name@example.com.")
     return errors

@@ -1,6 +1,6 @@
 """The checkout's words in the customer's language: gettext catalogs (Babel's PO files
 under ``checkout/locales/<lang>/LC_MESSAGES/checkout.po``), one per locale of
-``paylinks.locales.SUPPORTED``.
+``paylinks.locales.SUPPORTED``, compiled to MO files by the app's build.
 
 The page's fixed text is compiled into the frontend once, so it reads its words from the
 state (``PayState.t``): ``TEXTS`` names each of them, in English, which is also its msgid.
@@ -13,7 +13,10 @@ from pathlib import Path
 from paylinks import phones
 from paylinks.i18n import N_, Catalogs
 
-CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout")
+#: The folder of the catalogs compiled by the app's build (``paylinks build``), set for
+#: the app's server; without it (tests, ``reflex run``) the PO files are read.
+COMPILED_ENV = "PAYLINKS_CHECKOUT_CATALOGS"
+CATALOGS = Catalogs(Path(__file__).with_name("locales"), "checkout", COMPILED_ENV)
 
 
 #: Every fixed text of the page, by key; placeholders are ``{name}`` (str.format).
@@ -36,6 +39,8 @@ TEXTS: dict[str, str] = {
     "expiry": N_("Expiry date"),
     "security_code": N_("Security code"),
     "expiry_placeholder": N_("MM / YY"),
+    "cvc_placeholder": N_("CVC"),
+    "card_form_loading": N_("The card form has not loaded yet."),
     "test_cards_before": N_("Test mode: pay with"),
     "test_cards_middle": N_(", any future expiry date and any 3 digits."),
     "test_cards_after": N_("is declined."),
@@ -66,10 +71,15 @@ TEXTS: dict[str, str] = {
         "this moment. If they don't finish, it opens up again shortly. Nothing was charged."
     ),
     "try_again": N_("Try again"),
+    "retry_now": N_("You can try again now."),
+    "retry_in_a_second": N_("You can try again in 1 second."),
+    "retry_in_seconds": N_("You can try again in {seconds} seconds."),
+    "retry_in_minutes": N_("You can try again in about {minutes} minutes."),
     "error": N_("This page can't load right now"),
     "error_hint": N_(
         "We couldn't reach the payment service. Nothing was charged: please try again in a moment."
     ),
+    "page_title": N_("Secure checkout"),
     "footer": N_("Secure payment · Powered by Paylinks"),
     "bad_link_parameter": N_(
         "This payment link's address has a reference that is not valid: ask the business "
@@ -85,6 +95,7 @@ SOURCES = (
     _HERE / "i18n.py",
     _HERE / "forms.py",
     _HERE / "state" / "pay.py",
+    _HERE / "problems.py",
     Path(phones.__file__),
 )
 _PLACEHOLDER = re.compile(r"\\\{([a-z_]+)\\\}")

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from checkout import api as checkout_api
+from checkout import i18n
 from checkout.display import retry_text
 from checkout.screens import Screen
 
@@ -397,7 +398,7 @@ class TestUnavailable:
         ],
     )
     def test_when_to_retry_reads_at_a_glance(self, seconds: int, text: str) -> None:
-        assert retry_text(seconds) == text
+        assert retry_text(seconds, i18n.TEXTS) == text
 
     async def test_retry_after_comes_from_the_header_too(
         self, monkeypatch: pytest.MonkeyPatch
@@ -573,6 +574,6 @@ class TestProblems:
         state = page_state(f"/pay/{link['id']}")
         [event async for event in state.load()]
         await submit(state, **CARD)
-        assert state.errors == {"expiry": "This card has expired."}
+        assert state.errors == {"expiry": "Check the expiry date printed on the card."}
         await submit(state, **CARD)
         assert starts == ["start"]

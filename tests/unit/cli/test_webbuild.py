@@ -1,6 +1,7 @@
 """A web app's build is made by the first start and reused by the next ones until its
 fingerprint changes (``reflex export`` replaced by a stand-in that writes the output)."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,22 @@ def test_a_failed_build_leaves_no_record_behind(
     with pytest.raises(WebAppError):
         build(tmp_path, force=True)
     assert not (webbuild.work_dir(tmp_path, "checkout") / "build.json").exists()
+
+
+def test_the_build_compiles_the_catalogs_its_server_reads(
+    tmp_path: Path, exports: list[str]
+) -> None:
+    build(tmp_path)
+    compiled = webbuild.catalogs_dir(tmp_path, "checkout")
+    assert (compiled / "de" / "LC_MESSAGES" / "checkout.mo").is_file()
+    assert webbuild.catalog_environment(tmp_path, "checkout") == {
+        "PAYLINKS_CHECKOUT_CATALOGS": str(compiled)
+    }
+    assert webbuild.catalog_environment(tmp_path, "dashboard") == {}
+
+
+def test_a_build_without_its_catalogs_is_made_again(tmp_path: Path, exports: list[str]) -> None:
+    build(tmp_path)
+    shutil.rmtree(webbuild.catalogs_dir(tmp_path, "checkout"))
+    assert build(tmp_path) is True
+    assert (webbuild.catalogs_dir(tmp_path, "checkout") / "fr").is_dir()

@@ -59,7 +59,7 @@ def sandbox_card_fields(errors: rx.Var, t: rx.Var) -> rx.Component:
                     type="text",
                     input_mode="numeric",
                     auto_complete="cc-csc",
-                    placeholder="CVC",
+                    placeholder=t["cvc_placeholder"],
                     max_length=4,
                 ),
                 error_text("cvc", errors["cvc"]),

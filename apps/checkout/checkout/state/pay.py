@@ -11,7 +11,7 @@ from typing import Any
 
 import reflex as rx
 
-from checkout import api, forms, i18n, link_params, routes
+from checkout import api, forms, i18n, link_params, problems, routes
 from checkout.display import (
     bounds_hint,
     currency_symbol,
@@ -29,9 +29,6 @@ from paylinks.payments.model import PAID
 POLL_SECONDS = 1.0
 POLL_ATTEMPTS = 30
 
-GENERIC_FAILURE = N_("The payment did not go through. Nothing was charged: please try again.")
-DECLINED_HINT = N_("Try another card.")
-DECLINED = N_("Your card was declined.")
 #: Screens after a payment went through: opening the same link again leaves them shown.
 _SETTLED = frozenset({Screen.SUCCESS, Screen.REDIRECTING})
 
@@ -149,6 +146,11 @@ class PayState(rx.State):
         return self.t["pay_amount"].format(amount=self.amount_label)
 
     @rx.var
+    def page_title(self) -> str:
+        """The browser tab's title."""
+        return self.t["page_title"]
+
+    @rx.var
     def receipt_note(self) -> str:
         if not self.receipt_email:
             return ""
@@ -160,7 +162,7 @@ class PayState(rx.State):
 
     @rx.var
     def retry_text(self) -> str:
-        return retry_text(self.retry_in)
+        return retry_text(self.retry_in, self.t)
 
     @rx.var
     def merchant_initial(self) -> str:
@@ -300,7 +302,8 @@ class PayState(rx.State):
             self._customer = customer
             yield rx.call_script(
                 "window.paylinksStripe ? window.paylinksStripe.submit("
-                f"{int(amount or 0)}) : {{error: 'The card form has not loaded yet.'}}",
+                f"{int(amount or 0)}) : "
+                f"{{error: {json.dumps(self.t['card_form_loading'])}}}",
                 callback=PayState.stripe_submitted,
             )
             return
@@ -351,18 +354,15 @@ class PayState(rx.State):
             self.retry_in = problem.retry_after or 5
             self.screen = Screen.UNAVAILABLE
             yield PayState.count_down
-        elif code == "link_inactive":
+        elif code in {"link_inactive", "link_expired"}:
             self._forget_payment()
-            self.status_message = problem.detail
-            self.screen = Screen.INACTIVE
-        elif code == "link_expired":
-            self._forget_payment()
-            self.status_message = problem.detail
-            self.screen = Screen.EXPIRED
+            # The API says why in English: other languages show their own words for it.
+            self.status_message = problem.detail if self.lang == locales.DEFAULT else ""
+            self.screen = Screen.INACTIVE if code == "link_inactive" else Screen.EXPIRED
         elif problem.status == 404:
             self.screen = Screen.NOT_FOUND
         elif code == "validation_error" and problem.errors:
-            errors = forms.form_errors(problem.errors)
+            errors = problems.form_errors(problem.errors)
             if "amount" in errors and self.amount_type == "variable":
                 errors["amount"] = forms.bounds_error(
                     self.currency, self.min_amount or None, self.max_amount or None, self.locale
@@ -372,23 +372,10 @@ class PayState(rx.State):
                 self.notice = errors.pop("form")
             self.errors = errors
             yield _focus(forms.first_error(errors))
-        elif code in {"payment_expired", "payment_not_pending", "payment_processing"}:
-            self._forget_payment()
-            self.notice = self._tr(
-                N_(
-                    "Your payment was not completed in time and nothing was charged. "
-                    "Press Pay to try again."
-                )
-                if code == "payment_expired"
-                else problem.detail
-            )
-        elif problem.status == 429:
-            wait = problem.retry_after or 30
-            self.notice = self._tr(
-                N_("Too many attempts. Please wait {wait} seconds and try again.").format(wait=wait)
-            )
         else:
-            self.notice = self._tr(problem.detail or GENERIC_FAILURE)
+            if code in {"payment_expired", "payment_not_pending", "payment_processing"}:
+                self._forget_payment()
+            self.notice = self._tr(problems.notice(code, problem.detail, problem.retry_after))
 
     async def _after_confirm(self, payment: dict[str, Any]):
         """Success, a decline, or a payment the gateway is still deciding on."""
@@ -439,10 +426,8 @@ class PayState(rx.State):
             return
         self._forget_payment()
         self.declined = True
-        reason = self._tr(str(payment.get("failure_reason") or DECLINED))
-        hint = self._tr(DECLINED_HINT)
-        declined = "declin" in str(payment.get("failure_reason") or DECLINED).lower()
-        self.notice = f"{reason} {hint}" if declined else reason
+        reason = problems.decline(str(payment.get("failure_reason") or ""), self.lang)
+        self.notice = " ".join(self._tr(sentence) for sentence in reason)
         yield rx.set_value("card_number", "")
         yield _focus("card_number")
 
@@ -478,7 +463,7 @@ class PayState(rx.State):
             # The PaymentIntent takes another card: keep the payment for the next try.
             self.processing = False
             self.declined = True
-            self.notice = f"{error} {self._tr(DECLINED_HINT)}"
+            self.notice = f"{error} {self._tr(problems.DECLINED_HINT)}"
             return
         try:
             payment = await api.client(self.router.session.client_ip).confirm(

@@ -88,20 +88,32 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def ensure_bun(tools: Path, say: Say = print) -> Path:
-    """The bun binary under ``tools``, installed from the npm registry when missing."""
+class NpmMissing(WebAppError):
+    """npm is not installed: nothing can be installed from the npm registry."""
+
+
+def npm_tool(
+    tools: Path,
+    package: str,
+    version: str,
+    installed: Callable[[Path], Path | None],
+    say: Say = print,
+) -> Path:
+    """A pinned npm package under ``tools``: what ``installed`` finds there (``None`` when
+    missing or another version), after installing it from the npm registry if needed (one
+    process at a time)."""
     tools = tools.resolve()
     with locked(tools / ".install.lock"):
-        found = _working_bun(tools)
+        found = installed(tools)
         if found is not None:
             return found
         npm = shutil.which("npm")
         if npm is None:
-            raise WebAppError(
-                "npm was not found: the web apps need Node.js (20 or later) with npm, "
-                "which installs bun from the npm registry."
+            raise NpmMissing(
+                f"npm was not found: Node.js (20 or later) with npm installs {package} "
+                "from the npm registry."
             )
-        say(f"Installing bun {BUN_VERSION} from the npm registry into {tools} …")
+        say(f"Installing {package} {version} from the npm registry into {tools} …")
         done = subprocess.run(  # noqa: S603  (npm, by name)
             [
                 npm,
@@ -111,20 +123,25 @@ def ensure_bun(tools: Path, say: Say = print) -> Path:
                 "--no-audit",
                 "--no-fund",
                 "--ignore-scripts",
-                f"bun@{BUN_VERSION}",
+                f"{package}@{version}",
             ],
             capture_output=True,
             text=True,
             timeout=600,
             check=False,
         )
-        found = _working_bun(tools)
+        found = installed(tools)
         if done.returncode != 0 or found is None:
             raise WebAppError(
-                f"Installing bun {BUN_VERSION} with npm failed:\n"
+                f"Installing {package} {version} with npm failed:\n"
                 + (done.stderr or done.stdout)[-3000:]
             )
         return found
+
+
+def ensure_bun(tools: Path, say: Say = print) -> Path:
+    """The bun binary under ``tools``, installed from the npm registry when missing."""
+    return npm_tool(tools, "bun", BUN_VERSION, _working_bun, say)
 
 
 def _npm_registry() -> str | None:

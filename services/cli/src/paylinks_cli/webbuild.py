@@ -1,6 +1,7 @@
 """A web app's build: made once (``paylinks build``, or by the first start) into
 ``<data dir>/web/<app>``, reused by every later start until its fingerprint changes
-(see ``build_rules``)."""
+(see ``build_rules``). A build is the app's frontend (``reflex export``) and its gettext
+catalogs compiled to MO files, which the app's server reads."""
 
 import os
 import subprocess
@@ -10,7 +11,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import msgspec
+from checkout import i18n as checkout_i18n
 
+from paylinks.i18n import Catalogs
 from paylinks_cli.build_rules import BuildRecord, event_base_url, fingerprint, reusable
 from paylinks_cli.webapps import (
     BUN_VERSION,
@@ -25,6 +28,11 @@ from paylinks_cli.webapps import (
 
 #: The folders of an app (beside its package) that go into its build.
 _BUILT_FROM = ("assets", "reflex.lock")
+#: The apps' gettext catalogs (their PO files are among the build's sources), and the
+#: variable that tells the app's server where their compiled MO files are.
+_CATALOGS: dict[str, tuple[Catalogs, str]] = {
+    "checkout": (checkout_i18n.CATALOGS, checkout_i18n.COMPILED_ENV),
+}
 #: Lines of ``reflex export`` worth showing a person.
 _PROGRESS = ("Installing", "Compiling", "Creating Production Build", "Error", "error")
 
@@ -38,8 +46,26 @@ def _record_path(data_dir: Path, name: str) -> Path:
     return work_dir(data_dir, name) / "build.json"
 
 
+def catalogs_dir(data_dir: Path, name: str) -> Path:
+    """Where an app's build puts its compiled catalogs."""
+    return work_dir(data_dir, name) / "locales"
+
+
+def catalog_environment(data_dir: Path, name: str) -> dict[str, str]:
+    """What tells the app's server to read the catalogs its build compiled."""
+    if name not in _CATALOGS:
+        return {}
+    return {_CATALOGS[name][1]: str(catalogs_dir(data_dir, name))}
+
+
+def _compile_catalogs(data_dir: Path, name: str) -> None:
+    if name in _CATALOGS:
+        _CATALOGS[name][0].compile(catalogs_dir(data_dir, name))
+
+
 def _output_present(data_dir: Path, name: str) -> bool:
-    return (work_dir(data_dir, name) / ".web" / "build" / "client" / "index.html").is_file()
+    page = work_dir(data_dir, name) / ".web" / "build" / "client" / "index.html"
+    return page.is_file() and (name not in _CATALOGS or catalogs_dir(data_dir, name).is_dir())
 
 
 def app_sources(name: str) -> list[tuple[str, bytes]]:
@@ -90,6 +116,7 @@ def ensure_build(
         started = time.monotonic()
         # A build left half done must not look like a finished one.
         _record_path(data_dir, name).unlink(missing_ok=True)
+        _compile_catalogs(data_dir, name)
         _export(name, public_url, data_dir, say)
         seconds = time.monotonic() - started
         _record_path(data_dir, name).write_bytes(

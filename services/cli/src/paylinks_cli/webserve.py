@@ -16,7 +16,7 @@ from reflex.config import environment
 from paylinks.settings import Settings
 from paylinks_cli.runtime import out
 from paylinks_cli.webapps import WebAppError, app_dir, ensure_bun, reflex_environment
-from paylinks_cli.webbuild import ensure_build, work_dir
+from paylinks_cli.webbuild import catalog_environment, ensure_build, work_dir
 
 #: What the apps' server processes import and call (``webasgi``).
 APP_FACTORIES = {
@@ -66,6 +66,7 @@ def server_environment(name: str, settings: Settings) -> dict[str, str]:
     return {
         **reflex_environment(bun, work_dir(settings.data_dir, name)),
         **state_environment(state_redis_url(settings)),
+        **catalog_environment(settings.data_dir, name),
         "PAYLINKS_API_URL": settings.api_url,
         # What `reflex run --env prod` gives its own server (by Reflex's names for them, some
         # internal): no compiling at start, the built frontend mounted beside the backend.
