@@ -54,8 +54,11 @@ class LoneApi:
         self.process.stop()
 
 
-def start_lone_api(root: Path, *, up: bool = False) -> LoneApi:
-    """``paylinks api`` (or ``paylinks up --no-web``) on a free port, ready to answer."""
+def start_lone_api(
+    root: Path, *, up: bool = False, settings: dict[str, str] | None = None
+) -> LoneApi:
+    """``paylinks api`` (or ``paylinks up --no-web``) on a free port, ready to answer;
+    ``settings`` adds environment variables."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     logs = root / "logs"
@@ -66,6 +69,7 @@ def start_lone_api(root: Path, *, up: bool = False) -> LoneApi:
         "PAYLINKS_SECRET_KEY": SECRET_KEY,
         "PAYLINKS_API_URL": url,
         "PYTHONUNBUFFERED": "1",
+        **(settings or {}),
     }
     command = ["up", "--no-web"] if up else ["api"]
     process = Process("api", [*command, "--host", "127.0.0.1", "--port", str(port)], env, logs)

@@ -67,6 +67,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Comma-separated origins (``https://shop.example``) whose pages may call the public
     #: checkout API from the browser (CORS); none by default.
     cors_origins: str = ""
+    #: ``text`` (uvicorn's lines, with the request id) or ``json`` (one object a line).
+    log_format: str = "text"
     #: Days events are kept, with their webhook deliveries and attempt logs.
     event_retention_days: int = DEFAULT_DAYS
     #: Days message records (sends and receipts) are kept.
@@ -149,6 +151,8 @@ def _complete(settings: Settings) -> Settings:
         _check_url("redis_url", settings.redis_url, ("redis", "rediss"))
     for name in ("api_url", "checkout_url", "dashboard_url"):
         _check_url(name, getattr(settings, name), ("http", "https"))
+    if settings.log_format not in ("text", "json"):
+        raise SettingsError("LOG_FORMAT", f"expected text or json, got {settings.log_format!r}")
     for origin in filter(None, (o.strip() for o in settings.cors_origins.split(","))):
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:

@@ -102,6 +102,9 @@ def create_app(
         state=State({"ctx": ctx, "rate_limiter": limiter}),
         openapi_config=openapi_config(),
         debug=False,
+        # Logging is the process's to set (``paylinks_cli.logs``: text or JSON lines with the
+        # request id), not a handler of Litestar's own on the root logger.
+        logging_config=None,
     )
     cors_origins = settings.cors_origins.split(",")
     app.asgi_handler = Edge(app.asgi_handler, trusted_proxies, cors_origins, app.routes)

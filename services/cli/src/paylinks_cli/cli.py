@@ -6,6 +6,7 @@ The commands that run the API or the worker import them when they run: importing
 
 import asyncio
 import json
+import logging.config
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from paylinks.clock import utc_now
 from paylinks.db.migrate import migrate as run_migrations
 from paylinks.errors import ValidationFailed
 from paylinks.stores import service as stores
+from paylinks_cli.logs import log_config
 from paylinks_cli.runtime import database, err, out, settings_or_exit
 
 app = typer.Typer(
@@ -58,6 +60,7 @@ def worker(threads: Annotated[int, typer.Option(help="Job threads", min=1, max=6
         raise typer.Exit(2)
     from paylinks_worker.runtime import serve
 
+    logging.config.dictConfig(log_config(settings.log_format))
     serve(settings, threads)
 
 

@@ -2,17 +2,16 @@
 its own process on the embedded default (no broker URL)."""
 
 import asyncio
-import copy
 from typing import Any
 
 import uvicorn
-import uvicorn.config
 from litestar import Litestar
 
 from paylinks.clock import Clock, utc_now
 from paylinks.settings import Settings
 from paylinks_api import app as api
 from paylinks_api.jobs import JobRuntime
+from paylinks_cli.logs import log_config
 from paylinks_cli.runtime import database, settings_or_exit
 from paylinks_worker.runtime import WorkerRuntime
 
@@ -54,27 +53,13 @@ def app_from_environment() -> Litestar:
     return create_app(settings_or_exit(), auto_migrate=False)
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging, with the request id on every line (``-`` outside a request), and
-    the API's own loggers (``paylinks.*``) on the same handler."""
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["filters"] = {"request_id": {"()": "paylinks_api.edge.RequestIdFilter"}}
-    for name, formatter in config["formatters"].items():
-        formatter["fmt"] = formatter["fmt"].replace(
-            "%(levelprefix)s ", "%(levelprefix)s %(request_id)s "
-        )
-        config["handlers"][name]["filters"] = ["request_id"]
-    config["loggers"]["paylinks"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
-
-
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     """The API under uvicorn until stopped, in ``workers`` processes."""
     options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": "info",
-        "log_config": log_config(),
+        "log_config": log_config(settings.log_format),
         "proxy_headers": False,
         "server_header": False,
         # On SIGTERM, requests in flight get this long to finish; then the app shuts down

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from rich.console import Console
 
+from paylinks.data_dir import make_private
 from paylinks.db import engine as db
 from paylinks.db.migrate import migrate
 from paylinks.settings import Settings, SettingsError, load_settings
@@ -15,12 +16,15 @@ err = Console(stderr=True)
 
 
 def settings_or_exit() -> Settings:
-    """The settings, or a message naming the bad one and exit status 2."""
+    """The settings, or a message naming the bad one and exit status 2; the data directory
+    made private to this user (``paylinks.data_dir``)."""
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as error:
         err.print(f"[bold red]Bad setting[/] {error}")
         sys.exit(2)
+    make_private(settings.data_dir)
+    return settings
 
 
 @asynccontextmanager
