@@ -99,20 +99,22 @@ _RETRY_AFTER = {
     "description": "Seconds to wait before trying again",
     "schema": {"type": "integer", "minimum": 1},
 }
-_BINARY = {
-    "image/png": "A PNG image",
-    "image/svg+xml": "An SVG image",
-    "image/jpeg": "A JPEG image",
-    "image/webp": "A WebP image",
-}
+#: Answers the document types as binary.
+_BINARY = frozenset({"image/png", "image/svg+xml", "image/jpeg", "image/webp"})
 #: Images as ``GET /v1/images/{id}`` serves them (verified and re-encoded at upload).
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 
 
-def operation_id(handler: HTTPRouteHandler, *_: Any) -> str:
-    """``create_payment_link`` → ``createPaymentLink``."""
-    first, *rest = handler.handler_name.split("_")
+def camel_case(name: str) -> str:
+    """``create_payment_link`` or ``payment_link.paid`` → ``createPaymentLink``,
+    ``paymentLinkPaid``: the operationIds of the document."""
+    first, *rest = name.replace(".", "_").split("_")
     return first + "".join(word.capitalize() for word in rest)
+
+
+def operation_id(handler: HTTPRouteHandler, *_: Any) -> str:
+    """The handler's name in camelCase."""
+    return camel_case(handler.handler_name)
 
 
 def created(location: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from litestar.openapi.spec import (
 from paylinks.events.model import DATA, Event, EventType
 from paylinks.pagination import Page
 from paylinks.webhooks.model import TIMEOUT_SECONDS
+from paylinks_api.openapi import camel_case
 
 
 def _retyped(
@@ -59,17 +60,11 @@ EVENT_PAGE = {
 }
 
 
-def _camel(name: str) -> str:
-    """``payment_link.refund.created`` → ``paymentLinkRefundCreated``."""
-    first, *rest = name.replace(".", "_").split("_")
-    return first + "".join(word.capitalize() for word in rest)
-
-
 def _webhook(event_type: EventType) -> PathItem:
     schema = Reference(ref=f"#/components/schemas/{ENVELOPES[event_type].__name__}")
     return PathItem(
         post=Operation(
-            operation_id=_camel(event_type.value) + "Webhook",
+            operation_id=camel_case(event_type.value) + "Webhook",
             summary=event_type.value,
             description="Signed per Standard Webhooks: `webhook-id` (the event's id), "
             "`webhook-timestamp` and `webhook-signature`.",
