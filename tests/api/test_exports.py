@@ -4,6 +4,7 @@ store's rows."""
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -66,12 +67,22 @@ class TestContent:
             ]
             payment, refunded = rows[1], rows[2]
             assert payment["business_name"] == "'" + name
+            # Major units for the spreadsheet, minor units beside them for the API's view.
             assert (payment["amount"], payment["currency"], payment["status"]) == (
-                "1000",
+                "10.00",
                 "GBP",
                 "succeeded",
             )
-            assert (refunded["amount"], refunded["payment_id"]) == ("300", paid["id"])
+            assert payment["amount_minor"] == "1000"
+            refunded_minor = int(payment["amount_refunded_minor"])
+            assert (
+                payment["amount_refunded"] == f"{refunded_minor // 100}.{refunded_minor % 100:02d}"
+            )
+            assert (refunded["amount"], refunded["amount_minor"]) == ("3.00", "300")
+            assert refunded["payment_id"] == paid["id"]
+            # RFC 3339 in UTC to the second.
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", payment["created_at"])
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", payment["paid_at"])
             assert refunded["refund_reason"] == "'-broken"
             assert refunded["payment_link_id"] == link["id"]
             assert rows[0]["failure_reason"]

@@ -5,18 +5,21 @@ hundred.
 
 Each payment is one row (``object`` = ``payment``), followed by a row per refund of it
 (``object`` = ``refund``, ``payment_id`` naming the payment; its amount is the refund's).
-Amounts are in minor units, every field is quoted, and no text that a spreadsheet could
-take for a formula is written as it came.
+Amounts are in major units as a spreadsheet sums them (``120.00`` for £120.00, with the
+currency's own decimals) beside their minor units (``12000``, what the API speaks); times
+are RFC 3339 in UTC to the second. Every field is quoted, and no text that a spreadsheet
+could take for a formula is written as it came.
 """
 
 import csv
 import io
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from paylinks.errors import NotFound
 from paylinks.links import repository as links
+from paylinks.money import format_plain
 from paylinks.pagination import Created
 from paylinks.payments import stream
 from paylinks.payments.model import Payment
@@ -32,7 +35,12 @@ class Column(NamedTuple):
 
 
 def _time(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+    """RFC 3339 in UTC to the second: ``2026-12-06T13:27:23Z``."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
+def _major(amount: int, currency: str) -> str:
+    return format_plain(amount, currency)
 
 
 def _blank(_: object) -> None:
@@ -45,9 +53,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("created_at", lambda p: _time(p.created_at), lambda r: _time(r.created_at)),
     Column("paid_at", lambda p: _time(p.paid_at), _blank),
     Column("status", lambda p: p.status.value, lambda r: r.status.value),
-    Column("amount", lambda p: p.amount, lambda r: r.amount),
+    Column(
+        "amount", lambda p: _major(p.amount, p.currency), lambda r: _major(r.amount, r.currency)
+    ),
     Column("currency", lambda p: p.currency, lambda r: r.currency),
-    Column("amount_refunded", lambda p: p.amount_refunded, _blank),
+    Column("amount_refunded", lambda p: _major(p.amount_refunded, p.currency), _blank),
+    Column("amount_minor", lambda p: p.amount, lambda r: r.amount),
+    Column("amount_refunded_minor", lambda p: p.amount_refunded, _blank),
     Column("reference", lambda p: p.reference, lambda r: r.reference),
     Column("client_reference_id", lambda p: p.client_reference_id, _blank),
     Column("business_name", lambda p: p.customer.business_name, _blank),
