@@ -26,6 +26,18 @@ def page_number(starts: list[str]) -> int:
     return len(starts) + 1
 
 
+def rows_shown(starts: list[str], shown: int, page_size: int, has_more: bool) -> str:
+    """Which rows the page shows, as far as the cursors know the total: ``Showing 1–20 of
+    more than 20`` while there are more, ``Showing 41–45 of 45`` on the last page."""
+    if shown <= 0:
+        return ""
+    first = (page_number(starts) - 1) * page_size + 1
+    last = first + shown - 1
+    rows = f"{first}–{last}" if last > first else f"{first}"
+    total = f"more than {last}" if has_more else f"{last}"
+    return f"Showing {rows} of {total}"
+
+
 async def first_rows(
     list_page: Callable[[dict[str, Any]], Awaitable[Any]], pages: int
 ) -> tuple[list[dict[str, Any]], bool]:

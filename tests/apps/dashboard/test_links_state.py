@@ -1,5 +1,7 @@
 """Payments > Payment Links: what the list shows for a store, through the real API."""
 
+import json
+import re
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +11,7 @@ from dashboard import api as dashboard_api
 from dashboard import routes
 from dashboard.state import paging
 from dashboard.state.links import LinksState
+from reflex.istate.data import RouterData
 
 from tests.apps.dashboard.conftest import api_down, redirected_to, run
 from tests.conftest import FrozenClock
@@ -19,6 +22,32 @@ async def opened(signed_in: Any) -> LinksState:
     state: LinksState = await signed_in(LinksState)
     await run(state.open_page())
     return state
+
+
+def visit(state: LinksState, address: str) -> None:
+    """The browser is on ``address`` (a path with its query)."""
+    path, _, query = address.partition("?")
+    state.router = RouterData.from_router_data(
+        {"pathname": path, "asPath": address, "headers": {"origin": "http://dash.test"}}
+    )
+    assert state.router.url.path == path
+    assert state.router.url.query == query
+
+
+def address_written(events: list[Any]) -> str:
+    """The address a handler wrote in the browser's bar (``history.replaceState``)."""
+    scripts = [
+        str(value._var_value)
+        for event in events
+        for name, value in getattr(event, "args", ()) or ()
+        if str(name) == "javascript_code" and "replaceState" in str(value._var_value)
+    ]
+    assert len(scripts) == 1, events
+    written = re.fullmatch(
+        r"window\.history\.replaceState\(window\.history\.state, '', (.+)\)", scripts[0]
+    )
+    assert written is not None, scripts[0]
+    return str(json.loads(written.group(1)))
 
 
 def titles(state: LinksState) -> list[str]:
@@ -159,15 +188,18 @@ async def test_next_and_previous_pages_follow_the_cursors(
     assert state.has_more
     assert not state.has_previous
     assert state.page_number == 1
+    assert state.rows_shown == "Showing 1–2 of more than 2"
 
     await run(state.next_page())
     assert titles(state) == ["Link 3", "Link 2"]
     assert state.page_number == 2
+    assert state.rows_shown == "Showing 3–4 of more than 4"
     assert state.has_previous
 
     await run(state.next_page())
     assert titles(state) == ["Link 1"]
     assert not state.has_more
+    assert state.rows_shown == "Showing 5 of 5"
     await run(state.next_page())  # nothing further: stays
     assert titles(state) == ["Link 1"]
     assert state.page_number == 3
@@ -250,3 +282,36 @@ async def test_another_store_signing_in_never_sees_the_last_ones_rows(
     assert state.type_filter == "all"
     await run(updates)
     assert titles(state) == []
+
+
+async def test_the_filters_live_in_the_address(signed_in: Any, store: StoreClient) -> None:
+    venue = await store.create_venue("Harbour kiosk")
+    await store.create_link(title="Kiosk coffee", venue_id=venue["id"], type="reusable")
+    await store.create_link(title="Invoice", type="one_off")
+    await store.create_link(title="Kiosk tea", type="one_off", venue_id=venue["id"])
+
+    # Opening a bookmarked (or shared, or reloaded) address shows what it says.
+    state: LinksState = await signed_in(LinksState)
+    visit(state, f"{routes.LINKS}?type=one_off&venue={venue['id']}&q=kiosk")
+    await run(state.open_page())
+    assert titles(state) == ["Kiosk tea"]
+    assert (state.type_filter, state.venue_filter, state.query) == ("one_off", venue["id"], "kiosk")
+    assert state.filtered
+
+    # Each change writes the address in place, with only what narrows the list.
+    assert address_written(await run(state.set_type_filter("reusable"))) == (
+        f"{routes.LINKS}?type=reusable&venue={venue['id']}&q=kiosk"
+    )
+    assert titles(state) == ["Kiosk coffee"]
+    assert address_written(await run(state.clear_filters())) == routes.LINKS
+    assert len(state.rows) == 3
+
+    # Back from a link to the filtered list: the address's filters, not the last ones.
+    visit(state, f"{routes.LINKS}?status=active&type=one_off")
+    await run(state.open_page())
+    assert titles(state) == ["Kiosk tea", "Invoice"]
+    # A forged or stale address reads as "all" where it makes no sense.
+    visit(state, f"{routes.LINKS}?status=sideways&type=one_off&venue=venue_not_ours")
+    await run(state.open_page())
+    assert (state.status_filter, state.venue_filter) == ("all", "all")
+    assert titles(state) == ["Kiosk tea", "Invoice"]

@@ -10,7 +10,9 @@ def cursor_pager(state: Any, test_id: str) -> rx.Component:
     return rx.cond(
         state.has_previous | state.has_more,
         rx.hstack(
-            rx.text("Page ", state.page_number, size="2", color_scheme="gray"),
+            rx.text(
+                state.rows_shown, size="2", color_scheme="gray", data_testid=f"{test_id}-shown"
+            ),
             rx.spacer(),
             rx.button(
                 rx.icon("chevron-left", size=16),

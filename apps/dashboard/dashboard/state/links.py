@@ -1,6 +1,10 @@
 """Payments > Payment Links: the store's links, newest first, filtered, searched and paged
-with the API's cursors (``state/paging.py``)."""
+with the API's cursors (``state/paging.py``). The filters live in the page's address
+(``link_filters``): the page opens with the address's, and each change writes the address
+in place (``history.replaceState``, no navigation), so Back from a link returns to the
+same filtered list and a filtered list can be bookmarked or shared."""
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -8,6 +12,7 @@ import reflex as rx
 
 from dashboard import api, cursor_pages, routes
 from dashboard.failures import FAILURES
+from dashboard.link_filters import QUERY_MAX, LinkFilters, of_query, query_string
 from dashboard.link_rows import ALL, STATUS_CHOICES, TYPE_CHOICES, choice, row_of
 from dashboard.state.paging import CursorPages
 from dashboard.state.session import SessionState
@@ -66,11 +71,16 @@ class LinksState(CursorPages, SessionState):
             self.venue_filter = ALL
 
     async def open_page(self) -> AsyncIterator[None]:
-        """``on_load`` after the session gate: the venues, then the page shown last."""
+        """``on_load`` after the session gate: the venues, then the list the address's
+        filters ask for (the page shown last when they are the ones it had)."""
         if not (self.ready and self.payments_activated):
             return
         if self._rows_of != self.store_id:
             self._start_afresh()
+        asked = of_query(self.router.url.query_parameters)
+        if asked != self._filters():
+            self._set_filters(asked)
+            self.page_starts = []
         self.loading = True
         yield
         await self._load_venues()
@@ -78,38 +88,54 @@ class LinksState(CursorPages, SessionState):
 
     def _start_afresh(self) -> None:
         self.rows, self.venues, self.page_starts = [], [], []
-        self.query = self.load_error = ""
-        self.status_filter = self.type_filter = self.venue_filter = ALL
+        self.load_error = ""
+        self._set_filters(LinkFilters())
         self.has_more = self.loaded = False
         self._rows_of = self.store_id
 
+    def _filters(self) -> LinkFilters:
+        return LinkFilters(self.status_filter, self.type_filter, self.venue_filter, self.query)
+
+    def _set_filters(self, filters: LinkFilters) -> None:
+        self.status_filter, self.type_filter = filters.status, filters.type
+        self.venue_filter, self.query = filters.venue, filters.query
+
+    async def _refilter(self) -> AsyncIterator[Any]:
+        """The first page under the filters now set, and the address saying them."""
+        address = routes.LINKS + query_string(self._filters())
+        yield rx.call_script(
+            f"window.history.replaceState(window.history.state, '', {json.dumps(address)})"
+        )
+        async for update in self._open([]):
+            yield update
+
     # ---- filters and search: each starts again from the first page ------------------------
 
-    async def set_status_filter(self, value: str) -> AsyncIterator[None]:
+    async def set_status_filter(self, value: str) -> AsyncIterator[Any]:
         self.status_filter = choice(value, STATUS_CHOICES)
-        async for update in self._open([]):
+        async for update in self._refilter():
             yield update
 
-    async def set_type_filter(self, value: str) -> AsyncIterator[None]:
+    async def set_type_filter(self, value: str) -> AsyncIterator[Any]:
         self.type_filter = choice(value, TYPE_CHOICES)
-        async for update in self._open([]):
+        async for update in self._refilter():
             yield update
 
-    async def set_venue_filter(self, value: str) -> AsyncIterator[None]:
+    async def set_venue_filter(self, value: str) -> AsyncIterator[Any]:
         known = value == ALL or any(v["id"] == value for v in self.venues)
         self.venue_filter = value if known else ALL
-        async for update in self._open([]):
+        async for update in self._refilter():
             yield update
 
-    async def search(self, value: str) -> AsyncIterator[None]:
-        self.query = value[:120]
-        async for update in self._open([]):
+    async def search(self, value: str) -> AsyncIterator[Any]:
+        self.query = value[:QUERY_MAX]
+        async for update in self._refilter():
             yield update
 
-    async def clear_filters(self) -> AsyncIterator[None]:
+    async def clear_filters(self) -> AsyncIterator[Any]:
         self.status_filter = self.type_filter = self.venue_filter = ALL
         self.query = ""
-        async for update in self._open([]):
+        async for update in self._refilter():
             yield update
 
     def open_link(self, link_id: str) -> Any:

@@ -21,12 +21,19 @@ class CursorPages(rx.State, mixin=True):
     #: The API was asked at least once (no empty state before that).
     loaded: bool = False
     load_error: str = ""
+    #: How many rows the page shown has.
+    shown: int = 0
     #: The id of the last row of the page shown: Next starts after it.
     _last_id: str = ""
 
     @rx.var
     def page_number(self) -> int:
         return cursor_pages.page_number(self.page_starts)
+
+    @rx.var
+    def rows_shown(self) -> str:
+        """``Showing 21–40 of more than 40``: where this page is in the list."""
+        return cursor_pages.rows_shown(self.page_starts, self.shown, PAGE_SIZE, self.has_more)
 
     @rx.var
     def has_previous(self) -> bool:
@@ -55,6 +62,7 @@ class CursorPages(rx.State, mixin=True):
             self.loaded = True
         rows = page.get("data") or []
         self._show_page(rows)
+        self.shown = len(rows)
         self._last_id = str(rows[-1]["id"]) if rows else ""
         self.has_more = bool(page.get("has_more"))
 
