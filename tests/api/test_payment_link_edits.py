@@ -219,6 +219,43 @@ class TestEdit:
         assert endpoint["events"] == ["payment_link.updated"]
 
 
+class TestIdempotentEdits:
+    async def test_a_retried_edit_replays_and_fires_one_event(self, store: StoreClient) -> None:
+        link = await store.create_link(title="Beans")
+        path = f"/v1/payment-links/{link['id']}"
+        key = {"Idempotency-Key": "edit-title-1"}
+        first = await store.patch(path, json={"title": "Coffee beans"}, headers=key)
+        again = await store.patch(path, json={"title": "Coffee beans"}, headers=key)
+        assert first.status_code == again.status_code == 200, first.text
+        assert "idempotent-replayed" not in first.headers
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+        events = (await store.get("/v1/events", params={"type": "payment_link.updated"})).json()
+        assert len(events["data"]) == 1
+
+    async def test_the_key_with_another_edit_is_409(self, store: StoreClient) -> None:
+        link = await store.create_link(title="Beans")
+        path = f"/v1/payment-links/{link['id']}"
+        key = {"Idempotency-Key": "edit-title-2"}
+        assert (await store.patch(path, json={"title": "A"}, headers=key)).status_code == 200
+        reused = await store.patch(path, json={"title": "B"}, headers=key)
+        assert reused.status_code == 409
+        assert reused.json()["code"] == "idempotency_key_reused"
+        assert (await store.get(path)).json()["title"] == "A"
+
+    async def test_a_refused_edit_leaves_the_key_for_the_corrected_one(
+        self, store: StoreClient
+    ) -> None:
+        link = await store.create_link(title="Beans")
+        path = f"/v1/payment-links/{link['id']}"
+        key = {"Idempotency-Key": "edit-title-3"}
+        refused = await store.patch(path, json={"title": "  "}, headers=key)
+        assert refused.status_code == 422
+        fixed = await store.patch(path, json={"title": "Tea"}, headers=key)
+        assert fixed.status_code == 200
+        assert "idempotent-replayed" not in fixed.headers
+
+
 class TestPaymentsLockTheAmount:
     async def test_amount_changes_until_the_first_payment(
         self, store: StoreClient, customer: Customer

@@ -91,10 +91,10 @@ class TestOperations:
             "/v1/gateways/stripe/webhook",
         }
 
-    def test_every_post_takes_an_idempotency_key(self, document: dict[str, Any]) -> None:
+    def test_every_post_and_patch_takes_an_idempotency_key(self, document: dict[str, Any]) -> None:
         for method, path, operation in operations(document):
             headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
-            assert ("Idempotency-Key" in headers) == (method == "post"), (method, path)
+            assert ("Idempotency-Key" in headers) == (method in {"post", "patch"}), (method, path)
 
     def test_only_the_statuses_an_operation_can_give(self, document: dict[str, Any]) -> None:
         by_id = {operation["operationId"]: operation for _, _, operation in operations(document)}

@@ -1,7 +1,7 @@
-"""``Idempotency-Key`` on every POST: the same key and body replays the first response for
+"""``Idempotency-Key`` on every POST and PATCH: the same key and body replays the first response for
 24 hours; the same key with another body is refused (409 ``idempotency_key_reused``).
 
-An ASGI middleware, so that it wraps every POST route the same way: it claims the key in
+An ASGI middleware, so that it wraps every such route the same way: it claims the key in
 the database before the handler runs, with a lease, records the answer after, and forgets
 the key when the request was refused (a 4xx other than 409) or failed (a 5xx), so that the
 client may correct it and retry. JSON bodies are compared as JSON; callers without
@@ -48,6 +48,9 @@ from paylinks_api.security import provide_principal
 log = logging.getLogger(__name__)
 
 HEADER = b"idempotency-key"
+#: The methods whose requests a key makes safe to retry (GET, HEAD, PUT and DELETE are
+#: safe or idempotent by themselves).
+METHODS = frozenset({"POST", "PATCH"})
 REPLAYED = b"idempotent-replayed"
 
 #: A route's ``opt`` when its whole change is one database transaction without calls to
@@ -251,7 +254,7 @@ class IdempotencyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope["method"] != "POST":
+        if scope["type"] != ScopeType.HTTP or scope["method"] not in METHODS:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -288,7 +291,7 @@ class IdempotencyMiddleware:
             return
 
         rid = record_id(_scope_of(scope, headers), key)
-        fingerprint = request_hash("POST", scope["path"], _comparable(headers, body))
+        fingerprint = request_hash(scope["method"], scope["path"], _comparable(headers, body))
         lease = timedelta(seconds=ctx.settings.idempotency_lease_seconds)
         claimed = await service.claim(rid, fingerprint, ctx.clock(), ctx.cipher, lease)
         if claimed.claim is Claim.MISMATCH:

@@ -9,10 +9,10 @@ the API enforces for every operation, so that neither drifts from the other:
 - the error responses it can give: 400 (an unknown query parameter, a body that is not
   JSON, a bad cursor) on every ``/v1`` operation, 401 where it needs a key, 404 where its
   path names an object, 413/415/422 where it takes a body, 422 where it takes query
-  parameters, 409 on every POST (an ``Idempotency-Key`` reused) and where the handler
+  parameters, 409 on every POST and PATCH (an ``Idempotency-Key`` reused) and where the handler
   declares a conflict (``CONFLICT``), 429 where it is rate-limited, 503 wherever it needs
   the database; 429 and 503 with ``Retry-After``;
-- ``Idempotency-Key`` on every POST and ``Idempotent-Replayed`` on its answers;
+- ``Idempotency-Key`` on every POST and PATCH and ``Idempotent-Replayed`` on its answers;
 - ``Location`` on the 201 of a handler that says where the new object lives (``created``);
 - binary answers (images, QR codes) as binary, CSV as text;
 - ``additionalProperties: false`` on every body that refuses unknown fields;
@@ -35,6 +35,7 @@ from litestar.openapi.spec import Tag
 from litestar.routes import HTTPRoute
 
 from paylinks.idempotency.model import KEY_MAX
+from paylinks_api.idempotency import METHODS as IDEMPOTENT
 from paylinks_api.problems import PROBLEM_JSON, Problem
 from paylinks_api.schemas import NO_NUL
 
@@ -208,7 +209,7 @@ def _operation(
                 header["schema"] = {"type": "string"}
             if name == "Location":
                 header["schema"]["format"] = "uri-reference"
-        if method == "post" and status.startswith("2"):
+        if method.upper() in IDEMPOTENT and status.startswith("2"):
             headers = response.setdefault("headers", {})
             headers["Idempotent-Replayed"] = {
                 "description": "`true` when this is the saved answer to an earlier request "
@@ -218,7 +219,7 @@ def _operation(
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "query":
             _not_null(parameter)
-    if method == "post":
+    if method.upper() in IDEMPOTENT:
         operation.setdefault("parameters", []).append(
             {
                 "name": "Idempotency-Key",
@@ -259,7 +260,7 @@ def _error_statuses(
             statuses.add(415)
     if any(p["in"] == "query" for p in params):
         statuses.add(422)
-    if method == "post":
+    if method.upper() in IDEMPOTENT:
         statuses.add(409)
     if handler is not None and any(
         getattr(guard, "rate_limit_scope", None) for guard in handler.resolve_guards()
