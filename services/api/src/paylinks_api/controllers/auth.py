@@ -1,15 +1,16 @@
 """Sign-up, login and logout for the dashboard; rate-limited per client address, and
 login attempts per account too."""
 
-from litestar import Controller, post
-from litestar.datastructures import State
+from typing import Any
+
+from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
 from paylinks.errors import ValidationFailed
 from paylinks.stores import service as stores
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.openapi import BEARER, problems
-from paylinks_api.ratelimit import RateLimiter, limit
+from paylinks_api.ratelimit import limit, login_attempt
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
 
 
@@ -44,10 +45,13 @@ class AuthController(Controller):
         guards=[limit("auth")],
         responses=problems(401),
     )
-    async def log_in(self, data: JSONBody[Login], ctx: Ctx, state: State) -> SessionOut:
-        """Exchange an email and password for a session token (``sess_…``)."""
-        limiter: RateLimiter = state.rate_limiter
-        with limiter.login_attempt(data.email):
+    async def log_in(
+        self, data: JSONBody[Login], ctx: Ctx, request: Request[Any, Any, Any]
+    ) -> SessionOut:
+        """Exchange an email and password for a session token (``sess_…``). Failed attempts
+        are limited per account and client address: other addresses' failures never refuse
+        the right password."""
+        async with login_attempt(request, data.email):
             user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
 
