@@ -6,7 +6,7 @@ from datetime import timedelta
 from paylinks.clock import Clock, utc_now
 from paylinks.gateways.registry import Gateways
 from paylinks.links.model import PublicUrls
-from paylinks.secrets import Cipher
+from paylinks.secrets import Cipher, passwords
 from paylinks.settings import Settings
 
 
@@ -22,6 +22,7 @@ class ApiContext:
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> "ApiContext":
         cipher = Cipher(settings.secret_key)
+        passwords.bound(settings.password_hash_workers)
         return cls(
             settings=settings,
             clock=clock,

@@ -31,7 +31,7 @@ class AuthController(Controller):
             )
         except ValidationFailed as failed:
             raise failed.renamed({"name": "store_name"}) from None
-        _, token = await stores.login(data.email, data.password, now)
+        token = await stores.open_session(created.user, now)
         return SignUpOut(
             store_id=created.store.id,
             user_id=created.user.id,
