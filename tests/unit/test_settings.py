@@ -134,6 +134,7 @@ class TestBadSettings:
             ("PASSWORD_HASH_WORKERS", "0"),
             ("PASSWORD_HASH_WORKERS", "1000"),
             ("START_HOLD_SECONDS", "5"),
+            ("START_LIMIT_PER_HOUR", "0"),
             ("DB_POOL_SIZE", "0"),
             ("DB_POOL_SIZE", "many"),
             ("DB_POOL_TIMEOUT", "0"),

@@ -57,7 +57,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Seconds a checkout start holds a place on a link before the customer confirms
     #: (then the hold becomes ``reservation_seconds``; never longer than that): a start
     #: without a card holds a one-off link's only place briefly.
-    start_hold_seconds: int = 90
+    start_hold_seconds: int = 120
+    #: Payments one client address may start in an hour on one link with limited places
+    #: (one-off or capped): with the short hold, what one address can hold such a link.
+    start_limit_per_hour: int = 5
     #: PostgreSQL connections each process may hold (the API's pool; a worker's pool, plus
     #: one connection of its own listening for commits).
     db_pool_size: int = 10
@@ -174,6 +177,8 @@ def _complete(settings: Settings) -> Settings:
         raise SettingsError("SMTP_PORT", "must be a TCP port")
     if not 1 <= settings.password_hash_workers <= 256:
         raise SettingsError("PASSWORD_HASH_WORKERS", "must be 1 to 256")
+    if settings.start_limit_per_hour < 1:
+        raise SettingsError("START_LIMIT_PER_HOUR", "must be at least 1")
     if settings.start_hold_seconds < 10:
         raise SettingsError("START_HOLD_SECONDS", "must be at least 10 seconds")
     if settings.rate_limit_per_minute < 1:

@@ -77,7 +77,12 @@ def create_app(
     ctx = ApiContext.from_settings(settings, clock)
     trusted_proxies = frozenset(settings.trusted_proxies.split(","))
     limit_storage, limit_pool = storage_for(settings.redis_url or settings.broker_url)
-    limiter = RateLimiter(limit_storage, settings.rate_limit_per_minute, trusted_proxies)
+    limiter = RateLimiter(
+        limit_storage,
+        settings.rate_limit_per_minute,
+        trusted_proxies,
+        starts_per_hour=settings.start_limit_per_hour,
+    )
     migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
     mcp_tools = McpTools(ctx)
 

@@ -17,7 +17,10 @@ class ApiContext:
     urls: PublicUrls
     cipher: Cipher
     gateways: Gateways
+    #: How long a confirmed payment holds its place (the full reservation).
     hold: timedelta
+    #: How long a started payment holds its place until the customer confirms.
+    start_hold: timedelta
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> "ApiContext":
@@ -30,4 +33,7 @@ class ApiContext:
             cipher=cipher,
             gateways=Gateways(cipher, settings.stripe_api_base),
             hold=timedelta(seconds=settings.reservation_seconds),
+            start_hold=timedelta(
+                seconds=min(settings.start_hold_seconds, settings.reservation_seconds)
+            ),
         )

@@ -15,11 +15,12 @@ argon2 work is bounded by ``paylinks.secrets``), and an outage of it must not tu
 login and checkout into an error.
 """
 
+import contextlib
 import ipaddress
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -44,6 +45,11 @@ WINDOW_SECONDS = 60
 #: who mistypes is rarely held up, a guesser gets a handful of tries per address.
 LOGIN_FAILURES_PER_PAIR = 5
 PAIR_WINDOW_SECONDS = 15 * 60
+#: The window of the budget of starts one address has on one link with limited places
+#: (``PAYLINKS_START_LIMIT_PER_HOUR``): each start holds a place for a short while, so one
+#: address holds a one-off link for at most that many short holds an hour, however often
+#: it tries, while a customer who retries after a declined card has room.
+STARTS_WINDOW_SECONDS = 60 * 60
 #: Longer addresses are counted by their first characters (none of them is an account:
 #: an email address has at most 254).
 _ACCOUNT_KEY_MAX = 320
@@ -102,11 +108,12 @@ def limit_header(quotas: list[Quota]) -> str:
     return ", ".join(f'"{q.policy.name}";r={q.remaining};t={q.reset}' for q in quotas)
 
 
-def policies(per_minute: int) -> dict[str, Policy]:
+def policies(per_minute: int, starts_per_hour: int) -> dict[str, Policy]:
     return {
         "checkout": Policy("checkout", per_minute, WINDOW_SECONDS),
         "auth": Policy("auth", per_minute, WINDOW_SECONDS),
         "login": Policy("login", LOGIN_FAILURES_PER_PAIR, PAIR_WINDOW_SECONDS),
+        "start": Policy("start", starts_per_hour, STARTS_WINDOW_SECONDS),
     }
 
 
@@ -134,9 +141,11 @@ class RateLimiter:
         per_minute: int,
         trusted_proxies: frozenset[str] = frozenset(),
         clock: Callable[[], float] = time.time,
+        *,
+        starts_per_hour: int = 5,
     ) -> None:
         self.storage = storage
-        self.policies = policies(per_minute)
+        self.policies = policies(per_minute, starts_per_hour)
         self.trusted_proxies = trusted_proxies
         self._strategy = FixedWindowRateLimiter(storage)
         self._clock = clock
@@ -157,6 +166,24 @@ class RateLimiter:
         if not allowed:
             raise LimitReached(quota)
         return quota
+
+    async def check(self, policy_name: str, *key: str) -> None:
+        """Raise RateLimited when the key's budget is spent, without spending any."""
+        policy = self.policies[policy_name]
+        try:
+            if await self._strategy.test(policy.item, *key):
+                return
+            stats = await self._strategy.get_window_stats(policy.item, *key)
+        except StorageError as error:
+            self._warn(error)
+            return
+        reset = max(1, math.ceil(stats.reset_time - self._clock()))
+        raise LimitReached(Quota(policy, stats.remaining, reset))
+
+    async def spend(self, policy_name: str, *key: str) -> None:
+        """Spend one of the key's budget after the fact (never refuses)."""
+        with contextlib.suppress(LimitReached):
+            await self.hit(policy_name, *key)
 
     async def forget(self, policy_name: str, *key: str) -> None:
         """Start the key's window afresh (a login that succeeded)."""
@@ -220,6 +247,26 @@ async def login_attempt(
     await count(connection, "login", *pair)
     yield
     await limiter.forget("login", *pair)
+
+
+async def within_start_budget(
+    connection: ASGIConnection[Any, Any, Any, Any], link_id: str
+) -> Callable[[], Awaitable[None]]:
+    """Refuse a start when the client spent its budget of starts on the link; returns how
+    to spend one, for a start that took a limited place (links without a cap never
+    count: a place on them is never scarce)."""
+    limiter: RateLimiter = connection.app.state.rate_limiter
+    key = (address_key(client_address(connection, limiter.trusted_proxies)), link_id)
+    try:
+        await limiter.check("start", *key)
+    except LimitReached as reached:
+        noted(connection).append(reached.quota)
+        raise
+
+    async def spend() -> None:
+        await limiter.spend("start", *key)
+
+    return spend
 
 
 def account_key(email: str) -> str:
