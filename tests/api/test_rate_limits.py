@@ -97,6 +97,26 @@ class TestHeaders:
         response = await strict.client.get("/health/live")
         assert "ratelimit" not in response.headers
 
+    async def test_the_openapi_document_declares_them(self, api: ApiClient) -> None:
+        document = (await api.client.get("/docs/openapi.json")).json()
+        limited = document["components"]["responses"]["RateLimited"]["headers"]
+        assert {"Retry-After", "RateLimit-Policy", "RateLimit"} <= set(limited)
+        start = document["paths"]["/v1/checkout/links/{link_id}/payments"]["post"]
+        assert start["responses"]["429"] == {"$ref": "#/components/responses/RateLimited"}
+        assert {"RateLimit-Policy", "RateLimit"} <= set(start["responses"]["201"]["headers"])
+        stores = document["paths"]["/v1/store"]["get"]["responses"]
+        assert "429" not in stores
+        assert "RateLimit" not in stores["200"].get("headers", {})
+
+    async def test_a_shops_front_end_may_read_them(self, settings: Settings) -> None:
+        shop = "https://shop.example"
+        open_to_shop = msgspec.structs.replace(settings, cors_origins=shop)
+        app = create_app(open_to_shop, auto_migrate=settings.is_sqlite, run_jobs=False)
+        async with serving(app) as client:
+            response = await client.get(MISSING_LINK, headers={"Origin": shop})
+        exposed = response.headers["access-control-expose-headers"].split(", ")
+        assert {"retry-after", "ratelimit", "ratelimit-policy"} <= set(exposed)
+
 
 def attempt(api: ApiClient, email: str, password: str, address: str) -> Any:
     return api.client.post(
