@@ -1,5 +1,5 @@
 """Sign-up, login and logout for the dashboard; rate-limited per client address, and
-login attempts per account too."""
+failed logins per account and address pair too."""
 
 from typing import Any
 
