@@ -96,6 +96,7 @@ class System:
             "PAYLINKS_SECRET_KEY": "bench-secret-key-" + "b" * 40,
             "PAYLINKS_DATA_DIR": str(logs / "data"),
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "1000000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "1000000",
             "PAYLINKS_IDEMPOTENCY_LEASE_SECONDS": str(LEASE_SECONDS),
             "PAYLINKS_DB_POOL_SIZE": "5",
             "PAYLINKS_DB_POOL_TIMEOUT": "2",

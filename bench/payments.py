@@ -132,6 +132,7 @@ def server(
         "PAYLINKS_API_URL": f"http://{HOST}:{port}",
         # Every customer here is one address; the public routes are limited per address.
         "PAYLINKS_RATE_LIMIT_PER_MINUTE": str(10**9),
+        "PAYLINKS_START_LIMIT_PER_HOUR": str(10**9),
         RUN_JOBS_ENV: {True: "1", False: "0", None: ""}[run_jobs],
     }
     command = uvicorn_command("payments:serve_app", port, factory=True, workers=workers)

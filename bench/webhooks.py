@@ -457,6 +457,7 @@ def run(
             "PAYLINKS_WEBHOOKS_ALLOW_PRIVATE": "true",
             # Every customer here is one address; the public routes are limited per address.
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "1000000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "1000000",
         }
         with (logs / "migrate.log").open("wb") as sink:
             subprocess.run(

@@ -365,6 +365,7 @@ def run(
             "PAYLINKS_WEBHOOKS_ALLOW_PRIVATE": "true",
             # Every customer here is one address; the public routes are limited per address.
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "100000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "100000",
         }
         with (logs / "migrate.log").open("wb") as sink:
             subprocess.run(

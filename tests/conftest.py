@@ -144,6 +144,7 @@ async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest)
             "PAYLINKS_CHECKOUT_URL": "http://checkout.test",
             "PAYLINKS_WEBHOOKS_ALLOW_PRIVATE": "true",
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "1000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "1000",
         },
         env_file=None,
     )

@@ -26,6 +26,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
             "PAYLINKS_DATA_DIR": str(root),
             "PAYLINKS_SECRET_KEY": "fuzz-secret-key-" + "y" * 32,
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "100000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "100000",
         },
         env_file=None,
     )

@@ -20,6 +20,7 @@ def app_settings(tmp_path: Path) -> Settings:
             "PAYLINKS_API_URL": API_BASE,
             "PAYLINKS_CHECKOUT_URL": "http://checkout.test",
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "10000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "10000",
         },
         env_file=None,
     )

@@ -68,6 +68,7 @@ def start_servers(root: Path, env: dict[str, str] | None = None) -> Servers:
         "PAYLINKS_API_URL": api_url,
         "PAYLINKS_CHECKOUT_URL": checkout_url,
         "PAYLINKS_RATE_LIMIT_PER_MINUTE": "100000",
+        "PAYLINKS_START_LIMIT_PER_HOUR": "100000",
         "PAYLINKS_WEBHOOKS_ALLOW_PRIVATE": "true",
         "PYTHONUNBUFFERED": "1",
         **(env or {}),

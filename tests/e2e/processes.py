@@ -196,6 +196,7 @@ class Cluster:
             "PAYLINKS_SECRET_KEY": SECRET_KEY,
             "PAYLINKS_DATA_DIR": str(logs / "data"),
             "PAYLINKS_RATE_LIMIT_PER_MINUTE": "100000",
+            "PAYLINKS_START_LIMIT_PER_HOUR": "100000",
             "PAYLINKS_RESERVATION_SECONDS": "30",
             "PAYLINKS_WEBHOOKS_ALLOW_PRIVATE": "true",
             "PYTHONUNBUFFERED": "1",

@@ -332,11 +332,13 @@ class RefundMachine(RuleBasedStateMachine):
             link = await create_link(
                 self.principal, LinkDraft(title="Espresso beans", amount=amount), URLS, self.now
             )
-            started, _ = await start_payment(
+            started, _, _ = await start_payment(
                 link.id, None, Customer(), self.gateways, timedelta(minutes=15), self.now
             )
             card_ = Card(number=card, exp_month=12, exp_year=2030, cvc="123")
-            payment, _ = await confirm_payment(started.id, card_, self.gateways, URLS, self.now)
+            payment, _ = await confirm_payment(
+                started.id, card_, self.gateways, URLS, self.now, timedelta(minutes=15)
+            )
             return payment
 
         payment = self.run(paid())

@@ -1,8 +1,20 @@
 """Tokens, password hashes and encryption at rest."""
 
+import asyncio
+import threading
+import time
+
 import pytest
 
-from paylinks.secrets import Cipher, hash_password, new_token, token_hash, verify_password
+from paylinks import secrets
+from paylinks.secrets import (
+    Cipher,
+    PasswordWork,
+    hash_password,
+    new_token,
+    token_hash,
+    verify_password,
+)
 
 KEY = "k" * 48
 PASSWORD = "correct horse battery staple"
@@ -87,3 +99,56 @@ class TestCipher:
     def test_garbage_is_refused(self, garbage: str) -> None:
         with pytest.raises(ValueError):
             Cipher(KEY).decrypt(garbage)
+
+
+class CountingVerifier:
+    """A stand-in for argon2 that takes a while and counts how many run at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = self.most = 0
+
+    def __call__(self, password_hash: str | None, password: str) -> bool:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.05)
+        with self.lock:
+            self.running -= 1
+        return password == PASSWORD
+
+
+class TestPasswordWork:
+    async def test_at_most_n_verifications_run_at_once(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        verifier = CountingVerifier()
+        monkeypatch.setattr(secrets, "verify_password", verifier)
+        work = PasswordWork(2)
+        answers = await asyncio.gather(*(work.verify("h", PASSWORD) for _ in range(12)))
+        assert answers == [True] * 12
+        assert verifier.most == 2
+
+    async def test_the_bound_can_change(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        verifier = CountingVerifier()
+        monkeypatch.setattr(secrets, "verify_password", verifier)
+        work = PasswordWork(1)
+        work.bound(3)
+        await asyncio.gather(*(work.verify("h", "wrong") for _ in range(12)))
+        assert verifier.most == 3
+
+    async def test_the_event_loop_stays_free(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(secrets, "verify_password", CountingVerifier())
+        work = PasswordWork(1)
+        started = time.perf_counter()
+        verifying = asyncio.gather(*(work.verify("h", PASSWORD) for _ in range(4)))
+        await asyncio.sleep(0.01)  # the loop answers while four verifications queue
+        assert time.perf_counter() - started < 0.05
+        await verifying
+
+    async def test_real_hashes_verify(self) -> None:
+        work = PasswordWork(2)
+        hashed = await work.hash(PASSWORD)
+        assert await work.verify(hashed, PASSWORD)
+        assert not await work.verify(hashed, "wrong")
+        assert not await work.verify(None, PASSWORD)

@@ -66,10 +66,11 @@ async def test_a_confirmation_outlived_by_its_hold_is_never_counted_as_paid(
         finally:
             answered.set()
 
-    clock.advance(seconds=settings.reservation_seconds - 1)
+    clock.advance(seconds=settings.start_hold_seconds - 1)  # the start's short hold
     first = asyncio.create_task(confirm())
     await asyncio.wait_for(asked.wait(), 10)
-    clock.advance(seconds=2)  # the hold ran out while Stripe was answering
+    # The confirmation made it the full reservation, which ran out while Stripe answered.
+    clock.advance(seconds=settings.reservation_seconds + 1)
     retried = await confirm_with_payment_element(customer.client, started["id"])
     confirmed = await first
 

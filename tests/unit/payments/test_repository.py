@@ -16,7 +16,7 @@ NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 #: Each guarded update, run on a payment that is not there.
 RUN: dict[str, Callable[[], Awaitable[object]]] = {
     "cancel_expired_holds": lambda: repository.cancel_expired_holds(NOW),
-    "claim_confirmation": lambda: repository.claim_confirmation(payment().id, NOW),
+    "claim_confirmation": lambda: repository.claim_confirmation(payment().id, NOW, NOW),
     "release_confirmation": lambda: repository.release_confirmation(payment().id),
     "mark_succeeded": lambda: repository.mark_succeeded(payment(), NOW, "4242"),
     "mark_failed": lambda: repository.mark_failed(payment(), "Declined.", None, release_at=NOW),

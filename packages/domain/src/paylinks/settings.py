@@ -16,6 +16,8 @@ from dotenv import dotenv_values
 from paylinks.retention.model import DEFAULT_DAYS, Retention, days_problem
 
 PREFIX = "PAYLINKS_"
+#: The machine's cores (the default bound of password hashes at once).
+CORES = max(1, os.cpu_count() or 1)
 
 
 class SettingsError(ValueError):
@@ -49,6 +51,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhooks_allow_private: bool = False
     reservation_seconds: int = 900
     rate_limit_per_minute: int = 60
+    #: Password hashes (argon2, about a second of a core each) computed at once by a
+    #: process; more logins wait their turn (default: the machine's cores).
+    password_hash_workers: int = CORES
+    #: Seconds a checkout start holds a place on a link before the customer confirms
+    #: (then the hold becomes ``reservation_seconds``; never longer than that): a start
+    #: without a card holds a one-off link's only place briefly.
+    start_hold_seconds: int = 120
+    #: Payments one client address may start in an hour on one link with limited places
+    #: (one-off or capped): with the short hold, what one address can hold such a link.
+    start_limit_per_hour: int = 5
     #: PostgreSQL connections each process may hold (the API's pool; a worker's pool, plus
     #: one connection of its own listening for commits).
     db_pool_size: int = 10
@@ -163,6 +175,12 @@ def _complete(settings: Settings) -> Settings:
         raise SettingsError("RESERVATION_SECONDS", "must be at least 10 seconds")
     if not 0 < settings.smtp_port < 65536:
         raise SettingsError("SMTP_PORT", "must be a TCP port")
+    if not 1 <= settings.password_hash_workers <= 256:
+        raise SettingsError("PASSWORD_HASH_WORKERS", "must be 1 to 256")
+    if settings.start_limit_per_hour < 1:
+        raise SettingsError("START_LIMIT_PER_HOUR", "must be at least 1")
+    if settings.start_hold_seconds < 10:
+        raise SettingsError("START_HOLD_SECONDS", "must be at least 10 seconds")
     if settings.rate_limit_per_minute < 1:
         raise SettingsError("RATE_LIMIT_PER_MINUTE", "must be at least 1")
     if not 1 <= settings.db_pool_size <= 1000:

@@ -11,7 +11,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from redis.asyncio import Redis
+from redis.asyncio import ConnectionPool, Redis
 
 from paylinks.clock import Clock, utc_now
 from paylinks.db import engine as db
@@ -36,7 +36,7 @@ from paylinks_api.idempotency import IdempotencyMiddleware
 from paylinks_api.jobs import JobRuntimeFactory
 from paylinks_api.mcp_tools import McpTools
 from paylinks_api.problems import EXCEPTION_HANDLERS
-from paylinks_api.ratelimit import RateLimiter
+from paylinks_api.ratelimit import RateLimiter, add_headers, storage_for
 from paylinks_api.schemas.events import WEBHOOKS
 from paylinks_api.security import provide_principal
 from paylinks_api.strict_input import check_input
@@ -76,7 +76,13 @@ def create_app(
     ``route_handlers`` adds routes (the benchmark's floor, for one)."""
     ctx = ApiContext.from_settings(settings, clock)
     trusted_proxies = frozenset(settings.trusted_proxies.split(","))
-    limiter = RateLimiter(settings.rate_limit_per_minute, trusted_proxies=trusted_proxies)
+    limit_storage, limit_pool = storage_for(settings.redis_url or settings.broker_url)
+    limiter = RateLimiter(
+        limit_storage,
+        settings.rate_limit_per_minute,
+        trusted_proxies,
+        starts_per_hour=settings.start_limit_per_hour,
+    )
     migrate_on_start = settings.is_sqlite if auto_migrate is None else auto_migrate
     mcp_tools = McpTools(ctx)
 
@@ -92,11 +98,13 @@ def create_app(
             "created": CREATED,
         },
         middleware=[DefineMiddleware(IdempotencyMiddleware)],
+        before_send=[add_headers],
         before_request=check_input,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[
             database_lifespan(settings, migrate_on_start, jobs),
             broker_client_lifespan(settings),
+            rate_limit_lifespan(limit_pool),
             mcp_tools.lifespan,
         ],
         state=State({"ctx": ctx, "rate_limiter": limiter}),
@@ -164,6 +172,20 @@ def broker_client_lifespan(settings: Settings) -> Lifespan:
             await client.aclose()
 
     return broker_client
+
+
+def rate_limit_lifespan(pool: ConnectionPool | None) -> Lifespan:
+    """The rate limits' Redis connections (if any) given back when the app stops."""
+
+    @asynccontextmanager
+    async def rate_limits(app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if pool is not None:
+                await pool.disconnect()
+
+    return rate_limits
 
 
 def openapi_config() -> OpenAPIConfig:

@@ -30,7 +30,7 @@ _CURRENT: ContextVar[str | None] = ContextVar("paylinks_request_id", default=Non
 CORS_PATH = "/v1/checkout/"
 CORS_METHODS = "GET, HEAD, POST"
 CORS_HEADERS = "content-type, idempotency-key"
-CORS_EXPOSED = "request-id, retry-after, idempotent-replayed"
+CORS_EXPOSED = "request-id, retry-after, ratelimit, ratelimit-policy, idempotent-replayed"
 CORS_MAX_AGE = "600"
 
 

@@ -100,6 +100,20 @@ _RETRY_AFTER = {
     "description": "Seconds to wait before trying again",
     "schema": {"type": "integer", "minimum": 1},
 }
+#: The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers-11), on every answer of a
+#: rate-limited operation.
+_RATE_LIMIT_HEADERS = {
+    "RateLimit-Policy": {
+        "description": 'The limits that apply, as `"checkout";q=60;w=60` (`q` requests per '
+        "`w` seconds), a list when several do",
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": 'Where the client stands, as `"checkout";r=12;t=42` (`r` requests '
+        "left, `t` seconds until the window resets)",
+        "schema": {"type": "string"},
+    },
+}
 #: Answers the document types as binary.
 _BINARY = frozenset({"image/png", "image/svg+xml", "image/jpeg", "image/webp"})
 #: Images as ``GET /v1/images/{id}`` serves them (verified and re-encoded at upload).
@@ -186,6 +200,8 @@ def _error_response(status: int, description: str) -> dict[str, Any]:
     }
     if status in (429, 503):
         response["headers"] = {"Retry-After": _RETRY_AFTER}
+    if status == 429:
+        response["headers"].update(_RATE_LIMIT_HEADERS)
     return response
 
 
@@ -209,6 +225,8 @@ def _operation(
                 header["schema"] = {"type": "string"}
             if name == "Location":
                 header["schema"]["format"] = "uri-reference"
+        if status.startswith("2") and _rate_limited(handler):
+            response.setdefault("headers", {}).update(_RATE_LIMIT_HEADERS)
         if method.upper() in IDEMPOTENT and status.startswith("2"):
             headers = response.setdefault("headers", {})
             headers["Idempotent-Replayed"] = {
@@ -262,11 +280,15 @@ def _error_statuses(
         statuses.add(422)
     if method.upper() in IDEMPOTENT:
         statuses.add(409)
-    if handler is not None and any(
-        getattr(guard, "rate_limit_scope", None) for guard in handler.resolve_guards()
-    ):
+    if _rate_limited(handler):
         statuses.add(429)
     return sorted(statuses)
+
+
+def _rate_limited(handler: HTTPRouteHandler | None) -> bool:
+    return handler is not None and any(
+        getattr(guard, "rate_limit_scope", None) for guard in handler.resolve_guards()
+    )
 
 
 def _typed_content(response: dict[str, Any], path: str) -> None:

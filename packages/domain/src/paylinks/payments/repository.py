@@ -237,7 +237,8 @@ async def get_by_reference(reference: str) -> Payment | None:
 
 
 _CLAIM_CONFIRMATION = (
-    "UPDATE payment SET confirm_started_at = {} WHERE id = {} AND "  # noqa: S608
+    "UPDATE payment SET confirm_started_at = {}, hold_expires_at = CASE "  # noqa: S608
+    "WHEN hold_expires_at < {} THEN {} ELSE hold_expires_at END WHERE id = {} AND "
     + _STATUS_IN["claim_confirmation"]
     + " AND confirm_started_at IS NULL AND hold_expires_at > {} AND NOT EXISTS ("
     "SELECT 1 FROM payment_link l WHERE l.id = payment.payment_link_id "
@@ -245,13 +246,19 @@ _CLAIM_CONFIRMATION = (
 )
 
 
-async def claim_confirmation(payment_id: str, now: datetime) -> Payment | None:
+async def claim_confirmation(
+    payment_id: str, now: datetime, held_until: datetime
+) -> Payment | None:
     """Let exactly one confirmation of a pending, still-held payment of a link that was not
-    deactivated talk to the gateway: the payment, or None when it may not (the caller
-    reads it again to say why)."""
+    deactivated talk to the gateway, its hold lengthened to ``held_until`` (the short hold
+    of a start becomes the full reservation once the customer pays): the payment, or None
+    when it may not (the caller reads it again to say why). The slot stays the one the
+    start took: only a hold that has not run out is lengthened, in the same statement."""
     rows = await fetch(
         _CLAIM_CONFIRMATION,
         now,
+        held_until,
+        held_until,
         payment_id,
         now,
     )

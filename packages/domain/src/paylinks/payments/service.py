@@ -5,7 +5,7 @@ in ``export``."""
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 import msgspec
 
@@ -84,6 +84,15 @@ async def public_link_with_merchant(link_id: str) -> tuple[PaymentLink, Merchant
     return found
 
 
+class Started(NamedTuple):
+    payment: Payment
+    #: What the gateway's form needs (Stripe's client secret).
+    client_secret: str | None
+    #: Whether the payment holds one of a limited number of places (a one-off or capped
+    #: link): what a client's budget of starts is spent on.
+    holds_a_place: bool
+
+
 async def start_payment(
     link_id: str,
     amount: int | None,
@@ -93,9 +102,9 @@ async def start_payment(
     now: datetime,
     client_reference_id: str | None = None,
     locale: str | None = None,
-) -> tuple[Payment, str | None]:
-    """Validate the customer's input, reserve a slot of the link and open the payment at
-    the gateway. Returns the payment and the gateway's client secret (Stripe).
+) -> Started:
+    """Validate the customer's input, reserve a slot of the link for ``hold`` (short: the
+    confirmation lengthens it) and open the payment at the gateway.
 
     The slot is taken first, reading the link in the same statement; bad input then rolls
     it back. Only a link without a free slot is read again, to say why."""
@@ -133,8 +142,9 @@ async def start_payment(
             started = await gateway.start(payment)
             payment = msgspec.structs.replace(payment, reference=started.reference)
         await repository.insert(payment)
+    limited = link.capacity is not None
     if started is not None:
-        return payment, started.client_secret
+        return Started(payment, started.client_secret, limited)
     try:
         started = await gateway.start(payment)
     except GatewayError as error:
@@ -145,7 +155,7 @@ async def start_payment(
         ) from None
     await repository.set_reference(payment.id, started.reference)
     payment = msgspec.structs.replace(payment, reference=started.reference)
-    return payment, started.client_secret
+    return Started(payment, started.client_secret, limited)
 
 
 async def _reserve_after_all(
@@ -178,9 +188,15 @@ async def get_public_payment(payment_id: str) -> Payment:
 
 
 async def confirm_payment(
-    payment_id: str, card: Card | None, gateways: Gateways, urls: PublicUrls, now: datetime
+    payment_id: str,
+    card: Card | None,
+    gateways: Gateways,
+    urls: PublicUrls,
+    now: datetime,
+    hold: timedelta,
 ) -> tuple[Payment, PaymentLink | None]:
-    """Authorise with the gateway, then capture only while the slot is still held.
+    """Authorise with the gateway, then capture only while the slot is still held: the
+    start's short hold becomes ``hold`` (the full reservation) as the confirmation begins.
 
     Exactly one confirmation of a payment reaches the gateway; a decline frees the slot at
     once; an authorisation that comes back after the hold ran out is cancelled, never
@@ -194,7 +210,7 @@ async def confirm_payment(
             await get_public_payment(payment_id)  # an unknown payment is 404 first
             raise
     async with transaction():
-        payment = await repository.claim_confirmation(payment_id, now)
+        payment = await repository.claim_confirmation(payment_id, now, now + hold)
         if payment is not None:
             gateway = await gateways.named(payment.gateway, payment.store_id)
             if gateway.offline:

@@ -65,7 +65,7 @@ async def create_store(
         country_for_currency(currency) if country is None else country,
     )
     email = clean.email
-    password_hash = secrets.hash_password(password)
+    password_hash = await secrets.passwords.hash(password)
     store = Store(
         id=new_id(Prefix.STORE),
         name=clean.name,
@@ -156,14 +156,19 @@ async def login(email: str, password: str, now: datetime) -> tuple[User, str]:
     except ValidationFailed:
         clean_email = ""
     found = await repository.find_user_by_email(clean_email) if clean_email else None
-    if not secrets.verify_password(found[1] if found else None, password) or found is None:
+    right = await secrets.passwords.verify(found[1] if found else None, password)
+    if not right or found is None:
         raise Unauthorized("The email or password is wrong.", code="invalid_credentials")
-    user = found[0]
+    return found[0], await open_session(found[0], now)
+
+
+async def open_session(user: User, now: datetime) -> str:
+    """A new session token for a user whose password was just checked (or just set)."""
     token = secrets.new_token(SESSION_PREFIX)
     await repository.insert_session(
         new_id(Prefix.SESSION), user, secrets.token_hash(token), now, now + SESSION_LIFETIME
     )
-    return user, token
+    return token
 
 
 async def logout(principal: Principal) -> None:

@@ -1,15 +1,16 @@
 """Sign-up, login and logout for the dashboard; rate-limited per client address, and
-login attempts per account too."""
+failed logins per account and address pair too."""
 
-from litestar import Controller, post
-from litestar.datastructures import State
+from typing import Any
+
+from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
 from paylinks.errors import ValidationFailed
 from paylinks.stores import service as stores
 from paylinks_api.deps import Caller, Ctx
 from paylinks_api.openapi import BEARER, problems
-from paylinks_api.ratelimit import RateLimiter, limit
+from paylinks_api.ratelimit import limit, login_attempt
 from paylinks_api.schemas.stores import Login, SessionOut, SignUp, SignUpOut
 
 
@@ -30,7 +31,7 @@ class AuthController(Controller):
             )
         except ValidationFailed as failed:
             raise failed.renamed({"name": "store_name"}) from None
-        _, token = await stores.login(data.email, data.password, now)
+        token = await stores.open_session(created.user, now)
         return SignUpOut(
             store_id=created.store.id,
             user_id=created.user.id,
@@ -44,10 +45,13 @@ class AuthController(Controller):
         guards=[limit("auth")],
         responses=problems(401),
     )
-    async def log_in(self, data: JSONBody[Login], ctx: Ctx, state: State) -> SessionOut:
-        """Exchange an email and password for a session token (``sess_…``)."""
-        limiter: RateLimiter = state.rate_limiter
-        with limiter.login_attempt(data.email):
+    async def log_in(
+        self, data: JSONBody[Login], ctx: Ctx, request: Request[Any, Any, Any]
+    ) -> SessionOut:
+        """Exchange an email and password for a session token (``sess_…``). Failed attempts
+        are limited per account and client address: other addresses' failures never refuse
+        the right password."""
+        async with login_attempt(request, data.email):
             user, token = await stores.login(data.email, data.password, ctx.clock())
         return SessionOut(token=token, user_id=user.id, store_id=user.store_id)
 

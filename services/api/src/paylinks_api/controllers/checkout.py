@@ -1,8 +1,8 @@
 """The public checkout API: no key, rate-limited per client address."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 
 from paylinks import locales
@@ -12,7 +12,7 @@ from paylinks.payments.model import Customer, Payment
 from paylinks_api.controllers.params import object_id
 from paylinks_api.deps import Ctx
 from paylinks_api.openapi import CONFLICT, created
-from paylinks_api.ratelimit import limit
+from paylinks_api.ratelimit import limit, within_start_budget
 from paylinks_api.schemas.checkout import (
     CheckoutLink,
     CheckoutPayment,
@@ -40,20 +40,29 @@ class CheckoutController(Controller):
         "/links/{link_id:str}/payments", responses=CONFLICT, **created("/v1/checkout/payments/{id}")
     )
     async def start_checkout_payment(
-        self, link_id: LinkId, data: JSONBody[PaymentStart], ctx: Ctx
+        self,
+        link_id: LinkId,
+        data: JSONBody[PaymentStart],
+        ctx: Ctx,
+        request: Request[Any, Any, Any],
     ) -> CheckoutPayment:
-        """Start a payment: validates amount and details and holds a place on the link."""
-        payment, secret = await payments.start_payment(
+        """Start a payment: validates amount and details and holds a place on the link
+        briefly (`PAYLINKS_START_HOLD_SECONDS`; the confirmation makes it the full
+        reservation). A client has a budget of starts on each one-off or capped link."""
+        spend_start = await within_start_budget(request, link_id)
+        started = await payments.start_payment(
             link_id,
             data.amount,
             data.customer or Customer(),
             ctx.gateways,
-            ctx.hold,
+            ctx.start_hold,
             ctx.clock(),
             client_reference_id=data.client_reference_id,
             locale=locales.supported(data.locale) if data.locale else None,
         )
-        return await _answer(payment, None, secret)
+        if started.holds_a_place:
+            await spend_start()
+        return await _answer(started.payment, None, started.client_secret)
 
     @post("/payments/{payment_id:str}/confirm", status_code=200, responses=CONFLICT)
     async def confirm_checkout_payment(
@@ -61,7 +70,7 @@ class CheckoutController(Controller):
     ) -> CheckoutPayment:
         """Pay: with a sandbox test card, or (Stripe) after the Payment Element confirmed."""
         payment, link = await payments.confirm_payment(
-            payment_id, data.card, ctx.gateways, ctx.urls, ctx.clock()
+            payment_id, data.card, ctx.gateways, ctx.urls, ctx.clock(), ctx.hold
         )
         return await _answer(payment, link)
 
