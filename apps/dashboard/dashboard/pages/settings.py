@@ -14,6 +14,7 @@ from dashboard.components.country_select import country_select
 from dashboard.components.field import error_text, field, notice
 from dashboard.components.image_dropzone import image_dropzone, remove_button
 from dashboard.components.layout import app_shell
+from dashboard.components.panel import link_button
 from dashboard.state.session import SessionState
 from dashboard.state.settings import SettingsState
 
@@ -187,13 +188,11 @@ def _status() -> rx.Component:
                 ),
             ),
             rx.hstack(
-                rx.link(
-                    rx.button(
-                        "Go to Payment Links",
-                        rx.icon("arrow-right", size=16),
-                        data_testid="to-payment-links",
-                    ),
+                link_button(
+                    "Go to Payment Links",
+                    rx.icon("arrow-right", size=16, aria_hidden="true"),
                     href=routes.LINKS,
+                    data_testid="to-payment-links",
                 ),
                 rx.cond(
                     SettingsState.switching_gateway,
