@@ -31,6 +31,8 @@ def _nav_item(label: str, icon: str, href: str, section: str, current: str) -> r
         href=href,
         class_name="pl-nav-item" + (" pl-nav-current" if here else ""),
         underline="none",
+        # Not Reflex's default hover colour for links (too light to read on the page).
+        _hover={"color": "inherit"},
         on_click=NavigationState.close_menu,
         data_testid=f"nav-{section}",
         **({"aria_current": "page"} if here else {}),

@@ -21,17 +21,9 @@ def _event_choices() -> rx.Component:
             color_scheme="gray",
         ),
         rx.grid(
+            # Each box named by its event type (its own label: one label, one name).
             *[
-                rx.text(
-                    rx.flex(
-                        rx.checkbox(name=f"{EVENT_FIELD_PREFIX}{event_type}"),
-                        rx.code(event_type, variant="ghost", size="2"),
-                        spacing="2",
-                        align="center",
-                    ),
-                    as_="label",
-                    size="2",
-                )
+                rx.checkbox(event_type, name=f"{EVENT_FIELD_PREFIX}{event_type}", size="2")
                 for event_type in EVENT_TYPES
             ],
             columns={"initial": "1", "sm": "2"},
