@@ -9,6 +9,8 @@ from paylinks.money import format_plain, to_decimal
 from paylinks.payments.model import PAID, REFUNDABLE
 
 __all__ = [
+    "CHART_DAYS",
+    "CHART_MIN_DAYS",
     "RefundAmountError",
     "chart_range",
     "daily_payments",

@@ -5,6 +5,9 @@ import reflex as rx
 
 from dashboard.state.transactions import TransactionsState as T
 
+#: The axes' labels: small, in the page's secondary text colour.
+TICK = {"fontSize": 12, "fill": "var(--gray-11)"}
+
 AMOUNT_AS_MONEY = rx.Var(
     _js_expr=(
         "((value, name, item) => (item && item.dataKey === 'amount' && item.payload)"
@@ -16,9 +19,12 @@ AMOUNT_AS_MONEY = rx.Var(
 def chart_card() -> rx.Component:
     chart = rx.recharts.composed_chart(
         rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-        rx.recharts.x_axis(data_key="day"),
-        rx.recharts.y_axis(y_axis_id="amount", width=60),
-        rx.recharts.y_axis(y_axis_id="count", orientation="right", allow_decimals=False, width=40),
+        # One day a slot from the range's start to its end; labels thinned to fit.
+        rx.recharts.x_axis(data_key="day", tick=TICK, min_tick_gap=12),
+        rx.recharts.y_axis(y_axis_id="amount", width=52, tick=TICK),
+        rx.recharts.y_axis(
+            y_axis_id="count", orientation="right", allow_decimals=False, width=32, tick=TICK
+        ),
         rx.recharts.bar(
             data_key="amount",
             name="Amount collected (" + T.currency + ")",
@@ -33,7 +39,8 @@ def chart_card() -> rx.Component:
             y_axis_id="count",
             stroke="var(--grass-9)",
             stroke_width=2,
-            type_="monotone",
+            type_="linear",
+            dot=False,
         ),
         # The bar's value is a plotting coordinate: the tooltip shows the day's total as
         # money, formatted exactly by the state ("total").

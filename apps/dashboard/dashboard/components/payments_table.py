@@ -96,7 +96,7 @@ def _payment_row(payment: rx.Var) -> rx.Component:
         cell("Refunded", rx.text(rx.cond(payment["refunded"], payment["refunded"], "—"), size="2")),
         cell("Customer", _customer(payment)),
         cell("Reference", _reference(payment)),
-        cell("", _action(payment), wide=True),
+        cell("", _action(payment)),
         data_testid="payment-row",
     )
 

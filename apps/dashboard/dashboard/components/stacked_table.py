@@ -17,9 +17,12 @@ def _classes(wide: bool, minor: bool) -> str:
 def cell(
     label: str, *children: Any, wide: bool = False, minor: bool = False, **props: Any
 ) -> rx.Component:
-    """A cell of the column ``label``; an empty label shows none (a row's actions)."""
+    """A cell of the column ``label``; one without a label (a row's actions) shows none and
+    takes the row's whole width."""
     labelled: dict[str, Any] = {"data_label": label} if label else {}
-    return rx.table.cell(*children, class_name=_classes(wide, minor), **labelled, **props)
+    return rx.table.cell(
+        *children, class_name=_classes(wide or not label, minor), **labelled, **props
+    )
 
 
 def header_cell(
