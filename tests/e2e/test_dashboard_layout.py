@@ -5,10 +5,10 @@ and Refund stay in view, and axe-core finds no critical or serious violation any
 Screenshots go to tests/e2e/screenshots/layout-{width}-*.png."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -189,9 +189,13 @@ def go(page: Page, size: str, section: str) -> None:
     page.get_by_test_id(f"nav-{section}").click()
 
 
-def closed_by_escape(page: Page, opened: Callable[[], Locator], survey: Survey, name: str) -> None:
-    """A dialog opened, checked, and closed with Escape."""
-    dialog = opened()
+def closed_by_escape(
+    opener: Locator, survey: Survey, name: str, role: Literal["dialog", "alertdialog"] = "dialog"
+) -> None:
+    """The dialog ``opener`` opens, checked, then closed with Escape."""
+    page = survey.page
+    opener.click()
+    dialog = page.get_by_role(role)
     expect(dialog).to_be_visible()
     survey.check(name)
     page.keyboard.press("Escape")
@@ -261,12 +265,7 @@ def test_every_page_and_dialog_of_a_store_with_payments(
     surveyed.check("links")
     paid = rows.filter(has_text="Cake for the office")
     expect(paid.get_by_role("button", name="Copy URL")).to_be_visible()
-    closed_by_escape(
-        page,
-        lambda: (paid.get_by_role("button", name="QR code").click(), page.get_by_role("dialog"))[1],
-        surveyed,
-        "links-qr",
-    )
+    closed_by_escape(paid.get_by_role("button", name="QR code"), surveyed, "links-qr")
 
     page.get_by_role("link", name="Create link").first.click()
     page.wait_for_url(re.compile(r"/payment-links/new/?$"))
@@ -285,12 +284,7 @@ def test_every_page_and_dialog_of_a_store_with_payments(
         expect(row.get_by_text(fact, exact=True)).to_be_in_viewport()
     expect(row.get_by_test_id("refund-open")).to_be_in_viewport()
     surveyed.check("link-transactions")
-    closed_by_escape(
-        page,
-        lambda: (row.get_by_test_id("refund-open").click(), page.get_by_role("dialog"))[1],
-        surveyed,
-        "refund-dialog",
-    )
+    closed_by_escape(row.get_by_test_id("refund-open"), surveyed, "refund-dialog")
     page.get_by_test_id("tab-sharing").click()
     expect(page.get_by_test_id("link-url")).to_be_visible()
     surveyed.check("link-sharing")
@@ -300,49 +294,37 @@ def test_every_page_and_dialog_of_a_store_with_payments(
     expect(page.get_by_test_id("deactivate")).to_be_in_viewport()
     surveyed.check("link-long-title")
     closed_by_escape(
-        page,
-        lambda: (page.get_by_test_id("deactivate").click(), page.get_by_role("alertdialog"))[1],
-        surveyed,
-        "deactivate-dialog",
+        page.get_by_test_id("deactivate"), surveyed, "deactivate-dialog", role="alertdialog"
     )
 
     go(page, size, "venues")
     expect(page.get_by_test_id("venue-row")).to_have_count(1)
     surveyed.check("venues")
-    closed_by_escape(
-        page,
-        lambda: (page.get_by_test_id("add-venue").click(), page.get_by_role("dialog"))[1],
-        surveyed,
-        "venue-dialog",
-    )
+    closed_by_escape(page.get_by_test_id("add-venue"), surveyed, "venue-dialog")
 
     go(page, size, "developers")
     expect(page.get_by_test_id("key-row").first).to_be_visible()
     surveyed.check("api-keys")
+    closed_by_escape(page.get_by_test_id("create-key"), surveyed, "api-key-dialog")
+    # A new key's secret, shown once; then revoking it asks first.
+    page.get_by_test_id("create-key").click()
+    page.get_by_role("dialog").get_by_label("Name").fill("Accounting sync")
+    page.get_by_test_id("create-key-submit").click()
+    expect(page.get_by_test_id("key-secret-value")).to_be_visible()
+    surveyed.check("api-key-secret")
+    page.get_by_test_id("key-secret-done").click()
+    expect(page.get_by_test_id("key-secret-value")).to_have_count(0)
     closed_by_escape(
-        page,
-        lambda: (page.get_by_test_id("create-key").click(), page.get_by_role("dialog"))[1],
-        surveyed,
-        "api-key-dialog",
+        page.get_by_test_id("revoke-key").first, surveyed, "revoke-key-dialog", role="alertdialog"
     )
     page.get_by_test_id("tab-webhooks").click()
     expect(page.get_by_test_id("endpoint-row")).to_have_count(1)
     surveyed.check("webhooks")
-    closed_by_escape(
-        page,
-        lambda: (page.get_by_test_id("add-endpoint").click(), page.get_by_role("dialog"))[1],
-        surveyed,
-        "endpoint-dialog",
-    )
+    closed_by_escape(page.get_by_test_id("add-endpoint"), surveyed, "endpoint-dialog")
     page.get_by_test_id("tab-log").click()
     expect(page.get_by_test_id("event-row").first).to_be_visible()
     surveyed.check("events")
-    closed_by_escape(
-        page,
-        lambda: (page.get_by_test_id("open-event").last.click(), page.get_by_role("dialog"))[1],
-        surveyed,
-        "deliveries-dialog",
-    )
+    closed_by_escape(page.get_by_test_id("open-event").last, surveyed, "deliveries-dialog")
 
     go(page, size, "exports")
     expect(page.get_by_test_id("export")).to_be_visible()
