@@ -1,6 +1,6 @@
 """Cells of a table that turns into stacked rows on a phone (``pl-stack`` in the
 stylesheet): each cell carries its column's name, shown above its value once the head row
-is out of sight; a wide cell takes the row's whole width, a minor one is left out."""
+is out of sight; a wide cell takes the row's whole width."""
 
 from typing import Any
 
@@ -10,26 +10,20 @@ import reflex as rx
 STACKED = "pl-stack"
 
 
-def _classes(wide: bool, minor: bool) -> str:
-    return " ".join(name for name, on in (("pl-cell-wide", wide), ("pl-cell-minor", minor)) if on)
+def _classes(wide: bool) -> str:
+    return "pl-cell-wide" if wide else ""
 
 
-def cell(
-    label: str, *children: Any, wide: bool = False, minor: bool = False, **props: Any
-) -> rx.Component:
+def cell(label: str, *children: Any, wide: bool = False, **props: Any) -> rx.Component:
     """A cell of the column ``label``; one without a label (a row's actions) shows none and
     takes the row's whole width."""
     labelled: dict[str, Any] = {"data_label": label} if label else {}
-    return rx.table.cell(
-        *children, class_name=_classes(wide or not label, minor), **labelled, **props
-    )
+    return rx.table.cell(*children, class_name=_classes(wide or not label), **labelled, **props)
 
 
-def header_cell(
-    *children: Any, wide: bool = True, minor: bool = False, **props: Any
-) -> rx.Component:
+def header_cell(*children: Any, wide: bool = True, **props: Any) -> rx.Component:
     """The row's header cell (what the row is), full width on a phone by default."""
-    return rx.table.row_header_cell(*children, class_name=_classes(wide, minor), **props)
+    return rx.table.row_header_cell(*children, class_name=_classes(wide), **props)
 
 
 def head(*columns: str | tuple[str, str]) -> rx.Component:
