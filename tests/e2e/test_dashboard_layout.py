@@ -159,6 +159,7 @@ def surveyed(
 ) -> Iterator[Survey]:
     request.node.stash[PROCESS_OUTPUT] = lambda: system.up.output()[-6000:]
     context = browser.new_context(viewport=SIZES[size], locale="en-GB")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     expect.set_options(timeout=WAIT_MS)
@@ -263,9 +264,19 @@ def test_every_page_and_dialog_of_a_store_with_payments(
     expect(rows).to_have_count(3)
     expect(page.get_by_text(LONG_TITLE)).to_be_visible()
     surveyed.check("links")
+    # Each row's Copy URL and QR code, without opening the link.
     paid = rows.filter(has_text="Cake for the office")
-    expect(paid.get_by_role("button", name="Copy URL")).to_be_visible()
-    closed_by_escape(paid.get_by_role("button", name="QR code"), surveyed, "links-qr")
+    paid.get_by_role("button", name="Copy URL").click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == f"{system.checkout_url}/pay/{full_store.links['paid']}"
+    paid.get_by_role("button", name="QR code").click()
+    qr = page.get_by_role("dialog").get_by_role("img")
+    expect(qr).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
+    surveyed.check("links-qr")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    assert re.search(r"/payment-links/?$", page.url), "a row action opened the link"
 
     page.get_by_role("link", name="Create link").first.click()
     page.wait_for_url(re.compile(r"/payment-links/new/?$"))

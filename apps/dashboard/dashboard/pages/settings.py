@@ -34,7 +34,11 @@ def _store_card() -> rx.Component:
                     rx.data_list.label("Currency"),
                     rx.data_list.value(
                         rx.hstack(
-                            rx.code(SessionState.currency, data_testid="settings-currency"),
+                            rx.code(
+                                SessionState.currency,
+                                flex_shrink="0",
+                                data_testid="settings-currency",
+                            ),
                             rx.text(
                                 "Set when the store was created; every link charges in it.",
                                 size="1",
@@ -206,6 +210,7 @@ def _status() -> rx.Component:
                     ),
                 ),
                 spacing="3",
+                wrap="wrap",
             ),
             spacing="3",
         ),
