@@ -2,7 +2,7 @@
 headless Chromium against ``paylinks up`` (the journey's system): no page scrolls sideways,
 the navigation opens from a menu button by keyboard on a phone, a payment's status, amount
 and Refund stay in view, and axe-core finds no critical or serious violation anywhere.
-Screenshots go to tests/e2e/screenshots/layout-{width}-*.png."""
+Screenshots go to tests/e2e/screenshots/layout-{phone,desktop}-*.png."""
 
 import re
 from collections.abc import Iterator
@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
+from tests.e2e import test_checkout_world_browser as world
 from tests.e2e import test_dashboard_journey as journey
-from tests.e2e.axe_core import NpmMissing, ensure_axe
 from tests.e2e.checkout_servers import Merchant
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.test_checkout_browser import SCREENSHOTS
@@ -27,8 +27,13 @@ from tests.fakes.receiver import Receiver
 system = journey.system
 browser = journey.browser
 receiver = journey.receiver
+# The checkout's: axe-core (skipped without npm, except in CI).
+axe_js = world.axe_js
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SIZES: dict[str, ViewportSize] = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+}
 #: axe-core's impacts that fail the test.
 BLOCKING = {"critical", "serious"}
 #: A title with one long unbroken word, which must wrap rather than widen the page.
@@ -86,14 +91,6 @@ def full_store(system: System, receiver: Receiver) -> Store:
 def empty_store(system: System) -> Store:
     """A store with payments activated and nothing else: the empty states."""
     return Store(Merchant(system.api_url, name="New Shop"))
-
-
-@pytest.fixture(scope="module")
-def axe_js() -> Path:
-    try:
-        return ensure_axe()
-    except NpmMissing as missing:
-        pytest.skip(str(missing))
 
 
 @pytest.fixture(params=list(SIZES))
