@@ -1,6 +1,7 @@
-"""The dashboard backend's download routes: CSV exports streamed from the API to the
-browser with the merchant's session (its cookie), a chunk at a time, never held whole in
-this process (through Reflex's events a file would cross the websocket in one piece)."""
+"""The dashboard backend's download routes: CSV exports and a link's QR code streamed
+from the API to the browser with the merchant's session (its cookie), a chunk at a time,
+never held whole in this process (through Reflex's events a file would cross the
+websocket in one piece)."""
 
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -15,7 +16,9 @@ from dashboard.state.session import SESSION_COOKIE
 RANGE = ("created[gte]", "created[lt]")
 
 
-async def _relay(request: Request, path: str, query: dict[str, str]) -> Response:
+async def _relay(
+    request: Request, path: str, query: dict[str, str], attachment: str = "payments.csv"
+) -> Response:
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return PlainTextResponse("Log in to the dashboard to download exports.", 401)
@@ -32,7 +35,7 @@ async def _relay(request: Request, path: str, query: dict[str, str]) -> Response
         media_type=upstream.headers.get("content-type", "text/csv"),
         headers={
             "Content-Disposition": upstream.headers.get(
-                "content-disposition", 'attachment; filename="payments.csv"'
+                "content-disposition", f'attachment; filename="{attachment}"'
             ),
             "Cache-Control": "no-store",
         },
@@ -50,12 +53,22 @@ async def link_payments_csv(request: Request) -> Response:
     return await _relay(request, f"/v1/payment-links/{link_id}/payments.csv", {})
 
 
+async def link_qr_png(request: Request) -> Response:
+    """The link's QR code (the API's default size), shown in the list and downloaded."""
+    link_id = str(request.path_params["link_id"])
+    return await _relay(request, f"/v1/payment-links/{link_id}/qr.png", {}, f"{link_id}-qr.png")
+
+
 def download_routes() -> Starlette:
     """Mounted in front of the Reflex app (its ``api_transformer``)."""
-    link_path = routes.LINK_PAYMENTS_CSV.replace("{link_id}", "{link_id:str}")
+
+    def typed(path: str) -> str:
+        return path.replace("{link_id}", "{link_id:str}")
+
     return Starlette(
         routes=[
             Route(routes.PAYMENTS_CSV, store_payments_csv, methods=["GET"]),
-            Route(link_path, link_payments_csv, methods=["GET"]),
+            Route(typed(routes.LINK_PAYMENTS_CSV), link_payments_csv, methods=["GET"]),
+            Route(typed(routes.LINK_QR_PNG), link_qr_png, methods=["GET"]),
         ]
     )

@@ -70,6 +70,7 @@ def row_of(link: Mapping[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
     return {
         "id": str(link.get("id") or ""),
         "title": str(link.get("title") or ""),
+        "url": str(link.get("url") or ""),
         "reference": str(link.get("reference") or ""),
         "amount": amount_label(link),
         "type": type_label(link),

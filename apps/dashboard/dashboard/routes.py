@@ -12,6 +12,7 @@ EXPORTS = "/exports"
 #: Downloads served by the dashboard's backend (``downloads.py``), not pages.
 PAYMENTS_CSV = "/exports/payments.csv"
 LINK_PAYMENTS_CSV = "/exports/payment-links/{link_id}/payments.csv"
+LINK_QR_PNG = "/exports/payment-links/{link_id}/qr.png"
 DEVELOPERS = "/developers"
 
 
@@ -21,3 +22,7 @@ def link(link_id: str) -> str:
 
 def link_payments_csv(link_id: str) -> str:
     return LINK_PAYMENTS_CSV.format(link_id=link_id)
+
+
+def link_qr_png(link_id: str) -> str:
+    return LINK_QR_PNG.format(link_id=link_id)

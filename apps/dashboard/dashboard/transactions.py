@@ -9,7 +9,10 @@ from paylinks.money import format_plain, to_decimal
 from paylinks.payments.model import PAID, REFUNDABLE
 
 __all__ = [
+    "CHART_DAYS",
+    "CHART_MIN_DAYS",
     "RefundAmountError",
+    "chart_range",
     "daily_payments",
     "payment_row",
     "refund_amount",
@@ -18,6 +21,8 @@ __all__ = [
 
 #: The chart covers at most this many days, the most recent ones.
 CHART_DAYS = 90
+#: ... and at least this many, so that a single day of payments reads as one day of two weeks.
+CHART_MIN_DAYS = 14
 
 STATUS_LABELS = {
     "succeeded": "Succeeded",
@@ -129,11 +134,27 @@ def _day(payment: dict[str, Any], zone: tzinfo) -> date | None:
     return None if moment is None else moment.astimezone(zone).date()
 
 
+def chart_range(
+    first: date, last: date, today: date, days: int = CHART_DAYS, at_least: int = CHART_MIN_DAYS
+) -> tuple[date, date]:
+    """The days a chart of payments made from ``first`` to ``last`` covers: up to today
+    (or the last payment, were the clock behind), at least ``at_least`` days so that one
+    day of payments is not one fat bar, at most ``days``, from the first payment on."""
+    end = max(today, last)
+    start = max(end - timedelta(days=days - 1), min(first, end - timedelta(days=at_least - 1)))
+    return start, end
+
+
 def daily_payments(
-    payments: list[dict[str, Any]], currency: str, days: int = CHART_DAYS, zone: tzinfo = UTC
+    payments: list[dict[str, Any]],
+    currency: str,
+    today: date,
+    days: int = CHART_DAYS,
+    zone: tzinfo = UTC,
 ) -> list[dict[str, Any]]:
-    """Paid payments per day (by ``paid_at``, in ``zone``), oldest first, every day from the first
-    to the last included (no payment: zero), at most the last ``days`` days.
+    """Paid payments per day (by ``paid_at``, in ``zone``), oldest first, one entry for
+    every day of ``chart_range`` (a day without payments is zero); none without a paid
+    payment.
 
     ``amount`` is the day's total in major units for the chart's axis only (a plotting
     coordinate, never used as money); ``total`` is the same total, formatted exactly."""
@@ -147,11 +168,10 @@ def daily_payments(
         totals[day] = totals.get(day, 0) + int(payment.get("amount") or 0)
     if not counts:
         return []
-    last = max(counts)
-    first = max(min(counts), last - timedelta(days=days - 1))
-    series = []
-    day = first
-    while day <= last:
+    start, end = chart_range(min(counts), max(counts), today, days)
+    series: list[dict[str, Any]] = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
         total = totals.get(day, 0)
         series.append(
             {
@@ -162,5 +182,4 @@ def daily_payments(
                 "total": money(total, currency),
             }
         )
-        day += timedelta(days=1)
     return series

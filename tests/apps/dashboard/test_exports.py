@@ -101,6 +101,25 @@ class TestDownloadRoute:
         assert f"{link['id']}-payments.csv" in answer.headers["content-disposition"]
         assert [row["id"] for row in csv.DictReader(io.StringIO(answer.text))] == [paid["id"]]
 
+    async def test_a_links_qr_code_for_the_list_to_show_and_download(
+        self, api: ApiClient, store: StoreClient, dashboard: httpx.AsyncClient
+    ) -> None:
+        link = await store.create_link()
+        token = await session_token(api, store)
+        answer = await dashboard.get(
+            routes.link_qr_png(link["id"]), headers={"Cookie": f"{SESSION_COOKIE}={token}"}
+        )
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "image/png"
+        assert answer.content.startswith(b"\x89PNG")
+        assert f"{link['id']}-qr.png" in answer.headers["content-disposition"]
+        missing = await dashboard.get(
+            routes.link_qr_png("plink_" + "0" * 32),
+            headers={"Cookie": f"{SESSION_COOKIE}={token}"},
+        )
+        assert missing.status_code == 404
+        assert (await dashboard.get(routes.link_qr_png(link["id"]))).status_code == 401
+
     async def test_without_a_session_nothing_is_asked(self, dashboard: httpx.AsyncClient) -> None:
         answer = await dashboard.get(routes.PAYMENTS_CSV)
         assert answer.status_code == 401

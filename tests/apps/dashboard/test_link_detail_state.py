@@ -11,6 +11,7 @@ from dashboard import routes
 from dashboard.state import transactions as transactions_state
 from dashboard.state.link_detail import LinkDetailState
 from dashboard.state.transactions import TransactionsState
+from dashboard.transactions import CHART_MIN_DAYS
 from reflex.istate.data import RouterData
 
 from paylinks.refunds.service import process_refund
@@ -299,8 +300,11 @@ class TestTransactions:
         assert declined["status"] == "failed"
         assert declined["failure_reason"]
         assert declined["refundable"] == ""
-        (day,) = state.chart
-        assert (day["payments"], day["total"]) == (1, "£14.50")
+        # Two weeks up to today, the earlier days at zero: the payment is today's.
+        assert len(state.chart) == CHART_MIN_DAYS
+        *before, today = state.chart
+        assert (today["payments"], today["total"]) == (1, "£14.50")
+        assert {(day["payments"], day["total"]) for day in before} == {(0, "£0.00")}
         assert state.link["payments"] == "1"
 
     async def test_pages_load_by_cursor_without_repeats(
@@ -321,7 +325,7 @@ class TestTransactions:
         assert not state.has_more
         await run(state.load_more())  # nothing more: nothing changes
         assert len(state.payments) == 3
-        assert state.chart[0]["payments"] == 3
+        assert state.chart[-1]["payments"] == 3
 
     async def test_the_csv_downloads_under_the_links_name(
         self, store: StoreClient, signed_in: Any

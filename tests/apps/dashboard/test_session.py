@@ -67,6 +67,17 @@ async def test_missing_fields_are_caught_before_the_api(api: ApiClient) -> None:
     assert set(state.auth_errors) == {"email", "password"}
 
 
+async def test_an_error_goes_once_its_field_is_edited(api: ApiClient) -> None:
+    state = state_of(SessionState)
+    await state.signup({"store_name": "", "email": "", "password": ""})
+    assert set(state.auth_errors) == {"store_name", "email", "password"}
+    state.field_edited("store_name", "Corner Bakery")
+    assert set(state.auth_errors) == {"email", "password"}
+    state.field_edited("store_name", "Corner Bakery Ltd")  # no error left there: nothing
+    state.field_edited("email", "baker@example.com")
+    assert set(state.auth_errors) == {"password"}
+
+
 async def test_api_field_errors_land_next_to_their_fields(api: ApiClient) -> None:
     state = state_of(SessionState)
     await state.signup({**SIGNUP, "email": "not an email"})

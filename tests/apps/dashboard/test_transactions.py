@@ -1,10 +1,14 @@
 """A link's transactions as the dashboard shows them (pure): rows, refund amounts, chart."""
 
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from dashboard.transactions import (
+    CHART_DAYS,
+    CHART_MIN_DAYS,
     RefundAmountError,
+    chart_range,
     daily_payments,
     payment_row,
     refund_amount,
@@ -120,6 +124,10 @@ class TestRefundAmount:
             refund_amount("1.5", 500, "JPY")
 
 
+#: The day the merchant looks at the chart, in the tests below.
+TODAY = date(2026, 11, 28)
+
+
 class TestDailyPayments:
     def test_paid_payments_are_counted_and_summed_per_day_with_gaps_filled(self) -> None:
         series = daily_payments(
@@ -131,35 +139,78 @@ class TestDailyPayments:
                 payment(status="pending", paid_at=None, created_at="2026-11-25T10:00:00Z"),
             ],
             "GBP",
+            TODAY,
         )
-        assert [(d["date"], d["payments"], d["total"]) for d in series] == [
+        assert [(d["date"], d["payments"], d["total"]) for d in series[-3:]] == [
             ("2026-11-26", 2, "£29.00"),
             ("2026-11-27", 0, "£0.00"),
             ("2026-11-28", 1, "£10.00"),
         ]
-        assert series[0]["day"] == "26 Nov"
-        assert series[0]["amount"] == 29.0
+        assert series[-3]["day"] == "26 Nov"
+        assert series[-3]["amount"] == 29.0
+        assert series[-2]["amount"] == 0.0
+
+    def test_one_day_of_payments_reads_as_one_day_of_two_weeks(self) -> None:
+        series = daily_payments([payment(paid_at="2026-11-28T09:00:00Z")], "GBP", TODAY)
+        assert len(series) == CHART_MIN_DAYS == 14
+        assert (series[0]["date"], series[-1]["date"]) == ("2026-11-15", "2026-11-28")
+        assert [d["payments"] for d in series] == [0] * 13 + [1]
+        assert {d["total"] for d in series[:-1]} == {"£0.00"}
+
+    def test_the_days_run_to_today_after_the_last_payment(self) -> None:
+        series = daily_payments([payment(paid_at="2026-11-10T09:00:00Z")], "GBP", TODAY)
+        assert (series[0]["date"], series[-1]["date"]) == ("2026-11-10", "2026-11-28")
+        assert series[0]["payments"] == 1
+        assert sum(d["payments"] for d in series) == 1
+
+    def test_ninety_days_of_payments_are_ninety_days_each_with_its_own(self) -> None:
+        paid = [
+            payment(paid_at=f"{TODAY - timedelta(days=n)}T12:00:00Z", amount=100 * (n + 1))
+            for n in range(90)
+        ]
+        series = daily_payments(paid, "GBP", TODAY)
+        assert len(series) == CHART_DAYS == 90
+        assert all(d["payments"] == 1 for d in series)
+        assert series[-1]["total"] == "£1.00"
+        assert series[0]["total"] == "£90.00"
 
     def test_days_are_the_merchants_own(self) -> None:
         late = [payment(paid_at="2026-11-27T02:00:00Z"), payment(paid_at="2026-11-27T06:00:00Z")]
-        in_utc = daily_payments(late, "GBP")
-        assert [(d["date"], d["payments"]) for d in in_utc] == [("2026-11-27", 2)]
-        in_new_york = daily_payments(late, "GBP", zone=ZoneInfo("America/New_York"))
-        assert [(d["date"], d["payments"]) for d in in_new_york] == [
+        in_utc = daily_payments(late, "GBP", TODAY)
+        assert [d["payments"] for d in in_utc if d["payments"]] == [2]
+        assert [d["date"] for d in in_utc if d["payments"]] == ["2026-11-27"]
+        in_new_york = daily_payments(late, "GBP", TODAY, zone=ZoneInfo("America/New_York"))
+        assert [(d["date"], d["payments"]) for d in in_new_york if d["payments"]] == [
             ("2026-11-26", 1),
             ("2026-11-27", 1),
         ]
 
     def test_no_paid_payment_no_chart(self) -> None:
-        assert daily_payments([payment(status="failed")], "GBP") == []
-        assert daily_payments([], "GBP") == []
+        assert daily_payments([payment(status="failed")], "GBP", TODAY) == []
+        assert daily_payments([], "GBP", TODAY) == []
 
     def test_only_the_most_recent_days_are_kept(self) -> None:
         series = daily_payments(
             [payment(paid_at="2026-01-01T09:00:00Z"), payment(paid_at="2026-11-28T09:00:00Z")],
             "GBP",
+            TODAY,
             days=7,
         )
         assert len(series) == 7
         assert series[-1]["date"] == "2026-11-28"
         assert series[0]["date"] == "2026-11-22"
+
+    def test_a_payment_after_today_by_the_clock_still_shows(self) -> None:
+        series = daily_payments([payment(paid_at="2026-11-29T01:00:00Z")], "GBP", TODAY)
+        assert series[-1]["date"] == "2026-11-29"
+        assert series[-1]["payments"] == 1
+
+
+class TestChartRange:
+    def test_a_range_is_at_least_two_weeks_and_at_most_ninety_days(self) -> None:
+        assert chart_range(TODAY, TODAY, TODAY) == (date(2026, 11, 15), TODAY)
+        assert chart_range(date(2026, 1, 1), TODAY, TODAY) == (TODAY - timedelta(days=89), TODAY)
+        assert chart_range(date(2026, 10, 1), date(2026, 10, 2), TODAY) == (
+            date(2026, 10, 1),
+            TODAY,
+        )

@@ -6,6 +6,7 @@ from dashboard.components.cursor_pager import paged_table
 from dashboard.components.dialogs import confirm_dialog, form_dialog, secret_once_dialog
 from dashboard.components.field import field
 from dashboard.components.panel import empty_state, panel_intro, rows_or_empty
+from dashboard.components.stacked_table import cell, head, header_cell, stacked_table
 from dashboard.developer_rows import ApiKeyRow
 from dashboard.state.api_keys import ApiKeysState as S
 
@@ -43,17 +44,18 @@ def _status(key: ApiKeyRow) -> rx.Component:
 
 def _row(key: ApiKeyRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(
+        header_cell(
             rx.text(
                 key.name,
                 weight="medium",
-                color=rx.cond(key.revoked, "var(--gray-10)", "inherit"),
+                color=rx.cond(key.revoked, "var(--gray-11)", "inherit"),
             )
         ),
-        rx.table.cell(rx.code(key.last4, variant="ghost")),
-        rx.table.cell(rx.text(key.created, size="2", color_scheme="gray", white_space="nowrap")),
-        rx.table.cell(_status(key)),
-        rx.table.cell(
+        cell("Key", rx.code(key.last4, variant="ghost")),
+        cell("Created", rx.text(key.created, size="2", color_scheme="gray")),
+        cell("Status", _status(key)),
+        cell(
+            "",
             rx.cond(
                 key.revoked,
                 rx.text("Revoked ", key.revoked_on, size="1", color_scheme="gray"),
@@ -75,19 +77,10 @@ def _row(key: ApiKeyRow) -> rx.Component:
 def _table() -> rx.Component:
     return paged_table(
         S,
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Name"),
-                    rx.table.column_header_cell("Key"),
-                    rx.table.column_header_cell("Created"),
-                    rx.table.column_header_cell("Status"),
-                    rx.table.column_header_cell(""),
-                )
-            ),
+        stacked_table(
+            head("Name", "Key", "Created", "Status", ""),
             rx.table.body(rx.foreach(S.keys, _row)),
             variant="surface",
-            width="100%",
         ),
         "keys",
     )

@@ -5,6 +5,7 @@ import reflex as rx
 
 from dashboard import routes
 from dashboard.components.panel import empty_state, panel_intro, rows_or_empty
+from dashboard.components.stacked_table import cell, head, header_cell, stacked_table
 from dashboard.developer_rows import AttemptRow, DeliveryRow, EventRow
 from dashboard.display import BADGE_COLORS
 from dashboard.state.event_log import EventLogState as S
@@ -24,34 +25,31 @@ def _delivery_badge(status: rx.Var) -> rx.Component:
 
 def _attempt(attempt: AttemptRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(attempt.at, white_space="nowrap")),
-        rx.table.cell(
+        cell("Attempted", rx.text(attempt.at)),
+        cell(
+            "Result",
             rx.text(
                 attempt.outcome,
                 color_scheme=rx.cond(attempt.ok, "green", "red"),
                 weight="medium",
-            )
+            ),
         ),
-        rx.table.cell(rx.text(attempt.duration, white_space="nowrap")),
-        rx.table.cell(rx.code(attempt.excerpt, size="1", variant="ghost", class_name="pl-break")),
+        cell("Took", rx.text(attempt.duration, white_space="nowrap")),
+        cell(
+            "Response",
+            rx.code(attempt.excerpt, size="1", variant="ghost", class_name="pl-break"),
+            wide=True,
+        ),
     )
 
 
 def _attempts(delivery: DeliveryRow) -> rx.Component:
     return rx.cond(
         delivery.attempt_log.length() > 0,
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Attempted"),
-                    rx.table.column_header_cell("Result"),
-                    rx.table.column_header_cell("Took"),
-                    rx.table.column_header_cell("Response"),
-                )
-            ),
+        stacked_table(
+            head("Attempted", "Result", "Took", "Response"),
             rx.table.body(rx.foreach(delivery.attempt_log, _attempt)),
             size="1",
-            width="100%",
         ),
         rx.text("No attempt yet.", size="2", color_scheme="gray"),
     )
@@ -159,22 +157,24 @@ def _deliveries_dialog() -> rx.Component:
 
 def _row(event: EventRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(
+        header_cell(
             rx.vstack(
-                rx.code(event.type, variant="ghost", weight="medium"),
+                rx.code(event.type, variant="ghost", weight="medium", class_name="pl-break"),
                 rx.code(event.id, size="1", variant="ghost", color_scheme="gray"),
                 spacing="1",
             )
         ),
-        rx.table.cell(
+        cell(
+            "Payment link",
             rx.link(
                 rx.code(event.link_id, size="1", variant="ghost"),
                 href=LINKS_PATH + event.link_id,
                 underline="hover",
-            )
+            ),
         ),
-        rx.table.cell(rx.text(event.created, size="2", color_scheme="gray", white_space="nowrap")),
-        rx.table.cell(
+        cell("Created", rx.text(event.created, size="2", color_scheme="gray")),
+        cell(
+            "",
             rx.button(
                 "Deliveries",
                 rx.icon("chevron-right", size=14),
@@ -191,18 +191,10 @@ def _row(event: EventRow) -> rx.Component:
 
 def _table() -> rx.Component:
     return rx.vstack(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Event"),
-                    rx.table.column_header_cell("Payment link"),
-                    rx.table.column_header_cell("Created"),
-                    rx.table.column_header_cell(""),
-                )
-            ),
+        stacked_table(
+            head("Event", "Payment link", "Created", ""),
             rx.table.body(rx.foreach(S.events, _row)),
             variant="surface",
-            width="100%",
         ),
         rx.cond(
             S.has_more,

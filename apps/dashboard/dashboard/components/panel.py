@@ -1,7 +1,20 @@
-"""Pieces of the list pages and panels: an intro with the main action, a load error (with
-Try again), an empty state, a spinner while loading, and the three put together."""
+"""Pieces of the list pages and panels: a link styled as a button, an intro with the main
+action, a load error (with Try again), an empty state, a spinner while loading, and the
+three put together."""
+
+from typing import Any
 
 import reflex as rx
+
+
+def link_button(*children: Any, href: str, **props: Any) -> rx.Component:
+    """A link that looks like a button: one element, one Tab stop (not a button in a
+    link), and the app's own navigation."""
+    return rx.button(
+        rx.link(*children, href=href, underline="none", class_name="pl-link-button"),
+        as_child=True,
+        **props,
+    )
 
 
 def panel_intro(text: rx.Component | str, action: rx.Component) -> rx.Component:

@@ -6,6 +6,7 @@ import reflex as rx
 from dashboard.components.dialogs import confirm_dialog, form_dialog, secret_once_dialog
 from dashboard.components.field import error_text, field
 from dashboard.components.panel import empty_state, panel_intro, rows_or_empty
+from dashboard.components.stacked_table import cell, head, header_cell, stacked_table
 from dashboard.developer_rows import EVENT_FIELD_PREFIX, EVENT_TYPES, EndpointRow
 from dashboard.display import BADGE_COLORS
 from dashboard.state.webhooks import WebhooksState as S
@@ -20,17 +21,9 @@ def _event_choices() -> rx.Component:
             color_scheme="gray",
         ),
         rx.grid(
+            # Each box named by its event type (its own label: one label, one name).
             *[
-                rx.text(
-                    rx.flex(
-                        rx.checkbox(name=f"{EVENT_FIELD_PREFIX}{event_type}"),
-                        rx.code(event_type, variant="ghost", size="2"),
-                        spacing="2",
-                        align="center",
-                    ),
-                    as_="label",
-                    size="2",
-                )
+                rx.checkbox(event_type, name=f"{EVENT_FIELD_PREFIX}{event_type}", size="2")
                 for event_type in EVENT_TYPES
             ],
             columns={"initial": "1", "sm": "2"},
@@ -126,37 +119,26 @@ def _actions(endpoint: EndpointRow) -> rx.Component:
 
 def _row(endpoint: EndpointRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(
+        header_cell(
             rx.vstack(
                 rx.text(endpoint.url, weight="medium", class_name="pl-break"),
                 rx.code(endpoint.id, size="1", variant="ghost", color_scheme="gray"),
                 spacing="1",
             )
         ),
-        rx.table.cell(rx.text(endpoint.events, size="2", min_width="140px")),
-        rx.table.cell(_status(endpoint)),
-        rx.table.cell(
-            rx.text(endpoint.created, size="2", color_scheme="gray", white_space="nowrap")
-        ),
-        rx.table.cell(_actions(endpoint)),
+        cell("Events", rx.text(endpoint.events, size="2", min_width="140px")),
+        cell("Status", _status(endpoint)),
+        cell("Created", rx.text(endpoint.created, size="2", color_scheme="gray")),
+        cell("", _actions(endpoint), wide=True),
         data_testid="endpoint-row",
     )
 
 
 def _table() -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("URL"),
-                rx.table.column_header_cell("Events"),
-                rx.table.column_header_cell("Status"),
-                rx.table.column_header_cell("Created"),
-                rx.table.column_header_cell(""),
-            )
-        ),
+    return stacked_table(
+        head("URL", "Events", "Status", "Created", ""),
         rx.table.body(rx.foreach(S.endpoints, _row)),
         variant="surface",
-        width="100%",
     )
 
 

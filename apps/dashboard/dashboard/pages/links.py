@@ -6,7 +6,7 @@ from dashboard import routes
 from dashboard.components.cursor_pager import paged_table
 from dashboard.components.layout import app_shell
 from dashboard.components.links_table import links_table
-from dashboard.components.panel import empty_state, rows_or_empty
+from dashboard.components.panel import empty_state, link_button, rows_or_empty
 from dashboard.link_rows import ALL, STATUS_CHOICES, TYPE_CHOICES
 from dashboard.state.links import LinksState
 from dashboard.state.session import SessionState
@@ -15,9 +15,11 @@ ON_LOAD = [SessionState.require_payments, LinksState.open_page]
 
 
 def _create_button() -> rx.Component:
-    return rx.link(
-        rx.button(rx.icon("plus", size=16), "Create link", size="2"),
+    return link_button(
+        rx.icon("plus", size=16, aria_hidden="true"),
+        "Create link",
         href=routes.NEW_LINK,
+        size="2",
         data_testid="create-link",
     )
 
@@ -26,7 +28,7 @@ def _select(
     choices: list[tuple[str, str]], value: rx.Var, on_change: rx.EventHandler, label: str
 ) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(aria_label=label, min_width="150px"),
+        rx.select.trigger(aria_label=label, min_width="140px"),
         rx.select.content(*[rx.select.item(text, value=key) for key, text in choices]),
         value=value,
         on_change=on_change,
@@ -64,7 +66,8 @@ def filters() -> rx.Component:
             debounce_timeout=400,
             aria_label="Search title or reference",
             max_length=120,
-            width="280px",
+            width="100%",
+            max_width="280px",
             data_testid="links-search",
         ),
         _select(STATUS_CHOICES, LinksState.status_filter, LinksState.set_status_filter, "Status"),

@@ -14,6 +14,7 @@ from dashboard.components.country_select import country_select
 from dashboard.components.field import error_text, field, notice
 from dashboard.components.image_dropzone import image_dropzone, remove_button
 from dashboard.components.layout import app_shell
+from dashboard.components.panel import link_button
 from dashboard.state.session import SessionState
 from dashboard.state.settings import SettingsState
 
@@ -33,7 +34,11 @@ def _store_card() -> rx.Component:
                     rx.data_list.label("Currency"),
                     rx.data_list.value(
                         rx.hstack(
-                            rx.code(SessionState.currency, data_testid="settings-currency"),
+                            rx.code(
+                                SessionState.currency,
+                                flex_shrink="0",
+                                data_testid="settings-currency",
+                            ),
                             rx.text(
                                 "Set when the store was created; every link charges in it.",
                                 size="1",
@@ -187,13 +192,11 @@ def _status() -> rx.Component:
                 ),
             ),
             rx.hstack(
-                rx.link(
-                    rx.button(
-                        "Go to Payment Links",
-                        rx.icon("arrow-right", size=16),
-                        data_testid="to-payment-links",
-                    ),
+                link_button(
+                    "Go to Payment Links",
+                    rx.icon("arrow-right", size=16, aria_hidden="true"),
                     href=routes.LINKS,
+                    data_testid="to-payment-links",
                 ),
                 rx.cond(
                     SettingsState.switching_gateway,
@@ -207,6 +210,7 @@ def _status() -> rx.Component:
                     ),
                 ),
                 spacing="3",
+                wrap="wrap",
             ),
             spacing="3",
         ),

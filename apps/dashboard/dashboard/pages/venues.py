@@ -7,6 +7,7 @@ from dashboard.components.dialogs import form_dialog
 from dashboard.components.field import field
 from dashboard.components.layout import app_shell
 from dashboard.components.panel import empty_state, rows_or_empty
+from dashboard.components.stacked_table import cell, head, header_cell, stacked_table
 from dashboard.state.session import SessionState
 from dashboard.state.venues import VenuesState as S
 from dashboard.venue_rows import ADDRESS_MAX, NAME_MAX, VenueRow
@@ -46,12 +47,13 @@ def _add_dialog() -> rx.Component:
 
 def _row(venue: VenueRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.text(venue.name, weight="medium")),
-        rx.table.cell(
-            rx.cond(venue.address, rx.text(venue.address), rx.text("—", color_scheme="gray"))
+        header_cell(rx.text(venue.name, weight="medium")),
+        cell(
+            "Address",
+            rx.cond(venue.address, rx.text(venue.address), rx.text("—", color_scheme="gray")),
         ),
-        rx.table.cell(rx.text(venue.created, size="2", color_scheme="gray", white_space="nowrap")),
-        rx.table.cell(rx.code(venue.id, size="1", variant="ghost", color_scheme="gray")),
+        cell("Created", rx.text(venue.created, size="2", color_scheme="gray")),
+        cell("ID", rx.code(venue.id, size="1", variant="ghost", color_scheme="gray")),
         data_testid="venue-row",
     )
 
@@ -59,18 +61,10 @@ def _row(venue: VenueRow) -> rx.Component:
 def _table() -> rx.Component:
     return paged_table(
         S,
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Name"),
-                    rx.table.column_header_cell("Address"),
-                    rx.table.column_header_cell("Created"),
-                    rx.table.column_header_cell("ID"),
-                )
-            ),
+        stacked_table(
+            head("Name", "Address", "Created", "ID"),
             rx.table.body(rx.foreach(S.venues, _row)),
             variant="surface",
-            width="100%",
         ),
         "venues",
     )

@@ -161,6 +161,12 @@ class SessionState(rx.State):
             {"store_name", "email", "password", "currency", "country"},
         )
 
+    def field_edited(self, name: str, value: str) -> None:
+        """A field of the login or sign-up form typed in: its error is stale, and goes
+        (the form is checked again when it is sent)."""
+        if name in self.auth_errors:
+            self.auth_errors = {k: v for k, v in self.auth_errors.items() if k != name}
+
     async def login(self, form: dict[str, Any]) -> Any:
         email = str(form.get("email") or "").strip()
         password = str(form.get("password") or "")

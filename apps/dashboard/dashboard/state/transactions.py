@@ -3,6 +3,7 @@ the CSV export, and refunding a payment (refunds settle asynchronously, so the d
 polls them briefly and can be refreshed)."""
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -96,7 +97,9 @@ class TransactionsState(LinkDetailState):
         except FAILURES:
             self.chart, self.chart_note = [], "The chart could not be loaded."
             return
-        self.chart = daily_payments(payments, self.currency, zone=self.zone())
+        zone = self.zone()
+        today = datetime.now(zone).date()
+        self.chart = daily_payments(payments, self.currency, today, zone=zone)
         self.chart_note = f"From the newest {len(payments)} payments." if more else ""
 
     async def refresh(self) -> Any:
