@@ -15,7 +15,8 @@ def _form() -> rx.Component:
         rx.vstack(
             rx.text(
                 "Every payment created on these days (in your time zone), each followed by "
-                "its refunds, amounts in minor units. Leave a day blank for no limit.",
+                "its refunds, amounts as a spreadsheet sums them (120.00) beside the currency. "
+                "Leave a day blank for no limit.",
                 size="2",
                 color_scheme="gray",
             ),
