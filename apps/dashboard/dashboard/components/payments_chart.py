@@ -32,6 +32,7 @@ def chart_card() -> rx.Component:
             fill="var(--accent-9)",
             radius=[3, 3, 0, 0],
             max_bar_size=48,
+            is_animation_active=False,
         ),
         rx.recharts.line(
             data_key="payments",
@@ -41,6 +42,8 @@ def chart_card() -> rx.Component:
             stroke_width=2,
             type_="linear",
             dot=False,
+            # Drawn at once: a growing line reads as "no payments" on the later days.
+            is_animation_active=False,
         ),
         # The bar's value is a plotting coordinate: the tooltip shows the day's total as
         # money, formatted exactly by the state ("total").
