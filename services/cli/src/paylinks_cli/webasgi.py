@@ -1,13 +1,13 @@
 """The ASGI apps of the web apps' server processes (uvicorn factories): each one the
 Reflex app, its frontend served from the build (``webserve`` sets the environment), its
 pages able to move to another process (``page_tokens``), its responses with the security
-headers of ``web_headers``."""
+headers of ``webheaders``."""
 
 from collections.abc import Callable
 from typing import Any
 
 from paylinks_cli import page_tokens
-from paylinks_cli.web_headers import SecurityHeaders, StripeLinks, StripePage, origin_of
+from paylinks_cli.webheaders import SecurityHeaders, StripeLinks, StripePage, origin_of
 
 #: An ASGI application (uvicorn calls it with scope, receive and send).
 ASGIApp = Callable[..., Any]
@@ -40,7 +40,7 @@ def checkout() -> ASGIApp:
             return None
         return str(link.get("gateway") or "")
 
-    # Its state calls scripts (Stripe.js above all): see web_headers.
+    # Its state calls scripts (Stripe.js above all): see webheaders.
     return _served(app, api_url(), StripeLinks(link_id_from_path, gateway_of), evaluates=True)
 
 

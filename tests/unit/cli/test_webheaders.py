@@ -1,4 +1,4 @@
-"""The web apps' security headers (``web_headers``) around a stand-in for Reflex's server:
+"""The web apps' security headers (``webheaders``) around a stand-in for Reflex's server:
 a CSP that allows exactly the page's inline scripts, Stripe.js only on a Stripe store's
 checkout page, no framing, no sniffing, and no CORS answer to any origin."""
 
@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from paylinks_cli.web_headers import SecurityHeaders, StripeLinks, script_hashes
+from paylinks_cli.webheaders import SecurityHeaders, StripeLinks, script_hashes
 
 THEME = b"document.documentElement.className='light'"
 ROUTES = b'import "/assets/manifest.js";'
