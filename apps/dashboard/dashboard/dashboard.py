@@ -15,6 +15,7 @@ from dashboard.pages import (
     settings,
     venues,
 )
+from dashboard.session_cookie import SWAP_SCRIPT, dashboard_url, is_https, session_routes
 from dashboard.state.session import TIME_ZONE_SCRIPT
 from paylinks_client import closing_pooled_clients
 
@@ -24,13 +25,17 @@ FAVICON = (
     "%3Crect x='2' y='9' width='20' height='3' fill='%23fff'/%3E%3C/svg%3E"
 )
 
+#: Run in the page's head (their hashes are in the pages' Content-Security-Policy).
+HEAD_SCRIPTS = (TIME_ZONE_SCRIPT, SWAP_SCRIPT)
+
 app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", scaling="100%"),
     stylesheets=["/dashboard.css"],
-    head_components=[rx.el.link(rel="icon", href=FAVICON), rx.script(TIME_ZONE_SCRIPT)],
+    head_components=[rx.el.link(rel="icon", href=FAVICON), *map(rx.script, HEAD_SCRIPTS)],
     html_lang="en",
-    # Downloads stream through a route of their own, in front of Reflex's.
-    api_transformer=download_routes(),
+    # Downloads stream through a route of their own, in front of Reflex's; the session
+    # cookie is set by one (HttpOnly: see dashboard.session_cookie).
+    api_transformer=[download_routes(), session_routes(secure=is_https(dashboard_url()))],
 )
 app.register_lifespan_task(closing_pooled_clients)
 app.add_page(home.page, route=routes.HOME, title="Paylinks", on_load=home.ON_LOAD)

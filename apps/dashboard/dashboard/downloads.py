@@ -10,7 +10,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from dashboard import api, routes
-from dashboard.state.session import SESSION_COOKIE
+from dashboard.session_cookie import SESSION_COOKIE
 
 #: The query the store-wide export takes; nothing else is passed on.
 RANGE = ("created[gte]", "created[lt]")

@@ -4,6 +4,7 @@ builds them (every page state is a substate of the session)."""
 
 import inspect
 import io
+import itertools
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +13,9 @@ import httpx
 import pytest
 import reflex as rx
 from dashboard import api as dashboard_api
+from dashboard.session_cookie import SESSION_COOKIE
 from dashboard.state.session import SessionState
+from reflex.istate.data import RouterData
 from starlette.datastructures import Headers
 
 from paylinks.settings import Settings
@@ -65,13 +68,25 @@ def redirected_to(event: Any) -> str | None:
     return None
 
 
+_connections = itertools.count(1)
+
+
+def connected(state: rx.State, token: str = "") -> None:
+    """The page's websocket connects (again), with ``token`` in its session cookie."""
+    cookie = f"{SESSION_COOKIE}={token}; paylinks_tz=Europe/London" if token else ""
+    state.router = RouterData.from_router_data(
+        {"sid": f"sid-{next(_connections)}", "headers": {"cookie": cookie}}
+    )
+
+
 def state_of(cls: type[S], token: str = "") -> S:
-    """``cls`` inside a fresh state tree, its session holding ``token``."""
+    """``cls`` inside a fresh state tree, on a page whose connection came with ``token``
+    in the session cookie (none: signed out)."""
     root = rx.State()
     session = root.get_substate(SessionState.get_full_name().split(".")[1:])
     assert isinstance(session, SessionState)
-    session.token = token
     state = root.get_substate(cls.get_full_name().split(".")[1:])
+    connected(state, token)
     assert isinstance(state, cls)
     return state
 

@@ -266,7 +266,7 @@ async def test_an_inactive_store_does_not_ask_for_links(api: Any) -> None:
 async def test_another_store_signing_in_never_sees_the_last_ones_rows(
     signed_in: Any, store: StoreClient, api: Any
 ) -> None:
-    from tests.apps.dashboard.conftest import session_token
+    from tests.apps.dashboard.conftest import connected, session_token
 
     await store.create_link(title="Secret pricing")
     state = await opened(signed_in)
@@ -274,7 +274,7 @@ async def test_another_store_signing_in_never_sees_the_last_ones_rows(
     assert titles(state) == ["Secret pricing"]
 
     other = await api.create_store(name="Other shop")
-    state.token = await session_token(api, other)  # same browser tab, another account
+    connected(state, await session_token(api, other))  # same browser tab, another account
     await state.require_session()
     updates = state.open_page()
     await anext(updates)  # the first update the page shows, before the list arrives

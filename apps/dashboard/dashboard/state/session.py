@@ -1,10 +1,11 @@
-"""Who is signed in: the session token (a cookie, so a reload keeps it), the store it
-belongs to, and sign-up, login and logout. Every page's state is a substate of this one
-and reaches the API with ``self.api()``."""
+"""Who is signed in: the session token (an HttpOnly cookie, so a reload keeps it and no
+script reads it: ``dashboard.session_cookie``), the store it belongs to, and sign-up,
+login and logout. Every page's state is a substate of this one and reaches the API with
+``self.api()``."""
 
 import contextlib
-import os
 from datetime import tzinfo
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 import reflex as rx
@@ -12,11 +13,18 @@ import reflex as rx
 from dashboard import api, routes
 from dashboard.display import zone_named
 from dashboard.failures import FAILURES, UNREACHABLE, field_errors
+from dashboard.session_cookie import (
+    SESSION_COOKIE,
+    SESSION_COOKIE_SECONDS,
+    SIGNED_OUT,
+    TICKET_COOKIE,
+    TICKET_SECONDS,
+    TICKETS,
+    dashboard_url,
+    is_https,
+)
 from paylinks import phones
 
-#: The API's sessions last 30 days; the cookie need not outlive them.
-SESSION_COOKIE_SECONDS = 30 * 24 * 3600
-SESSION_COOKIE = "paylinks_session"
 TIME_ZONE_COOKIE = "paylinks_tz"
 #: Run in the page's head, before the app starts: the browser's time zone in the cookie
 #: that ``SessionState.time_zone`` reads (kept current if the merchant travels).
@@ -28,15 +36,31 @@ TIME_ZONE_SCRIPT = (
 CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK", "NOK", "DKK", "AUD", "CAD"]
 
 
+def session_of(cookie_header: str) -> str:
+    """The session token in a ``Cookie`` header ("" without one)."""
+    jar: SimpleCookie = SimpleCookie()
+    with contextlib.suppress(CookieError):
+        jar.load(cookie_header)
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel is not None else ""
+
+
 class SessionState(rx.State):
-    token: str = rx.Cookie(
+    #: The API session, never sent to the page: the HttpOnly cookie that the page's
+    #: connection came with (``_sync_session``), or what a login or logout on this very
+    #: connection made of it, until the page has swapped its ticket and reloaded.
+    _token: str = ""
+    #: The connection (socket id) on which ``_token`` was set by a login or logout.
+    _token_connection: str = ""
+    #: A one-time ticket the page swaps at ``/_session`` for the session cookie.
+    ticket: str = rx.Cookie(
         "",
-        name=SESSION_COOKIE,
+        name=TICKET_COOKIE,
         path="/",
         same_site="strict",
-        max_age=SESSION_COOKIE_SECONDS,
+        max_age=TICKET_SECONDS,
         # Never sent over plain HTTP once the dashboard is served over HTTPS.
-        secure=os.environ.get("PAYLINKS_DASHBOARD_URL", "").startswith("https://"),
+        secure=is_https(dashboard_url()),
     )
 
     #: The merchant's IANA time zone, as the browser reports it (``TIME_ZONE_SCRIPT``):
@@ -61,14 +85,14 @@ class SessionState(rx.State):
     auth_busy: bool = False
 
     def api(self) -> api.DashboardApi:
-        return api.client(self.token, self.router.session.client_ip or None)
+        return api.client(self._token, self.router.session.client_ip or None)
 
     def zone(self) -> tzinfo:
         return zone_named(self.time_zone)
 
     @rx.var
     def signed_in(self) -> bool:
-        return bool(self.token)
+        return bool(self._token)
 
     @rx.var
     def phone_example(self) -> str:
@@ -93,15 +117,29 @@ class SessionState(rx.State):
         self.gateway = str(store.get("gateway") or "")
         self.ready = True
 
+    def _sync_session(self) -> None:
+        """Take the session from the cookie of the page's connection, unless a login or
+        logout on this connection set it since (the cookie follows once the page has
+        swapped its ticket)."""
+        if self._token_connection != self.router.session.session_id:
+            self._token = session_of(self.router.headers.cookie)
+            self._token_connection = ""
+
+    async def _signed_in_as(self, token: str) -> None:
+        self._token, self._token_connection = token, self.router.session.session_id
+        self.ticket = await TICKETS.issue(token)
+
     def _forget(self) -> None:
-        self.token = ""
+        self._token, self._token_connection = "", self.router.session.session_id
+        self.ticket = SIGNED_OUT
         self.ready = False
         self.user_email = self.store_id = self.store_name = self.gateway = ""
         self.payments_activated = False
 
     async def require_session(self) -> Any:
         """``on_load`` of every signed-in page: to the login page without a live session."""
-        if not self.token:
+        self._sync_session()
+        if not self._token:
             self.ready = False
             return rx.redirect(routes.LOGIN)
         try:
@@ -123,7 +161,8 @@ class SessionState(rx.State):
         return redirect
 
     async def open_home(self) -> Any:
-        if not self.token:
+        self._sync_session()
+        if not self._token:
             return rx.redirect(routes.LOGIN)
         redirect = await self.require_session()
         if redirect is not None:
@@ -132,9 +171,10 @@ class SessionState(rx.State):
 
     def skip_if_signed_in(self) -> Any:
         """``on_load`` of the login and sign-up pages."""
+        self._sync_session()
         self.auth_errors = {}
         self.auth_notice = ""
-        return rx.redirect(routes.HOME) if self.token else None
+        return rx.redirect(routes.HOME) if self._token else None
 
     # ---- sign up, log in, log out --------------------------------------------------------
 
@@ -197,11 +237,11 @@ class SessionState(rx.State):
             return None
         finally:
             self.auth_busy = False
-        self.token = str(session["token"])
+        await self._signed_in_as(str(session["token"]))
         return await self.open_home()
 
     async def logout(self) -> Any:
-        if self.token:
+        if self._token:
             # The session ends here either way; the API expires it on its own.
             with contextlib.suppress(*FAILURES):
                 await self.api().logout()

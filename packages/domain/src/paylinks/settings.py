@@ -81,6 +81,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_origins: str = ""
     #: ``text`` (uvicorn's lines, with the request id) or ``json`` (one object a line).
     log_format: str = "text"
+    #: When set, ``GET /metrics`` wants ``Authorization: Bearer <this>``; when empty it is
+    #: open (it names no secret, id or customer: keep it off the public side of the proxy).
+    metrics_token: str = ""
     #: Days events are kept, with their webhook deliveries and attempt logs.
     event_retention_days: int = DEFAULT_DAYS
     #: Days message records (sends and receipts) are kept.

@@ -35,6 +35,7 @@ from paylinks_api.edge import Edge
 from paylinks_api.idempotency import IdempotencyMiddleware
 from paylinks_api.jobs import JobRuntimeFactory
 from paylinks_api.mcp_tools import McpTools
+from paylinks_api.metrics import metrics_route
 from paylinks_api.problems import EXCEPTION_HANDLERS
 from paylinks_api.ratelimit import RateLimiter, add_headers, storage_for
 from paylinks_api.schemas.events import WEBHOOKS
@@ -90,7 +91,13 @@ def create_app(
         return ctx
 
     app = Litestar(
-        route_handlers=[*CONTROLLERS, mcp_tools.route, docs_asset, *(route_handlers or [])],
+        route_handlers=[
+            *CONTROLLERS,
+            mcp_tools.route,
+            docs_asset,
+            metrics_route(settings.metrics_token),
+            *(route_handlers or []),
+        ],
         dependencies={
             "ctx": Provide(provide_ctx),
             "principal": Provide(provide_principal),
@@ -145,6 +152,7 @@ def database_lifespan(
             if jobs is not None:
                 runtime = jobs(settings)
                 runtime.start()
+                app.state["jobs"] = runtime  # its queue depth, for the metrics
             yield
         finally:
             if runtime is not None:

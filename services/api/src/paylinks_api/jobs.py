@@ -16,6 +16,10 @@ class JobRuntime(Protocol):
 
     def stop(self) -> None: ...
 
+    def queue_depth(self) -> dict[str, int]:
+        """Jobs waiting, by state (``ready``, ``delayed``)."""
+        ...
+
 
 #: Makes the runtime from the app's settings, when the app starts.
 JobRuntimeFactory = Callable[[Settings], JobRuntime]

@@ -49,7 +49,14 @@ def api(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> No
 
 
 @app.command()
-def worker(threads: Annotated[int, typer.Option(help="Job threads", min=1, max=64)] = 4) -> None:
+def worker(
+    threads: Annotated[int, typer.Option(help="Job threads", min=1, max=64)] = 4,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve Prometheus metrics on this port (none by default)", min=1),
+    ] = None,
+    metrics_host: Host = "127.0.0.1",
+) -> None:
     """Run background jobs against the Redis broker (PAYLINKS_BROKER_URL) until stopped."""
     settings = settings_or_exit()
     if not settings.broker_url:
@@ -61,7 +68,7 @@ def worker(threads: Annotated[int, typer.Option(help="Job threads", min=1, max=6
     from paylinks_worker.runtime import serve
 
     logging.config.dictConfig(log_config(settings.log_format))
-    serve(settings, threads)
+    serve(settings, threads, (metrics_host, metrics_port) if metrics_port else None)
 
 
 @app.command()

@@ -2,6 +2,11 @@
 its own process on the embedded default (no broker URL)."""
 
 import asyncio
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -80,6 +85,28 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     # Each process builds its own app (and pool) from the same environment. Importing the
     # app takes seconds of CPU: on a busy machine more than uvicorn's 5 s for a new
     # process to answer, after which it would kill and restart it, again and again.
-    uvicorn.run(
-        APP_FACTORY, factory=True, workers=workers, timeout_worker_healthcheck=120, **options
-    )
+    with shared_metrics():
+        uvicorn.run(
+            APP_FACTORY, factory=True, workers=workers, timeout_worker_healthcheck=120, **options
+        )
+
+
+@contextmanager
+def shared_metrics() -> Iterator[None]:
+    """Where the API processes write their metrics, so that the one a scrape reaches
+    answers for all (prometheus-client's multiprocess mode, which the processes take up
+    from the environment as they start): the operator's PROMETHEUS_MULTIPROC_DIR, emptied
+    of an earlier run's files, or a private temporary directory, removed at the end."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="paylinks-metrics-") as directory:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]

@@ -17,6 +17,7 @@ from paylinks.settings import Settings
 from paylinks_cli.runtime import out
 from paylinks_cli.webapps import WebAppError, app_dir, ensure_bun, reflex_environment
 from paylinks_cli.webbuild import catalog_environment, ensure_build, work_dir
+from paylinks_cli.webheaders import origin_of
 
 #: What the apps' server processes import and call (``webasgi``).
 APP_FACTORIES = {
@@ -68,6 +69,11 @@ def server_environment(name: str, settings: Settings) -> dict[str, str]:
         **state_environment(state_redis_url(settings)),
         **catalog_environment(settings.data_dir, name),
         "PAYLINKS_API_URL": settings.api_url,
+        # An https address makes the dashboard's cookies Secure.
+        "PAYLINKS_DASHBOARD_URL": settings.dashboard_url,
+        # The one origin whose pages may use the backend (Reflex's CORS and its socket.io
+        # endpoint, which then refuses other sites' websockets: see ``webheaders``).
+        "REFLEX_CORS_ALLOWED_ORIGINS": origin_of(public_url(name, settings)),
         # What `reflex run --env prod` gives its own server (by Reflex's names for them, some
         # internal): no compiling at start, the built frontend mounted beside the backend.
         environment.REFLEX_ENV_MODE.name: constants.Env.PROD.value,

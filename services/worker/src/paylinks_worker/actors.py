@@ -14,6 +14,7 @@ from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.middleware import Middleware
 
 from paylinks.clock import utc_now
+from paylinks.job_queue import QUEUE
 from paylinks.messages import service as messages
 from paylinks.payments import voids
 from paylinks.refunds import service as refunds
@@ -25,7 +26,6 @@ PROCESS_REFUND = "process_refund"
 DELIVER_WEBHOOK = "deliver_webhook"
 SEND_MESSAGE = "send_message"
 VOID_PAYMENT = "void_payment"
-QUEUE = "default"
 
 
 def enqueue(broker: Broker, actor_name: str, *args: str) -> None:

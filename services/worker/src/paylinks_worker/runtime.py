@@ -10,20 +10,24 @@ import concurrent.futures
 import logging
 import signal
 import threading
-from typing import Any
+from typing import Any, cast
 
 import dramatiq
 from dramatiq import Broker, Worker
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.common import dq_name
 from dramatiq.middleware import AsyncIO, Middleware
 from piccolo.engine.base import Engine
 
 from paylinks.db import engine as db
+from paylinks.job_queue import QUEUE, REDIS_LISTS
+from paylinks.metrics import count_outcomes
 from paylinks.settings import Settings
-from paylinks_worker.actors import QUEUE, declare_actors
+from paylinks_worker.actors import declare_actors
 from paylinks_worker.context import WorkerContext
+from paylinks_worker.metrics import JobMetrics, serve_metrics
 from paylinks_worker.outbox_signal import CommitSignal
 from paylinks_worker.scheduler import Scheduler
 
@@ -80,6 +84,7 @@ def make_broker(settings: Settings, *, own_engine: bool) -> Broker:
         broker.emit_after("process_boot")
     broker.add_middleware(AsyncIO())
     broker.add_middleware(Database(settings, own_engine))
+    broker.add_middleware(JobMetrics())
     dramatiq.set_broker(broker)
     return broker
 
@@ -89,6 +94,7 @@ class WorkerRuntime:
 
     def __init__(self, settings: Settings, *, own_engine: bool, threads: int = 2) -> None:
         self.broker = make_broker(settings, own_engine=own_engine)
+        count_outcomes()
         declare_actors(self.broker, WorkerContext.from_settings(settings))
         self.broker.declare_queue(QUEUE)
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=WORKER_TIMEOUT_MS)
@@ -114,19 +120,31 @@ class WorkerRuntime:
         self.worker.stop(timeout=STOP_TIMEOUT_MS)
         self.broker.close()
 
+    def queue_depth(self) -> dict[str, int]:
+        """Jobs waiting, by state: ``ready`` to be taken, ``delayed`` until a retry."""
+        if isinstance(self.broker, RedisBroker):
+            client = self.broker.client
+            return {state: int(cast(int, client.llen(key))) for state, key in REDIS_LISTS.items()}
+        queues = cast(StubBroker, self.broker).queues
+        return {"ready": queues[QUEUE].qsize(), "delayed": queues[dq_name(QUEUE)].qsize()}
+
     def join(self, timeout_ms: int = 30_000) -> None:
         """Wait until every queued job has run (tests and the embedded default)."""
         self.broker.join(QUEUE, timeout=timeout_ms)
         self.worker.join()
 
 
-def serve(settings: Settings, threads: int) -> None:
-    """Run until SIGINT or SIGTERM (``paylinks worker``)."""
+def serve(settings: Settings, threads: int, metrics: tuple[str, int] | None = None) -> None:
+    """Run until SIGINT or SIGTERM (``paylinks worker``), serving the metrics on
+    ``metrics`` (host, port) if given."""
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     runtime = WorkerRuntime(settings, own_engine=True, threads=threads)
     runtime.start()
+    server = serve_metrics(*metrics, runtime.queue_depth) if metrics else None
     log.info("paylinks worker running with %d threads", threads)
     stopping.wait()
+    if server is not None:
+        server.shutdown()
     runtime.stop()

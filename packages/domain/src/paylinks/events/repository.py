@@ -71,6 +71,18 @@ async def list_events(
     return [event_of(row) for row in rows]
 
 
+async def oldest_unrelayed() -> datetime | None:
+    """When the oldest event still to relay was written (None: the outbox is empty).
+    Ids grow with time, so the ``event (relayed_at, id)`` index finds it."""
+    row = (
+        await EventTable.select(EventTable.created_at)
+        .where(EventTable.relayed_at.is_null())
+        .order_by(EventTable.id)
+        .first()
+    )
+    return row["created_at"] if row else None
+
+
 async def claim_unrelayed(now: datetime, lease: timedelta, limit: int) -> list[Unrelayed]:
     """Lease the oldest events not yet relayed, so that two relays rarely take the same
     rows; a lease that ran out (its relay died) lets another relay take them."""

@@ -13,6 +13,7 @@ from paylinks.db.sql import Row, fetch
 from paylinks.links import repository as links
 from paylinks.links.model import PaymentLink
 from paylinks.links.tables import PaymentLinkTable
+from paylinks.outcomes import Subject, report
 from paylinks.pagination import Window
 from paylinks.payments.model import (
     NOT_HONOURED,
@@ -136,6 +137,8 @@ async def cancel_expired_holds(now: datetime, link_id: str | None = None) -> dic
         sql += " AND payment_link_id = {}"
         args.append(link_id)
     rows = await fetch(sql + " RETURNING payment_link_id", *args)
+    if rows:
+        report(Subject.PAYMENT, PaymentStatus.CANCELED.value, len(rows))
     freed: dict[str, int] = {}
     for row in rows:
         freed[row["payment_link_id"]] = freed.get(row["payment_link_id"], 0) + 1
@@ -316,6 +319,7 @@ async def mark_succeeded(
     )
     if not rows:
         return None
+    report(Subject.PAYMENT, PaymentStatus.SUCCEEDED.value)
     link_rows = await fetch(_COUNT_SUCCESS, payment.amount, now, payment.payment_link_id)
     return _payment(rows[0]), links.link_of(link_rows[0])
 
@@ -347,6 +351,7 @@ async def mark_failed(
     )
     if not rows:
         return None
+    report(Subject.PAYMENT, status.value)
     await release_slots(payment.payment_link_id, 1)
     failed = _payment(rows[0])
     # As ``cancel_expired_holds``: a Stripe PaymentIntent may hold the customer's funds.

@@ -7,6 +7,7 @@ from typing import Any
 
 from paylinks.db.pages import newest_first
 from paylinks.db.sql import fetch
+from paylinks.outcomes import Subject, report
 from paylinks.pagination import EVERY_ROW, Window
 from paylinks.refunds.model import Refund, RefundStatus, from_statuses
 from paylinks.refunds.tables import RefundTable
@@ -46,6 +47,7 @@ async def insert(refund: Refund, next_attempt_at: datetime) -> None:
     await RefundTable.insert(
         RefundTable(**fields, attempts=0, next_attempt_at=next_attempt_at, lease_until=None)
     )
+    report(Subject.REFUND, RefundStatus.PENDING.value)
 
 
 async def get(refund_id: str, store_id: str | None = None) -> Refund | None:
@@ -82,6 +84,8 @@ async def settle(
         .where((RefundTable.id == refund_id) & RefundTable.status.is_in(_ALLOWED["settle"]))
         .returning(RefundTable.id)
     )
+    if rows:
+        report(Subject.REFUND, status.value)
     return bool(rows)
 
 

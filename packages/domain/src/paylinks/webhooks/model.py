@@ -126,6 +126,21 @@ def is_success(status_code: int) -> bool:
     return 200 <= status_code < 300
 
 
+class AttemptResult(StrEnum):
+    """What came of one attempt, as the metrics count it."""
+
+    SUCCEEDED = "succeeded"  # a 2xx answer
+    REJECTED = "rejected"  # any other answer
+    UNREACHABLE = "unreachable"  # no answer: refused, timed out, or a private address
+    ENDPOINT_GONE = "endpoint_gone"  # not sent: the endpoint was disabled or deleted
+
+
+def attempt_result(status_code: int | None) -> AttemptResult:
+    if status_code is None:
+        return AttemptResult.UNREACHABLE
+    return AttemptResult.SUCCEEDED if is_success(status_code) else AttemptResult.REJECTED
+
+
 def split_url(url: str) -> SplitResult | None:
     """The parts of a URL, or None when it has none: an unclosed IPv6 bracket, or a port
     that is not a number from 1 to 65535 (urlsplit raises for the first, ``port`` for the

@@ -12,6 +12,7 @@ from paylinks.errors import FieldError, NotFound, ValidationFailed
 from paylinks.events import repository as events
 from paylinks.events.model import Event, EventType
 from paylinks.ids import Prefix, new_id
+from paylinks.outcomes import Subject, report
 from paylinks.pagination import Page, Window, page_of
 from paylinks.secrets import Cipher
 from paylinks.stores.model import Principal
@@ -22,12 +23,14 @@ from paylinks.webhooks.model import (
     ROTATION_OVERLAP,
     TIMEOUT_SECONDS,
     Attempt,
+    AttemptResult,
     Delivery,
     DeliveryStatus,
     EndpointStatus,
     TooManyEndpoints,
     UnsafeUrl,
     WebhookEndpoint,
+    attempt_result,
     check_destination,
     deliveries_wanted,
     is_success,
@@ -166,6 +169,7 @@ async def deliver(
     if url is None or event is None or found.endpoint_status is EndpointStatus.DISABLED:
         attempt = _attempt(now, None, 0, None, "The endpoint was disabled or deleted.")
         await repository.record_attempt(delivery, attempt, DeliveryStatus.FAILED, None)
+        report(Subject.WEBHOOK_ATTEMPT, AttemptResult.ENDPOINT_GONE)
         return DeliveryStatus.FAILED
 
     # Signed as text (what standardwebhooks takes), sent as these very bytes.
@@ -200,6 +204,7 @@ async def deliver(
         error = f"{type(failure).__name__}: {failure}"[:500]
     duration = int((time.perf_counter() - started) * 1000)
     attempt = _attempt(now, status_code, duration, excerpt, error)
+    report(Subject.WEBHOOK_ATTEMPT, attempt_result(status_code))
 
     if status_code is not None and is_success(status_code):
         await repository.record_attempt(delivery, attempt, DeliveryStatus.SUCCEEDED, None)
