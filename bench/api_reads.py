@@ -94,7 +94,9 @@ ID_SAMPLE = 20_000  # link ids the clients pick from at random, so reads spread 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PAYLINKS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-POSTGRES_PREFIX = "paylinks_bench"
+#: Databases of the run are named ``<prefix>_<name>``: a prefix of your own keeps two benches
+#: run at the same time on one PostgreSQL (by two people) from dropping each other's.
+POSTGRES_PREFIX = os.environ.get("PAYLINKS_BENCH_DB_PREFIX", "paylinks_bench")
 SECRET_KEY = "bench-secret-key-" + "x" * 32
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 120  # importing the app takes ~7 s of CPU, 40 s on a busy 2-core machine
