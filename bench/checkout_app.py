@@ -37,6 +37,7 @@ import os
 import random
 import re
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -72,6 +73,9 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 
 from paylinks.db.migrate import migrate
+from paylinks.settings import load_settings
+from paylinks_cli.webapps import app_dir
+from paylinks_cli.webserve import APP_FACTORIES, server_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12 / 30", "cvc": "123"}
@@ -259,6 +263,7 @@ class Load:
     port: int
     data_dir: Path
     direct: bool
+    checkout_server: str
 
 
 @dataclass
@@ -289,10 +294,8 @@ def run(load: Load, logs: Path) -> Run:
             )  # fmt: skip
             processes.append(api)
             app = Process.start(
-                "paylinks checkout",
-                paylinks_command("checkout", "--port", str(load.port),
-                                 "--workers", str(load.checkout_workers)),
-                checkout_env, logs / "checkout.log",
+                "paylinks checkout", checkout_command(load, checkout_env), checkout_env,
+                logs / "checkout.log",
             )  # fmt: skip
             processes.append(app)
             api.wait_for_http(f"{api_url}/health")
@@ -318,6 +321,21 @@ def run(load: Load, logs: Path) -> Run:
                 uvloop.run(_measured(direct.cpu, load, lambda w: customers(
                     api_url, link_ids, load.customers, w, budget, direct, 1)))  # fmt: skip
         return Run(app_steps, direct, [*groups, "client", "others"])
+
+
+def checkout_command(load: Load, env: dict[str, str]) -> list[str]:
+    """``paylinks checkout``, or (``--checkout-server granian``) the same app in the same
+    environment under granian, for comparison."""
+    if load.checkout_server == "paylinks":
+        return paylinks_command("checkout", "--port", str(load.port),
+                                "--workers", str(load.checkout_workers))  # fmt: skip
+    env.update(server_environment("checkout", load_settings(env, env_file=None)))
+    return [
+        str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--factory",
+        "--working-dir", str(app_dir("checkout")), "--host", HOST, "--port", str(load.port),
+        "--workers", str(load.checkout_workers), "--loop", "uvloop", "--log-level", "info",
+        "--access-log", APP_FACTORIES["checkout"],
+    ]  # fmt: skip
 
 
 async def _measured(meter: CpuMeter | None, load: Load, drive: Any) -> None:
@@ -420,6 +438,9 @@ def main(
         Path, typer.Option(help="Where the checkout's build is kept between runs")
     ] = ROOT / ".paylinks" / "bench-checkout",
     direct: Annotated[bool, typer.Option(help="Also pay the API directly, for the ratio")] = True,
+    checkout_server: Annotated[
+        str, typer.Option(help="paylinks (the command as it is) or granian (to compare)")
+    ] = "paylinks",
     logs: Annotated[
         Path | None, typer.Option(help="Keep the servers' logs here (default: a temporary dir)")
     ] = None,
@@ -434,7 +455,7 @@ def main(
         raise typer.BadParameter("memory or redis", param_hint="--state")
     load = Load(
         customers, seconds, warmup, links, checkout_workers, api_workers, state,
-        f"redis://127.0.0.1:6379/{redis_db}", port, data_dir, direct,
+        f"redis://127.0.0.1:6379/{redis_db}", port, data_dir, direct, checkout_server,
     )  # fmt: skip
     with contextlib.ExitStack() as stack:
         if logs is None:
