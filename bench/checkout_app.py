@@ -293,10 +293,10 @@ def run(load: Load, logs: Path) -> Run:
                 env, logs / "api.log",
             )  # fmt: skip
             processes.append(api)
+            command, cwd = checkout_command(load, checkout_env)
             app = Process.start(
-                "paylinks checkout", checkout_command(load, checkout_env), checkout_env,
-                logs / "checkout.log",
-            )  # fmt: skip
+                "paylinks checkout", command, checkout_env, logs / "checkout.log", cwd
+            )
             processes.append(app)
             api.wait_for_http(f"{api_url}/health")
             app.wait_for_http(f"{checkout_url}/pay/warm")
@@ -323,19 +323,19 @@ def run(load: Load, logs: Path) -> Run:
         return Run(app_steps, direct, [*groups, "client", "others"])
 
 
-def checkout_command(load: Load, env: dict[str, str]) -> list[str]:
-    """``paylinks checkout``, or (``--checkout-server granian``) the same app in the same
-    environment under granian, for comparison."""
+def checkout_command(load: Load, env: dict[str, str]) -> tuple[list[str], Path | None]:
+    """``paylinks checkout`` (granian), or (``--checkout-server uvicorn``) the same app in
+    the same environment under uvicorn, as ``paylinks checkout`` served it before, for
+    comparison; and the directory to run it in."""
     if load.checkout_server == "paylinks":
         return paylinks_command("checkout", "--port", str(load.port),
-                                "--workers", str(load.checkout_workers))  # fmt: skip
+                                "--workers", str(load.checkout_workers)), None  # fmt: skip
     env.update(server_environment("checkout", load_settings(env, env_file=None)))
     return [
-        str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--factory",
-        "--working-dir", str(app_dir("checkout")), "--host", HOST, "--port", str(load.port),
-        "--workers", str(load.checkout_workers), "--loop", "uvloop", "--log-level", "info",
-        "--access-log", APP_FACTORIES["checkout"],
-    ]  # fmt: skip
+        sys.executable, "-m", "uvicorn", "--factory", APP_FACTORIES["checkout"],
+        "--host", HOST, "--port", str(load.port), "--workers", str(load.checkout_workers),
+        "--proxy-headers", "--no-server-header", "--log-level", "info",
+    ], app_dir("checkout")  # fmt: skip
 
 
 async def _measured(meter: CpuMeter | None, load: Load, drive: Any) -> None:
@@ -394,7 +394,10 @@ def report(result: Run, load: Load) -> bool:
     out.print(table)
     out.print(cpu_note())
     met = app.completed > 0 and not app.errors
-    if direct is not None and direct.completed:
+    if direct is None or not direct.completed:
+        met = False  # no ratio to the API's own rate, so the target is not shown
+        out.print("No API-direct figure (--no-direct, or it paid nothing): no ratio.")
+    else:
         ratio = app.rate / direct.rate
         ok = ratio >= RATE_TARGET
         met = met and ok
@@ -439,7 +442,7 @@ def main(
     ] = ROOT / ".paylinks" / "bench-checkout",
     direct: Annotated[bool, typer.Option(help="Also pay the API directly, for the ratio")] = True,
     checkout_server: Annotated[
-        str, typer.Option(help="paylinks (the command as it is) or granian (to compare)")
+        str, typer.Option(help="paylinks (the command, on granian) or uvicorn (to compare)")
     ] = "paylinks",
     logs: Annotated[
         Path | None, typer.Option(help="Keep the servers' logs here (default: a temporary dir)")

@@ -175,9 +175,18 @@ class Process:
         return self.popen.pid
 
     @classmethod
-    def start(cls, name: str, command: list[str], env: Mapping[str, str], log: Path) -> "Process":
+    def start(
+        cls,
+        name: str,
+        command: list[str],
+        env: Mapping[str, str],
+        log: Path,
+        cwd: Path | None = None,
+    ) -> "Process":
         with log.open("ab") as sink:
-            popen = subprocess.Popen(command, env=dict(env), stdout=sink, stderr=subprocess.STDOUT)
+            popen = subprocess.Popen(
+                command, env=dict(env), cwd=cwd, stdout=sink, stderr=subprocess.STDOUT
+            )
         return cls(name, popen, log)
 
     def tail(self, lines: int = 20) -> str:
