@@ -29,6 +29,7 @@ from api_reads import (
 __all__ = [
     "HOST",
     "SECRET_KEY",
+    "SERVERS",
     "CpuMeter",
     "Exchange",
     "Pool",
@@ -39,9 +40,11 @@ __all__ = [
     "create_links",
     "family",
     "free_port",
+    "granian_command",
     "paylinks_command",
     "percentile",
     "pids_named",
+    "server_command",
     "setup_store",
     "stopping",
     "uvicorn_command",
@@ -172,9 +175,18 @@ class Process:
         return self.popen.pid
 
     @classmethod
-    def start(cls, name: str, command: list[str], env: Mapping[str, str], log: Path) -> "Process":
+    def start(
+        cls,
+        name: str,
+        command: list[str],
+        env: Mapping[str, str],
+        log: Path,
+        cwd: Path | None = None,
+    ) -> "Process":
         with log.open("ab") as sink:
-            popen = subprocess.Popen(command, env=dict(env), stdout=sink, stderr=subprocess.STDOUT)
+            popen = subprocess.Popen(
+                command, env=dict(env), cwd=cwd, stdout=sink, stderr=subprocess.STDOUT
+            )
         return cls(name, popen, log)
 
     def tail(self, lines: int = 20) -> str:
@@ -233,6 +245,28 @@ def uvicorn_command(target: str, port: int, *, factory: bool, workers: int = 1) 
         "--log-level", "warning", "--no-access-log", "--no-server-header",
         "--timeout-keep-alive", "60",
     ]  # fmt: skip
+
+
+def granian_command(target: str, port: int, *, factory: bool, workers: int = 1) -> list[str]:
+    """granian (Rust HTTP/1.1 on Tokio, the app's asyncio loop on uvloop, ASGI with its
+    lifespan) serving ``module:attribute`` of bench/, as ``uvicorn_command`` does."""
+    return [
+        str(Path(sys.executable).parent / "granian"), "--interface", "asgi",
+        *(["--factory"] if factory else []), "--working-dir", str(Path(__file__).parent),
+        "--host", HOST, "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
+        "--http", "1", "--log-level", "warning", "--no-access-log", target,
+    ]  # fmt: skip
+
+
+#: The ASGI servers the benches can run the app under, by name (``--server``).
+SERVERS = {"uvicorn": uvicorn_command, "granian": granian_command}
+
+
+def server_command(
+    server: str, target: str, port: int, *, factory: bool, workers: int = 1
+) -> list[str]:
+    """The command that serves ``target`` under ``server`` (a key of ``SERVERS``)."""
+    return SERVERS[server](target, port, factory=factory, workers=workers)
 
 
 def paylinks_command(*args: str) -> list[str]:

@@ -57,9 +57,9 @@ from common import (
     family,
     free_port,
     percentile,
+    server_command,
     setup_store,
     stopping,
-    uvicorn_command,
 )
 from litestar import Litestar, get
 from litestar.exceptions import NotFoundException
@@ -119,7 +119,7 @@ def serve_app() -> Litestar:
 
 @contextlib.contextmanager
 def server(
-    database_url: str, data_dir: Path, run_jobs: bool | None, workers: int
+    database_url: str, data_dir: Path, run_jobs: bool | None, workers: int, kind: str = "uvicorn"
 ) -> Iterator[tuple[list[int], str]]:
     """The app under uvicorn in a subprocess; yields its pids (with uvicorn's worker
     processes) and its base URL."""
@@ -135,7 +135,7 @@ def server(
         "PAYLINKS_START_LIMIT_PER_HOUR": str(10**9),
         RUN_JOBS_ENV: {True: "1", False: "0", None: ""}[run_jobs],
     }
-    command = uvicorn_command("payments:serve_app", port, factory=True, workers=workers)
+    command = server_command(kind, "payments:serve_app", port, factory=True, workers=workers)
     data_dir.mkdir(parents=True, exist_ok=True)
     with stopping([]) as processes:
         processes.append(Process.start("the API", command, env, data_dir / "api.log"))
@@ -450,6 +450,7 @@ class Load:
     max_payments: int
     pg_run_jobs: bool
     workers: int
+    server: str = "uvicorn"
 
 
 @dataclass
@@ -474,7 +475,7 @@ def run_backend(backend: Backend, load: Load, logs: Path) -> BackendRun:
         # On SQLite the app would migrate at start, as `paylinks up` does; done here first so
         # that two --workers do not both migrate.
         on_database(url, migrate)
-        with server(url, workdir, run_jobs if postgres else None, load.workers) as (
+        with server(url, workdir, run_jobs if postgres else None, load.workers, load.server) as (
             pids,
             base_url,
         ):
@@ -714,6 +715,7 @@ def main(
     workers: Annotated[
         int, typer.Option(min=1, max=4, help="uvicorn worker processes of the API")
     ] = 1,
+    server: Annotated[str, typer.Option(help="The ASGI server: uvicorn or granian")] = "uvicorn",
     logs: Annotated[
         Path | None, typer.Option(help="Keep the servers' logs here (default: a temporary dir)")
     ] = None,
@@ -723,7 +725,7 @@ def main(
     _quiet()
     load = Load(
         customers, seconds, warmup, links, view_seconds, rounds, cap, cap_customers,
-        decline_share, cap_seconds, max_payments, pg_run_jobs, workers,
+        decline_share, cap_seconds, max_payments, pg_run_jobs, workers, server,
     )  # fmt: skip
     backends = [Backend.SQLITE, Backend.POSTGRES] if backend is Backend.BOTH else [backend]
     with contextlib.ExitStack() as stack:

@@ -195,8 +195,11 @@ class PayState(rx.State):
         self.bad_reference = not valid
         self.description_open = False
         self.receipt_email = ""
+        shown_lang = self.lang  # the page's <html lang>: the build's, or set by an earlier load
         await self._fetch_link(self.router.headers.accept_language)
-        yield _set_lang(self.lang)
+        if self.lang != shown_lang:
+            # A script for the browser is one more message and an eval: only for a change.
+            yield _set_lang(self.lang)
         if self.screen == Screen.PAY and self.bad_reference:
             self.notice = self.t["bad_link_parameter"]
 

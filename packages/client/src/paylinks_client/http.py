@@ -1,7 +1,10 @@
 """Where the web apps reach the API, and one pooled HTTP client to do it with.
 
 Every request goes through the pooled ``httpx.AsyncClient`` of its event loop, so that
-requests reuse kept-alive connections instead of opening one each. A client belongs to
+requests reuse kept-alive connections instead of opening one each. Over the network the
+client speaks through aiohttp (``httpx_aiohttp``): httpx's own transport (httpcore on anyio)
+cost about 2 ms of CPU a request with 32 in flight, aiohttp under the same httpx client
+about 0.4 ms, and the checkout makes three API requests a payment. A client belongs to
 the loop it was made on (its connections do): Reflex runs every event handler on its
 server's one loop, so a web app process has one client, closed at shutdown
 (``closing_pooled_clients``). A request on another loop (a test's) gets new clients; those
@@ -15,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from paylinks_client.problems import Unreachable, problem_of
 
@@ -43,7 +47,8 @@ class _Pool:
             self.loop, self.clients = loop, {}
         client = self.clients.get(transport)
         if client is None or client.is_closed:
-            client = httpx.AsyncClient(transport=transport, timeout=TIMEOUT)
+            network = transport or AiohttpTransport(trust_env=False)
+            client = httpx.AsyncClient(transport=network, timeout=TIMEOUT)
             self.clients[transport] = client
         return client
 
