@@ -4,6 +4,7 @@ closed at the end. Each test has a file of its own."""
 
 import asyncio
 import contextlib
+import gc
 import sqlite3
 import threading
 import time
@@ -11,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from piccolo.querystring import QueryString
 
 from paylinks.db import engine as db
 from paylinks.db import sql
@@ -186,6 +188,21 @@ class TestHeldConnections:
         opened = sqlite_threads() - before
         assert 1 <= len(opened) <= READERS + 1
         await db.stop(made)
+        for thread in opened:
+            thread.join(timeout=2)
+        assert not any(t.is_alive() for t in opened)
+
+    async def test_an_engine_dropped_without_stop_closes_its_connections(
+        self, tmp_path: Path
+    ) -> None:
+        before = sqlite_threads()
+        made = db.make_engine(f"sqlite:///{tmp_path / 'dropped.sqlite3'}")
+        await made.run_querystring(QueryString("CREATE TABLE t (id integer PRIMARY KEY)"))
+        await made.run_querystring(QueryString("SELECT * FROM t"))
+        opened = sqlite_threads() - before
+        assert len(opened) == 2  # the writer and a reader
+        del made
+        gc.collect()
         for thread in opened:
             thread.join(timeout=2)
         assert not any(t.is_alive() for t in opened)

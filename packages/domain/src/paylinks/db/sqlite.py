@@ -30,8 +30,10 @@ import queue
 import re
 import sqlite3
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
@@ -240,6 +242,25 @@ class WriteLock:
             self._held = False
 
 
+def _open(kwargs: dict[str, Any], writer: bool) -> sqlite3.Connection:
+    if writer:  # used inline by the lock's holder and by its thread; never sleeps inline
+        kwargs = {**kwargs, "check_same_thread": False, "timeout": 0}
+    connection: sqlite3.Connection = sqlite3.connect(**kwargs)
+    connection.row_factory = dict_factory
+    connection.execute("PRAGMA foreign_keys = 1")
+    if writer:
+        connection.execute(f"PRAGMA synchronous = {WRITER_SYNCHRONOUS}")
+    else:
+        connection.execute("PRAGMA query_only = 1")
+    return connection
+
+
+def _stop_all(held: list[HeldConnection]) -> None:
+    for connection in held:
+        connection.stop()
+    held.clear()
+
+
 class HeldSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine on held connections (see the module's docstring)."""
 
@@ -251,26 +272,20 @@ class HeldSQLiteEngine(SQLiteEngine):
         self._opening = threading.Lock()
         self._writer: Writer | None = None
         self._readers: list[HeldConnection] = []
+        # Every connection opened and not yet stopped, closed if the engine is dropped
+        # unclosed (their threads do not refer to the engine).
+        self._held: list[HeldConnection] = []
+        weakref.finalize(self, _stop_all, self._held)
 
     # ------------------------------------------------------------------ connections
-
-    def _open(self, *, writer: bool) -> sqlite3.Connection:
-        kwargs = self.connection_kwargs
-        if writer:  # used inline by the lock's holder and by its thread; never sleeps inline
-            kwargs = {**kwargs, "check_same_thread": False, "timeout": 0}
-        connection: sqlite3.Connection = sqlite3.connect(**kwargs)
-        connection.row_factory = dict_factory
-        connection.execute("PRAGMA foreign_keys = 1")
-        if writer:
-            connection.execute(f"PRAGMA synchronous = {WRITER_SYNCHRONOUS}")
-        else:
-            connection.execute("PRAGMA query_only = 1")
-        return connection
 
     def _held_writer(self) -> Writer:
         with self._opening:
             if self._writer is None:
-                self._writer = Writer(lambda: self._open(writer=True), self.write_lock.timeout)
+                self._writer = Writer(
+                    partial(_open, self.connection_kwargs, True), self.write_lock.timeout
+                )
+                self._held.append(self._writer)
             return self._writer
 
     def _reader(self) -> HeldConnection:
@@ -280,10 +295,11 @@ class HeldSQLiteEngine(SQLiteEngine):
                 if idle:
                     return idle[0]
                 reader = HeldConnection(
-                    lambda: self._open(writer=False),
+                    partial(_open, self.connection_kwargs, False),
                     f"paylinks-sqlite-reader-{len(self._readers) + 1}",
                 )
                 self._readers.append(reader)
+                self._held.append(reader)
                 return reader
             return min(self._readers, key=lambda r: r.busy)
 
@@ -304,6 +320,8 @@ class HeldSQLiteEngine(SQLiteEngine):
                 with self._opening:
                     if self._writer is writer:
                         self._writer = None
+                    if writer in self._held:
+                        self._held.remove(writer)
                 stopped = writer.stop()
                 if stopped is not None:  # its lock on the file gone before the next writer
                     await asyncio.wait([stopped], timeout=ROLLBACK_TIMEOUT)
@@ -314,8 +332,9 @@ class HeldSQLiteEngine(SQLiteEngine):
         """Close every held connection, waiting up to ``grace`` seconds for statements
         under way (a connection still busy after that is left to its daemon thread)."""
         with self._opening:
-            held = [c for c in (self._writer, *self._readers) if c is not None]
+            held = list(self._held)
             self._writer, self._readers = None, []
+            self._held.clear()
         stopping = [f for f in (c.stop() for c in held) if f is not None]
         if stopping:
             _, pending = await asyncio.wait(stopping, timeout=grace)
