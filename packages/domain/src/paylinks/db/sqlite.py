@@ -7,11 +7,12 @@ meet on SQLite's file lock, where the loser sleeps in SQLite's busy handler (1 m
 busy embedded default. Here:
 
 - each connection lives on a thread of its own (``HeldConnection``) for the engine's life,
-  so a statement costs one hand-over to that thread and back;
+  so a read costs one hand-over to that thread and back;
 - writes (every transaction, every statement that is not a ``SELECT``, DDL) take the one
   writer connection through ``WriteLock``, a FIFO queue that any event loop of the process
   can wait on (the API's and the in-process jobs' loops share the engine); the waiters are
-  woken in turn the moment the writer is free;
+  woken in turn the moment the writer is free. A transaction's statements run inline,
+  its COMMIT on the writer's thread (``Writer``);
 - a ``SELECT`` outside a transaction runs on the least busy reader; with WAL a reader sees
   the last commit and never waits for the writer. Readers are ``query_only``: a write sent
   to one by mistake fails loudly instead of bypassing the queue;
