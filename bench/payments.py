@@ -82,6 +82,9 @@ DECLINED_CARD = {**CARD, "number": "4000000000000002"}
 STEPS = ("view", "start", "confirm", "payment")
 RATE_TARGET = 150.0  # completed payments/s on PostgreSQL, at least
 FLOOR_TARGET = 0.8  # the public view's req/s over the floor's, at least
+SQLITE_TARGET = 0.6  # SQLite's payments/s over PostgreSQL's in the same run, at least
+TAIL_TARGET = 4.0  # SQLite's p99 over p50 of start, confirm and the whole payment, at most
+TAIL_STEPS = ("start", "confirm", "payment")
 RUN_JOBS_ENV = "PAYLINKS_BENCH_RUN_JOBS"
 
 _decode = msgspec.json.decode
@@ -573,6 +576,40 @@ def _cpu_ms(meter: CpuMeter | None, count: int, group: str) -> str:
     return f"{meter.per(count, group):.2f}"
 
 
+def _tail(latencies: list[float]) -> float:
+    return percentile(latencies, 99) / percentile(latencies, 50)
+
+
+def same_run_ratios(runs: list[BackendRun]) -> bool:
+    """SQLite beside PostgreSQL in this run: the ratio of their payments/s (the figure that
+    holds on a busy machine, where both lose alike) and each one's p99 ÷ p50 by step."""
+    by_backend = {run.backend: run.payments for run in runs}
+    table = Table(title="Same run: SQLite beside PostgreSQL, and each one's tail (p99 ÷ p50)")
+    table.add_column("backend")
+    for step in TAIL_STEPS:
+        table.add_column(f"{step} p99 ÷ p50", justify="right")
+    table.add_column("target")
+    table.add_column("payments/s ÷ PostgreSQL's", justify="right")
+    table.add_column("target")
+    all_met = True
+    for backend, steps in by_backend.items():
+        tails = [_tail(steps.latencies[step]) for step in TAIL_STEPS]
+        tail_target = ratio_target = ratio = ""
+        if backend is Backend.SQLITE:
+            ok = all(tail <= TAIL_TARGET for tail in tails)
+            all_met &= ok
+            tail_target = f"≤ {TAIL_TARGET:g} {_met(ok)}"
+            if Backend.POSTGRES in by_backend:
+                share = steps.rate / by_backend[Backend.POSTGRES].rate
+                all_met &= share >= SQLITE_TARGET
+                ratio = f"{share:.2f}"
+                ratio_target = f"≥ {SQLITE_TARGET:g} {_met(share >= SQLITE_TARGET)}"
+        table.add_row(str(backend), *(f"{t:.1f}" for t in tails), tail_target, ratio,
+                      ratio_target)  # fmt: skip
+    out.print(table)
+    return all_met
+
+
 def report(runs: list[BackendRun], load: Load) -> bool:
     all_met = True
     payments = Table(
@@ -613,6 +650,7 @@ def report(runs: list[BackendRun], load: Load) -> bool:
             ),
         )
     out.print(payments)
+    all_met &= same_run_ratios(runs)
 
     views = Table(
         title=f"Public link view beside its floor: {load.customers} connections, "

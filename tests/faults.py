@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import asyncpg
 import pytest
@@ -103,3 +104,15 @@ def faulty_database() -> Iterator[FaultyDatabase]:
         yield database
     finally:
         database.drop()
+
+
+async def bind_with_counter(engine: Any) -> None:
+    """Bind ``engine``, start it and give its database a table ``counter`` of one row
+    (``id`` 1, ``n`` 0): what the engine tests write to."""
+    from paylinks.db import engine as db
+    from paylinks.db import sql
+
+    db.bind(engine)
+    await db.start(engine)
+    await sql.fetch("CREATE TABLE counter (id integer PRIMARY KEY, n integer NOT NULL)")
+    await sql.fetch("INSERT INTO counter VALUES (1, 0)")

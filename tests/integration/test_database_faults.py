@@ -20,7 +20,7 @@ from paylinks.db import sql
 from paylinks.db.errors import DatabaseUnavailable, is_unavailable
 from paylinks.db.postgres import PoolEngine
 from paylinks.db.transactions import GuardedSQLiteTransaction
-from tests.faults import FaultyDatabase, faulty_database
+from tests.faults import FaultyDatabase, bind_with_counter, faulty_database
 
 POOL_SIZE = 4
 
@@ -35,10 +35,7 @@ def database() -> Iterator[FaultyDatabase]:
 async def engine(database: FaultyDatabase) -> AsyncIterator[PoolEngine]:
     made = db.make_engine(database.url, pool_size=POOL_SIZE, acquire_timeout=1)
     assert isinstance(made, PoolEngine)
-    db.bind(made)
-    await db.start(made)
-    await sql.fetch("CREATE TABLE counter (id integer PRIMARY KEY, n integer NOT NULL)")
-    await sql.fetch("INSERT INTO counter VALUES (1, 0)")
+    await bind_with_counter(made)
     try:
         yield made
     finally:
@@ -224,10 +221,7 @@ class TestShutdown:
 @pytest.fixture
 async def sqlite_engine(tmp_path: Path) -> AsyncIterator[Engine[Any]]:
     made = db.make_engine(f"sqlite:///{tmp_path / 'faults.sqlite3'}", lock_timeout=0.5)
-    db.bind(made)
-    await db.start(made)
-    await sql.fetch("CREATE TABLE counter (id integer PRIMARY KEY, n integer NOT NULL)")
-    await sql.fetch("INSERT INTO counter VALUES (1, 0)")
+    await bind_with_counter(made)
     yield made
     await db.stop(made)
 

@@ -67,8 +67,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Seconds to wait for a database connection (from the pool, or a new one) before the
     #: request is answered 503.
     db_pool_timeout: int = 5
-    #: SQLite: seconds a writer waits for another's lock on the file before the request
-    #: is answered 503.
+    #: SQLite: seconds a writer waits for its turn, or for another process's lock on the
+    #: file, before the request is answered 503.
     db_lock_timeout: int = 30
     #: Seconds an Idempotency-Key stays claimed by a request that never answered (a
     #: crash, a lost connection) before a retry with the key may run.

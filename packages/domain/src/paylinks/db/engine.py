@@ -17,24 +17,11 @@ from piccolo.table import Table
 
 from paylinks.db.postgres import PoolEngine
 from paylinks.db.registry import TABLES
-from paylinks.db.transactions import GuardedSQLiteTransaction
+from paylinks.db.sqlite import HeldSQLiteEngine
 from paylinks.settings import Settings
 
 #: Seconds a stopping process waits for connections still in use before it cuts them.
 CLOSE_GRACE = 5.0
-
-
-class GuardedSQLiteEngine(SQLiteEngine):
-    """Piccolo's SQLite engine with transactions that always close their connection."""
-
-    def transaction(
-        self,
-        transaction_type: TransactionType = TransactionType.deferred,
-        allow_nested: bool = True,
-    ) -> GuardedSQLiteTransaction:
-        return GuardedSQLiteTransaction(
-            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
-        )
 
 
 def make_engine(
@@ -46,10 +33,11 @@ def make_engine(
 ) -> Engine[Any]:
     """The engine of a database URL; on PostgreSQL a pool of at most ``pool_size``
     connections, each handed out within ``acquire_timeout`` seconds or not at all; on
-    SQLite a writer waits up to ``lock_timeout`` seconds for another's lock."""
+    SQLite held connections (a few readers, one writer), where a writer waits up to
+    ``lock_timeout`` seconds for its turn and for another process's lock."""
     if database_url.startswith("sqlite"):
         path = Path(database_url.removeprefix("sqlite:///"))
-        return GuardedSQLiteEngine(path=str(path), timeout=lock_timeout)
+        return HeldSQLiteEngine(str(path), lock_timeout=lock_timeout)
     dsn = database_url.replace("postgres://", "postgresql://", 1)
     return PoolEngine(dsn, pool_size=pool_size, acquire_timeout=acquire_timeout)
 
@@ -95,16 +83,21 @@ async def prepare(engine: Engine[Any]) -> None:
 
 
 async def start(engine: Engine[Any]) -> None:
-    """Prepare the database and open a connection pool on the running event loop."""
+    """Prepare the database and open a connection pool on the running event loop (SQLite's
+    held connections open on first use, on any loop)."""
     await prepare(engine)
     if isinstance(engine, PoolEngine):
         await engine.start_pool()
 
 
 async def stop(engine: Engine[Any], grace: float = CLOSE_GRACE) -> None:
-    """Close the pool: connections still in use after ``grace`` seconds are cut."""
+    """Close the pool, or SQLite's held connections: connections still in use after
+    ``grace`` seconds are cut (SQLite's are left to their threads, which end with the
+    process)."""
     if isinstance(engine, PoolEngine):
         await engine.close_pool(grace)
+    elif isinstance(engine, HeldSQLiteEngine):
+        await engine.close(grace)
 
 
 def bound_engine() -> Engine[Any]:

@@ -14,7 +14,7 @@ import asyncio
 from typing import Any, Protocol
 
 from piccolo.engine.postgres import PostgresTransaction
-from piccolo.engine.sqlite import SQLiteTransaction
+from piccolo.engine.sqlite import SQLiteTransaction, TransactionType
 
 #: A ROLLBACK that does not answer within this many seconds is given up on, and the
 #: connection with it (a commit is never cut short: whether it happened must be known).
@@ -87,12 +87,28 @@ class GuardedPostgresTransaction(PostgresTransaction):
 
 
 class GuardedSQLiteTransaction(SQLiteTransaction):
+    """A transaction on the engine's one writer connection, held from BEGIN to the end."""
+
     async def __aenter__(self) -> Any:
         return await _enter(self)
+
+    async def get_connection(self) -> Any:
+        held_engine: Any = self.engine  # a paylinks.db.sqlite.HeldSQLiteEngine
+        return await held_engine.acquire_writer()
+
+    async def begin(self) -> None:
+        # IMMEDIATE even when DEFERRED is asked: the writer is this transaction's alone
+        # anyway, and a deferred one could meet another process's lock only mid-way.
+        kind = "EXCLUSIVE" if self.transaction_type is TransactionType.exclusive else "IMMEDIATE"
+        await self.connection.begin(kind)
+
+    async def commit(self) -> None:
+        await self.connection.commit()
+        self._committed = True
 
     async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         return await _exit(self, exc is not None)
 
     async def _give_back(self, reusable: bool) -> None:
-        # Closing ends the connection's thread; an open transaction is rolled back by it.
-        await self.connection.close()
+        held_engine: Any = self.engine
+        await held_engine.give_back_writer(self.connection, reusable)
