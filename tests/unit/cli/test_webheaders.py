@@ -181,3 +181,38 @@ class TestStripe:
 def test_the_same_script_twice_is_one_source() -> None:
     html = b"<script>a()</script><script>a()</script><script src='/x.js'></script><script></script>"
     assert script_hashes(html) == (sha(b"a()"),)
+
+
+async def test_a_page_the_server_would_send_as_a_file_comes_as_body() -> None:
+    """granian offers ``http.response.pathsend`` (Starlette's FileResponse then leaves the
+    file to the server): a page must come as body messages, whose scripts get hashed."""
+    offered: list[object] = []
+
+    async def file_page(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        extensions = scope.get("extensions") or {}
+        offered.append("http.response.pathsend" in extensions)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"<script>go()</script>"})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "path": "/",
+        "headers": [(b"accept", b"text/html")],
+        "extensions": {"http.response.pathsend": {}},
+    }
+    await SecurityHeaders(file_page, API)(scope, None, send)
+    assert offered == [False]
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    csp = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert sha(b"go()") in csp

@@ -23,7 +23,7 @@ from checkout.screens import Screen
 from paylinks import locales
 from paylinks.i18n import N_
 from paylinks.money import amount_placeholder
-from paylinks.payments.model import PAID
+from paylinks.payments.model import CUSTOMER_FIELDS, PAID
 
 #: How long to wait for a payment the gateway is still deciding on (Stripe webhooks).
 POLL_SECONDS = 1.0
@@ -171,7 +171,7 @@ class PayState(rx.State):
     # ---- loading the link ----------------------------------------------------------------
 
     @rx.event
-    async def load(self):
+    async def load(self) -> Any:
         """On opening ``/pay/{id}``: the link, or the screen that says why it can't be paid.
 
         It runs again whenever the page's websocket reconnects (to this process or, with
@@ -235,7 +235,7 @@ class PayState(rx.State):
         self.min_amount = int(link.get("min_amount") or 0)
         self.max_amount = int(link.get("max_amount") or 0)
         fields = link.get("customer_fields") or {}
-        self.modes = {name: str(fields.get(name, forms.DISABLED)) for name in forms.CUSTOMER_FIELDS}
+        self.modes = {name: str(fields.get(name, forms.DISABLED)) for name in CUSTOMER_FIELDS}
         self.gateway = str(link.get("gateway") or "sandbox")
         self.stripe_publishable_key = str(link.get("stripe_publishable_key") or "")
         # The API says why in English: other languages show their own words for it.
@@ -256,7 +256,7 @@ class PayState(rx.State):
     # ---- paying --------------------------------------------------------------------------
 
     @rx.event
-    async def submit(self, form_data: dict[str, Any]):
+    async def submit(self, form_data: dict[str, Any]) -> Any:
         """The Pay button: check the form, start (or reuse) a payment, confirm it."""
         if self.screen != Screen.PAY or self.processing:
             return
@@ -349,7 +349,7 @@ class PayState(rx.State):
             N_("We couldn't reach the payment service. Check your connection and try again.")
         )
 
-    async def _after_problem(self, problem: api.Problem):
+    async def _after_problem(self, problem: api.Problem) -> Any:
         """A 4xx from starting or confirming: the screen or inline errors it calls for."""
         self.processing = False
         code = problem.code
@@ -380,7 +380,7 @@ class PayState(rx.State):
                 self._forget_payment()
             self.notice = self._tr(problems.notice(code, problem.detail, problem.retry_after))
 
-    async def _after_confirm(self, payment: dict[str, Any]):
+    async def _after_confirm(self, payment: dict[str, Any]) -> Any:
         """Success, a decline, or a payment the gateway is still deciding on."""
         status = str(payment.get("status") or "")
         tries = 0
@@ -437,7 +437,7 @@ class PayState(rx.State):
     # ---- Stripe's Payment Element --------------------------------------------------------
 
     @rx.event
-    async def stripe_submitted(self, result: dict[str, Any] | None):
+    async def stripe_submitted(self, result: dict[str, Any] | None) -> Any:
         """The Payment Element checked the card details: start the payment, then confirm."""
         error = (result or {}).get("error")
         if error:
@@ -459,7 +459,7 @@ class PayState(rx.State):
         )
 
     @rx.event
-    async def stripe_confirmed(self, result: dict[str, Any] | None):
+    async def stripe_confirmed(self, result: dict[str, Any] | None) -> Any:
         """Stripe.js confirmed the PaymentIntent (or said why not): record it with the API."""
         error = (result or {}).get("error")
         if error:
@@ -485,7 +485,7 @@ class PayState(rx.State):
     # ---- another customer holds the last slot --------------------------------------------
 
     @rx.event(background=True)
-    async def count_down(self):
+    async def count_down(self) -> Any:
         while True:
             await asyncio.sleep(1)
             async with self:
@@ -506,7 +506,7 @@ class PayState(rx.State):
         self.description_open = not self.description_open
 
     @rx.event
-    def try_again(self):
+    def try_again(self) -> Any:
         """Back to the form, and submit it again as it was filled in."""
         self.retry_in = 0
         self.screen = Screen.PAY
@@ -515,10 +515,10 @@ class PayState(rx.State):
         )
 
 
-def _set_lang(lang: str):
+def _set_lang(lang: str) -> Any:
     """``<html lang>`` of the page (the app is built once, in English)."""
     return rx.call_script(f"document.documentElement.lang = {json.dumps(lang)}")
 
 
-def _focus(field: str | None):
+def _focus(field: str | None) -> Any:
     return rx.set_focus(field) if field else rx.noop()

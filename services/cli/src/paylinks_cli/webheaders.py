@@ -126,9 +126,16 @@ class SecurityHeaders:
             return
         page = b"text/html" in (_header(scope, b"accept") or b"")
         if page:
-            # A page's body is read to hash its scripts: ask for it uncompressed.
+            # A page's body is read to hash its scripts: ask for it uncompressed, and as
+            # body messages (not granian's ``http.response.pathsend``, a file the server
+            # would send itself after the start this middleware holds back).
             headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]
-            scope = {**scope, "headers": headers}
+            extensions = {
+                name: value
+                for name, value in (scope.get("extensions") or {}).items()
+                if name != "http.response.pathsend"
+            }
+            scope = {**scope, "headers": headers, "extensions": extensions}
         start: Message | None = None
         body: list[bytes] = []
 
