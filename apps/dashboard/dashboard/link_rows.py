@@ -3,6 +3,7 @@ the filter choices the list offers. The link's own page words its status and typ
 same way (``link_view``)."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Any
 
@@ -64,23 +65,41 @@ def type_label(link: Mapping[str, Any]) -> str:
     return TYPE_LABELS.get(str(link.get("type")), str(link.get("type") or ""))
 
 
-def row_of(link: Mapping[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
-    """A link of ``GET /v1/payment-links`` as the table's strings."""
+@dataclass
+class LinkRow:
+    """A row of the links list: each fact once, as the merchant reads it."""
+
+    id: str = ""
+    title: str = ""
+    url: str = ""
+    reference: str = ""
+    amount: str = ""
+    type: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_color: str = ""
+    payments: str = ""
+    collected: str = ""
+    created: str = ""
+
+
+def row_of(link: Mapping[str, Any], zone: tzinfo = UTC) -> LinkRow:
+    """A link of ``GET /v1/payment-links`` as the table shows it."""
     currency = str(link.get("currency") or "")
-    return {
-        "id": str(link.get("id") or ""),
-        "title": str(link.get("title") or ""),
-        "url": str(link.get("url") or ""),
-        "reference": str(link.get("reference") or ""),
-        "amount": amount_label(link),
-        "type": type_label(link),
-        "status": str(link.get("status") or ""),
-        "status_label": status_label(link),
-        "status_color": badge_color(link_status(link)),
-        "payments": f"{int(link.get('payments_count') or 0):,}",
-        "collected": money(int(link.get("amount_collected") or 0), currency),
-        "created": when(str(link.get("created_at") or ""), zone),
-    }
+    return LinkRow(
+        id=str(link.get("id") or ""),
+        title=str(link.get("title") or ""),
+        url=str(link.get("url") or ""),
+        reference=str(link.get("reference") or ""),
+        amount=amount_label(link),
+        type=type_label(link),
+        status=str(link.get("status") or ""),
+        status_label=status_label(link),
+        status_color=badge_color(link_status(link)),
+        payments=f"{int(link.get('payments_count') or 0):,}",
+        collected=money(int(link.get("amount_collected") or 0), currency),
+        created=when(str(link.get("created_at") or ""), zone),
+    )
 
 
 def choice(value: str, choices: list[tuple[str, str]]) -> str:

@@ -1,6 +1,7 @@
 """A link's transactions as the dashboard shows them (pure): payment and refund rows, the
 refund amount a merchant types, and successful payments bucketed per day for the chart."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, timedelta, tzinfo
 from typing import Any
 
@@ -42,73 +43,129 @@ def _status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 
-def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
-    """One payment of the table; ``refundable`` is '' when nothing can be refunded."""
+@dataclass
+class PaymentRow:
+    """A payment as the Transactions tab shows it: each fact once, amounts as money except
+    ``refundable`` (minor units, what the refund form checks against)."""
+
+    id: str = ""
+    currency: str = ""
+    amount: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_color: str = ""
+    failure_reason: str = ""
+    reference: str = ""
+    client_reference_id: str = ""
+    card: str = ""
+    customer_name: str = ""
+    business_name: str = ""
+    email: str = ""
+    phone: str = ""
+    refunded: str = ""
+    #: What may still be refunded, in minor units (0 when nothing can be) and as money.
+    refundable: int = 0
+    refundable_label: str = ""
+    #: The payment went through (its refunds can be listed).
+    paid: bool = False
+    date: str = ""
+
+
+def payment_row(payment: dict[str, Any], zone: tzinfo = UTC) -> PaymentRow:
+    """One payment of the table; nothing is refundable unless its status allows it."""
     currency = str(payment.get("currency") or "")
     status = str(payment.get("status") or "")
     customer = payment.get("customer") or {}
     refunded = int(payment.get("amount_refunded") or 0)
     refundable = int(payment.get("amount_refundable") or 0)
-    can_refund = status in REFUNDABLE and refundable > 0
+    if status not in REFUNDABLE:
+        refundable = 0
     last4 = payment.get("card_last4")
-    return {
-        "id": str(payment.get("id") or ""),
-        "currency": currency,
-        "amount": money(int(payment.get("amount") or 0), currency),
-        "status": status,
-        "status_label": _status_label(status),
-        "status_color": badge_color(status),
-        "failure_reason": str(payment.get("failure_reason") or ""),
-        "reference": str(payment.get("reference") or ""),
-        "client_reference_id": str(payment.get("client_reference_id") or ""),
-        "card": f"•••• {last4}" if last4 else "",
-        "customer_name": str(customer.get("customer_name") or ""),
-        "business_name": str(customer.get("business_name") or ""),
-        "email": str(customer.get("email") or ""),
-        "phone": str(customer.get("phone") or ""),
-        "refunded": money(refunded, currency) if refunded else "",
-        "refundable": money(refundable, currency) if can_refund else "",
-        "refundable_minor": str(refundable if can_refund else 0),
-        "refundable_major": format_plain(refundable, currency) if can_refund else "",
-        "paid": "yes" if status in PAID else "",
-        "date": when(payment.get("paid_at") or payment.get("created_at"), zone),
-    }
+    return PaymentRow(
+        id=str(payment.get("id") or ""),
+        currency=currency,
+        amount=money(int(payment.get("amount") or 0), currency),
+        status=status,
+        status_label=_status_label(status),
+        status_color=badge_color(status),
+        failure_reason=str(payment.get("failure_reason") or ""),
+        reference=str(payment.get("reference") or ""),
+        client_reference_id=str(payment.get("client_reference_id") or ""),
+        card=f"•••• {last4}" if last4 else "",
+        customer_name=str(customer.get("customer_name") or ""),
+        business_name=str(customer.get("business_name") or ""),
+        email=str(customer.get("email") or ""),
+        phone=str(customer.get("phone") or ""),
+        refunded=money(refunded, currency) if refunded else "",
+        refundable=refundable,
+        refundable_label=money(refundable, currency) if refundable else "",
+        paid=status in PAID,
+        date=when(payment.get("paid_at") or payment.get("created_at"), zone),
+    )
+
+
+def refund_prefill(payment: PaymentRow) -> str:
+    """The refund form's amount: all that is left, in major units (``14.50``)."""
+    return format_plain(payment.refundable, payment.currency) if payment.refundable else ""
 
 
 _RECEIPT_KINDS = {"receipt": "Receipt", "refund_notice": "Refund notice"}
 
 
-def receipt_row(message: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
+@dataclass
+class ReceiptRow:
+    id: str = ""
+    kind: str = ""
+    recipient: str = ""
+    status: str = ""
+    error: str = ""
+    date: str = ""
+
+
+def receipt_row(message: dict[str, Any], zone: tzinfo = UTC) -> ReceiptRow:
     """A receipt or refund notice emailed to the payment's customer."""
     status = str(message.get("status") or "")
     if status == "sent" and not message.get("delivered"):
         label = "In the outbox (not delivered)"
     else:
         label = {"sent": "Sent", "queued": "Queued", "failed": "Failed"}.get(status, status)
-    return {
-        "id": str(message.get("id") or ""),
-        "kind": _RECEIPT_KINDS.get(str(message.get("kind") or ""), "Email"),
-        "recipient": str(message.get("recipient") or ""),
-        "status": label,
-        "error": str(message.get("error") or ""),
-        "date": when(message.get("sent_at") or message.get("created_at"), zone),
-    }
+    return ReceiptRow(
+        id=str(message.get("id") or ""),
+        kind=_RECEIPT_KINDS.get(str(message.get("kind") or ""), "Email"),
+        recipient=str(message.get("recipient") or ""),
+        status=label,
+        error=str(message.get("error") or ""),
+        date=when(message.get("sent_at") or message.get("created_at"), zone),
+    )
 
 
-def refund_row(refund: dict[str, Any], zone: tzinfo = UTC) -> dict[str, str]:
+@dataclass
+class RefundRow:
+    id: str = ""
+    amount: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_color: str = ""
+    reason: str = ""
+    failure_reason: str = ""
+    created: str = ""
+    settled: str = ""
+
+
+def refund_row(refund: dict[str, Any], zone: tzinfo = UTC) -> RefundRow:
     currency = str(refund.get("currency") or "")
     status = str(refund.get("status") or "")
-    return {
-        "id": str(refund.get("id") or ""),
-        "amount": money(int(refund.get("amount") or 0), currency),
-        "status": status,
-        "status_label": status.capitalize(),
-        "status_color": badge_color(status),
-        "reason": str(refund.get("reason") or ""),
-        "failure_reason": str(refund.get("failure_reason") or ""),
-        "created": when(refund.get("created_at"), zone),
-        "settled": when(refund.get("settled_at"), zone),
-    }
+    return RefundRow(
+        id=str(refund.get("id") or ""),
+        amount=money(int(refund.get("amount") or 0), currency),
+        status=status,
+        status_label=status.capitalize(),
+        status_color=badge_color(status),
+        reason=str(refund.get("reason") or ""),
+        failure_reason=str(refund.get("failure_reason") or ""),
+        created=when(refund.get("created_at"), zone),
+        settled=when(refund.get("settled_at"), zone),
+    )
 
 
 def refund_amount(text: str, refundable: int, currency: str) -> int:

@@ -299,12 +299,12 @@ class TestListWording:
 
     def test_a_row(self) -> None:
         row = row_of(self.link(reference="INV-7"))
-        assert row["type"] == "One-off"
-        assert row["payments"] == "1,234"
-        assert row["collected"] == "£1,234.50"
-        assert row["created"] == "1 May 2026, 12:00 UTC"
-        assert row["reference"] == "INV-7"
-        assert row["status_color"] == "green"
+        assert row.type == "One-off"
+        assert row.payments == "1,234"
+        assert row.collected == "£1,234.50"
+        assert row.created == "1 May 2026, 12:00 UTC"
+        assert row.reference == "INV-7"
+        assert row.status_color == "green"
 
     def test_unknown_filters_fall_back_to_all(self) -> None:
         assert choice("expired", STATUS_CHOICES) == "expired"

@@ -51,7 +51,7 @@ def address_written(events: list[Any]) -> str:
 
 
 def titles(state: LinksState) -> list[str]:
-    return [row["title"] for row in state.rows]
+    return [row.title for row in state.rows]
 
 
 async def test_the_table_shows_each_link_newest_first(
@@ -71,14 +71,14 @@ async def test_the_table_shows_each_link_newest_first(
     state = await opened(signed_in)
     assert titles(state) == ["Tip jar", "Beans"]
     tip, beans = state.rows
-    assert tip["amount"] == "£1.00–£20.00"
-    assert tip["type"] == "Reusable"
-    assert tip["payments"] == "1"
-    assert tip["collected"] == "£7.50"
-    assert tip["status_label"] == "Active"
-    assert beans["amount"] == "£14.50"
-    assert beans["reference"] == "INV-1"
-    assert beans["collected"] == "£0.00"
+    assert tip.amount == "£1.00–£20.00"
+    assert tip.type == "Reusable"
+    assert tip.payments == "1"
+    assert tip.collected == "£7.50"
+    assert tip.status_label == "Active"
+    assert beans.amount == "£14.50"
+    assert beans.reference == "INV-1"
+    assert beans.collected == "£0.00"
     assert state.loaded
     assert not state.loading
     assert not state.load_error
@@ -92,7 +92,7 @@ async def test_times_read_in_the_browsers_time_zone(
     state.time_zone = "Asia/Tokyo"
     await run(state.open_page())
     [beans] = state.rows
-    assert beans["created"] == clock.now.astimezone(ZoneInfo("Asia/Tokyo")).strftime(
+    assert beans.created == clock.now.astimezone(ZoneInfo("Asia/Tokyo")).strftime(
         "%-d %b %Y, %H:%M JST"
     )
 
@@ -119,7 +119,7 @@ async def test_status_filter_shows_why_a_link_is_inactive(
     state = await opened(signed_in)
     await run(state.set_status_filter("inactive"))
     assert titles(state) == ["Invoice 7"]
-    assert state.rows[0]["status_label"] == "Completed"
+    assert state.rows[0].status_label == "Completed"
     assert state.filtered
 
     await run(state.set_status_filter("active"))
@@ -142,7 +142,7 @@ async def test_expired_filter_is_exact_at_the_moment_of_asking(
     clock.advance(hours=2)
     await run(state.retry())
     assert titles(state) == ["Flash sale"]
-    assert state.rows[0]["status_label"] == "Expired"
+    assert state.rows[0].status_label == "Expired"
 
 
 async def test_type_venue_and_search_filters(signed_in: Any, store: StoreClient) -> None:

@@ -12,6 +12,7 @@ from dashboard.transactions import (
     daily_payments,
     payment_row,
     refund_amount,
+    refund_prefill,
     refund_row,
 )
 
@@ -36,30 +37,31 @@ def payment(**fields: object) -> dict[str, object]:
 class TestPaymentRow:
     def test_a_paid_payment_can_be_refunded_in_full(self) -> None:
         row = payment_row(payment())
-        assert (row["amount"], row["status_label"], row["status_color"]) == (
+        assert (row.amount, row.status_label, row.status_color) == (
             "£14.50",
             "Succeeded",
             "green",
         )
-        assert (row["customer_name"], row["email"], row["phone"]) == (
+        assert (row.customer_name, row.email, row.phone) == (
             "Ada Lovelace",
             "ada@example.com",
             "",
         )
-        assert (row["refundable"], row["refundable_minor"], row["refundable_major"]) == (
+        # One amount, kept once in minor units, shown as money, offered in major units.
+        assert (row.refundable, row.refundable_label, refund_prefill(row)) == (
+            1450,
             "£14.50",
-            "1450",
             "14.50",
         )
-        assert row["card"] == "•••• 4242"
-        assert row["date"] == "26 Nov 2026, 14:05 UTC"
-        assert row["refunded"] == ""
+        assert row.card == "•••• 4242"
+        assert row.date == "26 Nov 2026, 14:05 UTC"
+        assert row.refunded == ""
 
     def test_a_partly_refunded_payment_offers_what_is_left(self) -> None:
         row = payment_row(
             payment(status="partially_refunded", amount_refunded=450, amount_refundable=1000)
         )
-        assert (row["refunded"], row["refundable_major"], row["status_label"]) == (
+        assert (row.refunded, refund_prefill(row), row.status_label) == (
             "£4.50",
             "10.00",
             "Partially refunded",
@@ -68,17 +70,16 @@ class TestPaymentRow:
     @pytest.mark.parametrize("status", ["failed", "pending", "canceled", "fully_refunded"])
     def test_nothing_to_refund_otherwise(self, status: str) -> None:
         row = payment_row(payment(status=status, amount_refundable=0, paid_at=None))
-        assert row["refundable"] == ""
-        assert row["refundable_minor"] == "0"
-        assert row["paid"] == ("yes" if status == "fully_refunded" else "")
+        assert (row.refundable, row.refundable_label, refund_prefill(row)) == (0, "", "")
+        assert row.paid == (status == "fully_refunded")
 
     def test_a_failed_payment_says_why_and_dates_from_its_creation(self) -> None:
         row = payment_row(
             payment(status="failed", failure_reason="Card declined", paid_at=None, customer={})
         )
-        assert row["failure_reason"] == "Card declined"
-        assert row["date"] == "26 Nov 2026, 14:00 UTC"
-        assert row["customer_name"] == ""
+        assert row.failure_reason == "Card declined"
+        assert row.date == "26 Nov 2026, 14:00 UTC"
+        assert row.customer_name == ""
 
 
 def test_refund_rows() -> None:
@@ -92,8 +93,8 @@ def test_refund_rows() -> None:
             "created_at": "2026-11-26T15:00:00Z",
         }
     )
-    assert (row["amount"], row["status_label"], row["status_color"]) == ("£4.50", "Failed", "red")
-    assert row["failure_reason"] == "Refused by the bank"
+    assert (row.amount, row.status_label, row.status_color) == ("£4.50", "Failed", "red")
+    assert row.failure_reason == "Refused by the bank"
 
 
 class TestRefundAmount:

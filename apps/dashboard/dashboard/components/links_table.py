@@ -28,8 +28,8 @@ def _title_cell(row: rx.Var) -> rx.Component:
     return header_cell(
         rx.vstack(
             rx.link(
-                row["title"],
-                href=LINKS_PATH + row["id"].to(str),
+                row.title,
+                href=LINKS_PATH + row.id,
                 weight="medium",
                 color_scheme="gray",
                 high_contrast=True,
@@ -37,8 +37,8 @@ def _title_cell(row: rx.Var) -> rx.Component:
                 class_name="pl-row-link",
             ),
             rx.cond(
-                row["reference"],
-                rx.text(row["reference"], size="1", color_scheme="gray"),
+                row.reference,
+                rx.text(row.reference, size="1", color_scheme="gray"),
                 rx.fragment(),
             ),
             spacing="0",
@@ -50,7 +50,7 @@ def _title_cell(row: rx.Var) -> rx.Component:
 
 def _qr_dialog(row: rx.Var) -> rx.Component:
     """The link's QR code, to show on screen or download and print."""
-    src = QR_PATH[0] + row["id"].to(str) + QR_PATH[1]
+    src = QR_PATH[0] + row.id + QR_PATH[1]
     return rx.dialog.root(
         rx.dialog.trigger(
             rx.icon_button(
@@ -64,14 +64,14 @@ def _qr_dialog(row: rx.Var) -> rx.Component:
             )
         ),
         rx.dialog.content(
-            rx.dialog.title(row["title"], class_name="pl-break"),
+            rx.dialog.title(row.title, class_name="pl-break"),
             rx.dialog.description(
                 "Customers scan it to open the link's checkout.", size="2", color_scheme="gray"
             ),
             rx.center(
                 rx.image(
                     src=src,
-                    alt="QR code of " + row["title"].to(str),
+                    alt="QR code of " + row.title,
                     width="240px",
                     height="240px",
                     class_name="pl-qr",
@@ -85,7 +85,7 @@ def _qr_dialog(row: rx.Var) -> rx.Component:
                         rx.icon("download", size=16, aria_hidden="true"),
                         "Download PNG",
                         href=src,
-                        download=row["id"].to(str) + "-qr.png",
+                        download=row.id + "-qr.png",
                         data_testid="row-qr-download",
                     ),
                     as_child=True,
@@ -107,7 +107,7 @@ def _actions(row: rx.Var) -> rx.Component:
             color_scheme="gray",
             aria_label="Copy URL",
             title="Copy URL",
-            on_click=[rx.set_clipboard(row["url"]), rx.toast.success("Link URL copied.")],
+            on_click=[rx.set_clipboard(row.url), rx.toast.success("Link URL copied.")],
             data_testid="row-copy-url",
         ),
         _qr_dialog(row),
@@ -119,24 +119,24 @@ def _actions(row: rx.Var) -> rx.Component:
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         _title_cell(row),
-        cell("Amount", row["amount"], text_align="right", white_space="nowrap"),
-        cell("Type", row["type"], white_space="nowrap"),
+        cell("Amount", row.amount, text_align="right", white_space="nowrap"),
+        cell("Type", row.type, white_space="nowrap"),
         cell(
             "Status",
             rx.badge(
-                row["status_label"],
-                color_scheme=row["status_color"].to(str),  # type: ignore[arg-type]
+                row.status_label,
+                color_scheme=row.status_color,  # type: ignore[arg-type]
                 variant="soft",
                 radius="full",
             ),
         ),
-        cell("Payments", row["payments"], text_align="right"),
-        cell("Collected", row["collected"], text_align="right", white_space="nowrap"),
-        cell("Created", row["created"], white_space="nowrap", color="var(--gray-11)"),
+        cell("Payments", row.payments, text_align="right"),
+        cell("Collected", row.collected, text_align="right", white_space="nowrap"),
+        cell("Created", row.created, white_space="nowrap", color="var(--gray-11)"),
         # Clicks on the actions (and in the QR dialog, a portal of this cell) stay here
         # rather than reach the row, which opens the link.
         cell("", _actions(row), text_align="right", on_click=rx.stop_propagation),
-        on_click=LinksState.open_link(row["id"]),
+        on_click=LinksState.open_link(row.id),
         class_name="pl-clickable-row",
         data_testid="link-row",
         align="center",

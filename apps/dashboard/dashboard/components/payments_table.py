@@ -17,10 +17,7 @@ def _customer(payment: rx.Var) -> rx.Component:
         line("email", color_scheme="gray"),
         line("phone", color_scheme="gray"),
         rx.cond(
-            payment["customer_name"]
-            | payment["business_name"]
-            | payment["email"]
-            | payment["phone"],
+            payment.customer_name | payment.business_name | payment.email | payment.phone,
             rx.fragment(),
             rx.text("—", size="1", color_scheme="gray"),
         ),
@@ -31,22 +28,22 @@ def _customer(payment: rx.Var) -> rx.Component:
 def _action(payment: rx.Var) -> rx.Component:
     """Refund while something is left to refund; the refunds of a paid payment after."""
     return rx.cond(
-        payment["refundable"],
+        payment.refundable_label,
         rx.button(
             "Refund",
             size="1",
             variant="soft",
-            on_click=T.open_refund(payment["id"]),
+            on_click=T.open_refund(payment.id),
             data_testid="refund-open",
         ),
         rx.cond(
-            payment["paid"],
+            payment.paid,
             rx.button(
                 "Refunds",
                 size="1",
                 variant="soft",
                 color_scheme="gray",
-                on_click=T.open_refund(payment["id"]),
+                on_click=T.open_refund(payment.id),
             ),
         ),
     )
@@ -54,10 +51,10 @@ def _action(payment: rx.Var) -> rx.Component:
 
 def _status(payment: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.badge(payment["status_label"], color_scheme=payment["status_color"], variant="soft"),
+        rx.badge(payment.status_label, color_scheme=payment.status_color, variant="soft"),
         rx.cond(
-            payment["failure_reason"],
-            rx.text(payment["failure_reason"], size="1", color_scheme="red"),
+            payment.failure_reason,
+            rx.text(payment.failure_reason, size="1", color_scheme="red"),
         ),
         spacing="1",
     )
@@ -66,18 +63,18 @@ def _status(payment: rx.Var) -> rx.Component:
 def _reference(payment: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.code(
-            payment["reference"],
+            payment.reference,
             size="1",
             variant="ghost",
-            title=payment["reference"],
+            title=payment.reference,
             class_name="pl-ref",
         ),
-        rx.text(payment["card"], size="1", color_scheme="gray"),
+        rx.text(payment.card, size="1", color_scheme="gray"),
         rx.cond(
-            payment["client_reference_id"],
+            payment.client_reference_id,
             rx.text(
                 "Your ref: ",
-                payment["client_reference_id"],
+                payment.client_reference_id,
                 size="1",
                 color_scheme="gray",
                 data_testid="client-reference",
@@ -90,10 +87,10 @@ def _reference(payment: rx.Var) -> rx.Component:
 
 def _payment_row(payment: rx.Var) -> rx.Component:
     return rx.table.row(
-        cell("Date", rx.text(payment["date"], size="2", min_width="110px")),
-        cell("Amount", rx.text(payment["amount"], weight="medium")),
+        cell("Date", rx.text(payment.date, size="2", min_width="110px")),
+        cell("Amount", rx.text(payment.amount, weight="medium")),
         cell("Status", _status(payment)),
-        cell("Refunded", rx.text(rx.cond(payment["refunded"], payment["refunded"], "—"), size="2")),
+        cell("Refunded", rx.text(rx.cond(payment.refunded, payment.refunded, "—"), size="2")),
         cell("Customer", _customer(payment)),
         cell("Reference", _reference(payment)),
         cell("", _action(payment)),

@@ -18,9 +18,9 @@ def _refund_form() -> rx.Component:
         rx.vstack(
             field(
                 "amount",
-                "Amount to refund (" + payment["currency"] + ")",
+                "Amount to refund (" + payment.currency + ")",
                 T.refund_errors,
-                default_value=payment["refundable_major"],
+                default_value=T.refund_prefill,
                 input_mode="decimal",
                 hint="All that is left is filled in; enter less for a partial refund.",
             ),
@@ -61,27 +61,27 @@ def refund_dialog() -> rx.Component:
             ),
             rx.vstack(
                 rx.data_list.root(
-                    _fact("Paid", payment["amount"] + " · " + payment["date"]),
+                    _fact("Paid", payment.amount + " · " + payment.date),
                     rx.data_list.item(
                         rx.data_list.label("Status"),
                         rx.data_list.value(
                             rx.badge(
-                                payment["status_label"],
-                                color_scheme=payment["status_color"],
+                                payment.status_label,
+                                color_scheme=payment.status_color,
                                 variant="soft",
                                 data_testid="refund-payment-status",
                             )
                         ),
                     ),
-                    _fact("Refunded", rx.cond(payment["refunded"], payment["refunded"], "—")),
+                    _fact("Refunded", rx.cond(payment.refunded, payment.refunded, "—")),
                     _fact(
                         "Left to refund",
-                        rx.cond(payment["refundable"], payment["refundable"], "Nothing"),
+                        rx.cond(payment.refundable_label, payment.refundable_label, "Nothing"),
                     ),
                     size="2",
                 ),
                 rx.cond(
-                    payment["refundable"],
+                    payment.refundable_label,
                     _refund_form(),
                     rx.hstack(
                         rx.text("Nothing is left to refund on this payment.", size="2"),

@@ -10,22 +10,20 @@ from dashboard.state.transactions import TransactionsState as T
 
 def _refund_row(refund: rx.Var) -> rx.Component:
     return rx.table.row(
-        cell("Amount", refund["amount"]),
+        cell("Amount", refund.amount),
         cell(
             "Status",
             rx.vstack(
-                rx.badge(
-                    refund["status_label"], color_scheme=refund["status_color"], variant="soft"
-                ),
+                rx.badge(refund.status_label, color_scheme=refund.status_color, variant="soft"),
                 rx.cond(
-                    refund["failure_reason"],
-                    rx.text(refund["failure_reason"], size="1", color_scheme="red"),
+                    refund.failure_reason,
+                    rx.text(refund.failure_reason, size="1", color_scheme="red"),
                 ),
                 spacing="1",
             ),
         ),
-        cell("Reason", rx.text(refund["reason"], size="1")),
-        cell("Asked", rx.text(refund["created"], size="1")),
+        cell("Reason", rx.text(refund.reason, size="1")),
+        cell("Asked", rx.text(refund.created, size="1")),
     )
 
 
@@ -71,10 +69,10 @@ def refunds_list() -> rx.Component:
 
 def _receipt(receipt: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.text(receipt["kind"], weight="medium", size="1"),
-        rx.text(receipt["recipient"], size="1", style={"overflow_wrap": "anywhere"}),
-        rx.badge(receipt["status"], variant="soft", size="1"),
-        rx.text(receipt["date"], size="1", color_scheme="gray"),
+        rx.text(receipt.kind, weight="medium", size="1"),
+        rx.text(receipt.recipient, size="1", style={"overflow_wrap": "anywhere"}),
+        rx.badge(receipt.status, variant="soft", size="1"),
+        rx.text(receipt.date, size="1", color_scheme="gray"),
         spacing="2",
         align="center",
         wrap="wrap",

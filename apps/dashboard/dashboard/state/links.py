@@ -13,7 +13,7 @@ import reflex as rx
 from dashboard import api, cursor_pages, routes
 from dashboard.failures import FAILURES
 from dashboard.link_filters import QUERY_MAX, LinkFilters, of_query, query_string
-from dashboard.link_rows import ALL, STATUS_CHOICES, TYPE_CHOICES, choice, row_of
+from dashboard.link_rows import ALL, STATUS_CHOICES, TYPE_CHOICES, LinkRow, choice, row_of
 from dashboard.state.paging import CursorPages
 from dashboard.state.session import SessionState
 
@@ -28,7 +28,7 @@ async def store_venues(client: api.DashboardApi) -> list[dict[str, str]]:
 
 
 class LinksState(CursorPages, SessionState):
-    rows: list[dict[str, str]] = []
+    rows: list[LinkRow] = []
 
     status_filter: str = ALL
     type_filter: str = ALL

@@ -12,11 +12,15 @@ from dashboard import api, cursor_pages, routes
 from dashboard.failures import FAILURES, form_failure, message
 from dashboard.state.link_detail import LinkDetailState
 from dashboard.transactions import (
+    PaymentRow,
+    ReceiptRow,
     RefundAmountError,
+    RefundRow,
     daily_payments,
     payment_row,
     receipt_row,
     refund_amount,
+    refund_prefill,
     refund_row,
 )
 
@@ -31,7 +35,7 @@ REFUND_PAGES = 5
 
 
 class TransactionsState(LinkDetailState):
-    payments: list[dict[str, str]] = []
+    payments: list[PaymentRow] = []
     has_more: bool = False
     payments_error: str = ""
     payments_loading: bool = False
@@ -40,18 +44,23 @@ class TransactionsState(LinkDetailState):
     chart_note: str = ""
 
     refund_open: bool = False
-    refund_payment: dict[str, str] = {}
+    refund_payment: PaymentRow = PaymentRow()
     refund_errors: dict[str, str] = {}
     refund_notice: str = ""
     refunding: bool = False
     #: Changes whenever the form must come back with a fresh default amount.
     refund_form_key: int = 0
-    refunds: list[dict[str, str]] = []
+    refunds: list[RefundRow] = []
     #: The receipt and refund notices emailed to the customer of the payment in the dialog.
-    receipts: list[dict[str, str]] = []
+    receipts: list[ReceiptRow] = []
     refunds_error: str = ""
     refunds_loading: bool = False
     polling: bool = False
+
+    @rx.var
+    def refund_prefill(self) -> str:
+        """The refund form's amount: all that is left on the payment in the dialog."""
+        return refund_prefill(self.refund_payment)
 
     # ---- the list and the chart ----------------------------------------------------------
 
@@ -84,7 +93,7 @@ class TransactionsState(LinkDetailState):
         self.payments_loading = True
         yield
         try:
-            await self._fetch_payments(self.payments[-1]["id"])
+            await self._fetch_payments(self.payments[-1].id)
         finally:
             self.payments_loading = False
 
@@ -128,7 +137,7 @@ class TransactionsState(LinkDetailState):
     # ---- refunds -------------------------------------------------------------------------
 
     async def open_refund(self, payment_id: str) -> Any:
-        row = next((p for p in self.payments if p["id"] == payment_id), None)
+        row = next((p for p in self.payments if p.id == payment_id), None)
         if row is None:
             return
         self.refund_payment = row
@@ -151,14 +160,14 @@ class TransactionsState(LinkDetailState):
 
     async def refund(self, form: dict[str, Any]) -> Any:
         payment = self.refund_payment
-        if not payment or self.refunding:
+        if not payment.id or self.refunding:
             return
         self.refund_notice = ""
         try:
             amount = refund_amount(
                 str(form.get("amount") or ""),
-                int(payment.get("refundable_minor") or 0),
-                payment.get("currency") or self.currency,
+                payment.refundable,
+                payment.currency or self.currency,
             )
         except RefundAmountError as error:
             self.refund_errors = {"amount": str(error)}
@@ -167,7 +176,7 @@ class TransactionsState(LinkDetailState):
         self.refunding = True
         yield
         try:
-            await self.api().refund(payment["id"], amount, str(form.get("reason") or "").strip())
+            await self.api().refund(payment.id, amount, str(form.get("reason") or "").strip())
         except FAILURES as error:
             self.refund_errors, self.refund_notice = form_failure(error, {"amount", "reason"})
             if isinstance(error, api.Problem):
@@ -182,7 +191,7 @@ class TransactionsState(LinkDetailState):
         yield TransactionsState.poll_refunds
 
     async def refresh_refunds(self) -> Any:
-        if self.refunds_loading or not self.refund_payment:
+        if self.refunds_loading or not self.refund_payment.id:
             return
         self.refunds_loading = True
         yield
@@ -210,7 +219,7 @@ class TransactionsState(LinkDetailState):
                 self.polling = False
 
     def _pending_refunds(self) -> bool:
-        return any(r["status"] == "pending" for r in self.refunds)
+        return any(r.status == "pending" for r in self.refunds)
 
     async def _after_refund_change(self) -> None:
         """The refunds of the payment in the dialog, the payment, and the link's totals."""
@@ -220,7 +229,7 @@ class TransactionsState(LinkDetailState):
         await self.reload_link()
 
     async def _fetch_refunds(self) -> None:
-        client, payment_id = self.api(), self.refund_payment["id"]
+        client, payment_id = self.api(), self.refund_payment.id
         try:
             refunds, _ = await cursor_pages.first_rows(
                 lambda params: client.list_refunds(payment_id, params), REFUND_PAGES
@@ -233,7 +242,7 @@ class TransactionsState(LinkDetailState):
 
     async def _fetch_receipts(self) -> None:
         try:
-            page = await self.api().list_receipts(self.refund_payment["id"])
+            page = await self.api().list_receipts(self.refund_payment.id)
         except FAILURES:
             self.receipts = []
             return
@@ -242,9 +251,9 @@ class TransactionsState(LinkDetailState):
     async def _fetch_payment(self) -> None:
         """The payment in the dialog as it is now, in the dialog and in the table."""
         try:
-            payment = await self.api().get_payment(self.refund_payment["id"])
+            payment = await self.api().get_payment(self.refund_payment.id)
         except FAILURES:
             return
         row = payment_row(payment, self.zone())
         self.refund_payment = row
-        self.payments = [row if p["id"] == row["id"] else p for p in self.payments]
+        self.payments = [row if p.id == row.id else p for p in self.payments]
