@@ -4,7 +4,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard.link_form import IMAGE_MAX_BYTES, IMAGE_TYPES
+from dashboard.image_rules import IMAGE_MAX_BYTES, IMAGE_TYPES
 
 
 def image_dropzone(
