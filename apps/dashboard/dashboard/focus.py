@@ -4,6 +4,7 @@ first control when the element is a group, such as radio cards or a drop zone)."
 import json
 
 import reflex as rx
+from reflex.event import EventSpec
 
 #: Run after the page has drawn the errors that came with the same answer.
 _SCRIPT = """setTimeout(() => {{
@@ -18,5 +19,5 @@ _SCRIPT = """setTimeout(() => {{
 }}, 60)"""
 
 
-def focus_on(element_id: str) -> rx.event.EventSpec:
+def focus_on(element_id: str) -> EventSpec:
     return rx.call_script(_SCRIPT.format(element_id=json.dumps(element_id)))

@@ -81,7 +81,9 @@ AMOUNT_INPUTS = ("amount_type", "amount", "min_amount", "max_amount")
 
 def with_text(draft: FormDraft, values: Mapping[str, Any]) -> FormDraft:
     """``draft`` with the text inputs of a submitted form (other names are ignored)."""
-    typed = {name: str(value or "") for name, value in values.items() if name in TEXT_FIELDS}
+    typed: dict[str, Any] = {
+        name: str(value or "") for name, value in values.items() if name in TEXT_FIELDS
+    }
     return replace(draft, **typed)
 
 

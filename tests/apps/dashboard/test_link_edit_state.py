@@ -27,7 +27,7 @@ async def form_at(signed_in: Any, address: str) -> LinkFormState:
     state.router = RouterData.from_router_data(
         {"asPath": address, "headers": {"origin": "http://dash.test"}}
     )
-    await state.open_page()
+    await run(state.open_page())
     return state
 
 
@@ -54,6 +54,7 @@ class TestEdit:
         )
         state = await form_at(signed_in, routes.edit_link(link["id"]))
         assert state.editing == link["id"]
+        assert state.opened
         assert state.form_key > 0  # the inputs are drawn again with the link's values
         assert (state.draft.title, state.draft.amount) == ("Espresso beans", "14.50")
         assert state.draft.metadata_rows == [MetadataRow("order", "A-17")]

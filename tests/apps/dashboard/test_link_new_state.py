@@ -31,7 +31,7 @@ def now_is_the_api_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) ->
 
 async def opened(signed_in: Any) -> LinkFormState:
     state: LinkFormState = await signed_in(LinkFormState)
-    await state.open_page()
+    await run(state.open_page())
     return state
 
 
@@ -287,7 +287,7 @@ async def test_opening_the_page_again_starts_a_blank_form(signed_in: Any) -> Non
     state.add_metadata_row()
     state.errors = {"title": "Enter a title."}
     state.draft = replace(state.draft, image_id="img_1")
-    await state.open_page()
+    await run(state.open_page())
     assert state.draft.amount_type == "fixed"
     assert state.draft.metadata_rows == []
     assert state.errors == {}

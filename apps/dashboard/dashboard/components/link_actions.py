@@ -19,16 +19,21 @@ def _go(label: str, icon: str, href: rx.Var, test_id: str) -> rx.Component:
     )
 
 
+def _trigger(action: str, icon: str, color: str, busy: rx.Var[bool]) -> rx.Component:
+    return rx.button(
+        rx.icon(icon, size=14),
+        action.capitalize(),
+        color_scheme=color,
+        variant="soft",
+        high_contrast=True,
+        loading=busy,
+        data_testid=action,
+    )
+
+
 def _deactivate() -> rx.Component:
     return confirm_dialog(
-        trigger=rx.button(
-            rx.icon("ban", size=14),
-            "Deactivate",
-            color_scheme="red",
-            variant="soft",
-            loading=S.deactivating,
-            data_testid="deactivate",
-        ),
+        trigger=_trigger("deactivate", "ban", "red", S.deactivating),
         title="Deactivate this link?",
         description="Customers who open it will read that it is no longer active, and it "
         "cannot be paid until you reactivate it. Payments already made and their refunds "
@@ -42,23 +47,35 @@ def _deactivate() -> rx.Component:
 
 
 def _reactivate() -> rx.Component:
-    return confirm_dialog(
-        trigger=rx.button(
-            rx.icon("rotate-ccw", size=14),
-            "Reactivate",
-            variant="soft",
-            loading=S.reactivating,
-            data_testid="reactivate",
+    """Not destructive: its confirmation is the accent colour, not red."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(_trigger("reactivate", "rotate-ccw", "indigo", S.reactivating)),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Reactivate this link?"),
+            rx.alert_dialog.description(
+                "Customers can pay at its address again, unless it has expired. A one-off "
+                "link that was paid, or a link that reached its limit of payments, stays "
+                "inactive.",
+                size="2",
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button("Keep it inactive", variant="soft", color_scheme="gray")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Reactivate link",
+                        on_click=S.reactivate,
+                        data_testid="reactivate-confirm",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="480px",
+            data_testid="reactivate-dialog",
         ),
-        title="Reactivate this link?",
-        description="Customers can pay at its address again, unless it has expired. A "
-        "one-off link that was paid, or a link that reached its limit of payments, stays "
-        "inactive.",
-        cancel_label="Keep it inactive",
-        confirm_label="Reactivate link",
-        on_confirm=S.reactivate,
-        test_id="reactivate-dialog",
-        confirm_test_id="reactivate-confirm",
     )
 
 
@@ -70,7 +87,7 @@ def link_actions() -> rx.Component:
             _go("Duplicate", "copy-plus", routes.duplicate_link(S.plink), "duplicate"),  # type: ignore[arg-type]
             rx.cond(S.deactivatable, _deactivate()),
             rx.cond(S.reactivatable, _reactivate()),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             flex_shrink="0",
         ),

@@ -103,7 +103,7 @@ def _amounts() -> rx.Component:
         rx.flex(
             rx.box(money_input("min_amount", "Minimum (optional)"), flex="1", min_width="150px"),
             rx.box(money_input("max_amount", "Maximum (optional)"), flex="1", min_width="150px"),
-            gap="4",
+            spacing="4",
             wrap="wrap",
             width="100%",
             max_width="540px",

@@ -1,13 +1,15 @@
 """The sections of the link form after the price: the customer details asked at checkout,
 what follows the payment, and metadata for integrations."""
 
+from typing import Any
+
 import reflex as rx
 
 from dashboard.components.field import described_by, error_text, field, invalid
 from dashboard.components.link_form_frame import errors, section, text_area, typed
-from dashboard.link_draft import CUSTOMER_FIELDS, FIELD_MODES
+from dashboard.link_draft import CUSTOMER_FIELDS, FIELD_MODES, MetadataRow
 from dashboard.state.link_form import LinkFormState as F
-from paylinks.links.model import THANK_YOU_MAX
+from paylinks.links.model import METADATA_KEY_MAX, METADATA_VALUE_MAX, THANK_YOU_MAX
 
 
 def _customer_field(name: str, label: str) -> rx.Component:
@@ -81,28 +83,32 @@ def after_payment() -> rx.Component:
     )
 
 
-def _metadata_row(row: rx.Var, index: rx.Var) -> rx.Component:
-    wrong = invalid(errors.get("metadata", ""))
+def _metadata_input(value: rx.Var, on_change: Any, part: str, limit: int) -> rx.Component:
+    return rx.input(
+        value=value,
+        on_change=on_change,
+        placeholder=part,
+        aria_label=f"Metadata {part}",
+        aria_invalid=invalid(errors.get("metadata", "")),
+        aria_describedby="metadata-error",
+        max_length=limit,
+        flex="1 1 140px",
+    )
+
+
+def _metadata_row(row: rx.Var[MetadataRow], index: rx.Var[int]) -> rx.Component:
     return rx.flex(
-        rx.input(
-            value=row.key,  # type: ignore[attr-defined]
-            on_change=lambda value: F.set_metadata_key(index, value),
-            placeholder="key",
-            aria_label="Metadata key",
-            aria_invalid=wrong,
-            aria_describedby="metadata-error",
-            max_length=40,
-            flex="1 1 140px",
+        _metadata_input(
+            row.key,  # type: ignore[attr-defined]
+            lambda value: F.set_metadata_key(index, value),
+            "key",
+            METADATA_KEY_MAX,
         ),
-        rx.input(
-            value=row.value,  # type: ignore[attr-defined]
-            on_change=lambda value: F.set_metadata_value(index, value),
-            placeholder="value",
-            aria_label="Metadata value",
-            aria_invalid=wrong,
-            aria_describedby="metadata-error",
-            max_length=500,
-            flex="2 1 180px",
+        _metadata_input(
+            row.value,  # type: ignore[attr-defined]
+            lambda value: F.set_metadata_value(index, value),
+            "value",
+            METADATA_VALUE_MAX,
         ),
         rx.icon_button(
             rx.icon("x", size=14),
@@ -112,7 +118,7 @@ def _metadata_row(row: rx.Var, index: rx.Var) -> rx.Component:
             aria_label="Remove this pair",
             on_click=F.remove_metadata_row(index),
         ),
-        gap="2",
+        spacing="2",
         align="center",
         wrap="wrap",
         width="100%",

@@ -10,7 +10,7 @@ from dashboard.components.link_form_details import details, price
 from dashboard.components.link_form_extras import after_payment, customer_details, metadata
 from dashboard.components.link_form_sections import availability, image
 from dashboard.components.link_preview import checkout_preview
-from dashboard.components.panel import load_error
+from dashboard.components.panel import load_error, spinner
 from dashboard.state.link_form import LinkFormState as F
 
 
@@ -61,5 +61,9 @@ def form_with_preview() -> rx.Component:
     return rx.cond(
         F.load_error,
         load_error(F.load_error, F.open_page),
-        rx.box(_form(), checkout_preview(), class_name="pl-form-layout"),
+        rx.cond(
+            F.opened,
+            rx.box(_form(), checkout_preview(), class_name="pl-form-layout"),
+            spinner(),
+        ),
     )

@@ -12,7 +12,7 @@ QR_SHOWN = "112px"
 def _url() -> rx.Component:
     return rx.vstack(
         rx.text("Customers pay at", size="1", color_scheme="gray"),
-        rx.code(S.link.url, class_name="pl-url", data_testid="link-url", variant="ghost"),
+        rx.code(S.link.url, word_break="break-all", data_testid="link-url", variant="ghost"),
         rx.flex(
             rx.button(
                 rx.icon("copy", size=14),
@@ -33,7 +33,7 @@ def _url() -> rx.Component:
                 data_testid="open-url",
             ),
             _send_dialog(),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="center",
         ),
@@ -101,7 +101,7 @@ def _send_dialog() -> rx.Component:
 
 def share_header() -> rx.Component:
     return rx.card(
-        rx.flex(_url(), _qr(), gap="5", wrap="wrap", align="center", width="100%"),
+        rx.flex(_url(), _qr(), spacing="5", wrap="wrap", align="center", width="100%"),
         width="100%",
         data_testid="share-header",
     )

@@ -40,6 +40,8 @@ class LinkFormState(LinkFormChoices, SessionState):
     #: The link a new one is copied from (Duplicate), or "".
     duplicate_of: str = ""
     load_error: str = ""
+    #: False until the form of this page view is filled (it shows a spinner till then).
+    opened: bool = False
     notice: str = ""
     busy: bool = False
     #: Changes when the form is filled again, so that its inputs show the new values.
@@ -77,12 +79,16 @@ class LinkFormState(LinkFormChoices, SessionState):
     # ---- opening the page -------------------------------------------------------------
 
     def _start(self, draft: FormDraft) -> None:
+        if draft != self.draft:
+            # The inputs start from the draft: drawn again when it is another one.
+            self.form_key += 1
         self.draft = draft
         self._original = draft
-        self.form_key += 1
 
-    async def open_page(self) -> None:
-        """``on_load`` after the session gate: the form, blank or filled from a link."""
+    async def open_page(self) -> Any:
+        """``on_load`` after the session gate: the form, blank or filled from a link. It
+        is shown once filled, so that nothing typed is replaced by the link's values."""
+        self.opened = False
         self.errors = {}
         self.notice = ""
         self.busy = self.uploading = False
@@ -92,18 +98,20 @@ class LinkFormState(LinkFormChoices, SessionState):
         self.editing = route_link_id(path) if path.endswith("/edit") else ""
         copied = self.router.url.query_parameters.get(routes.DUPLICATE_FROM, "")
         self.duplicate_of = "" if self.editing else route_link_id(f"/{copied}")
-        self._start(FormDraft())
         if not (self.ready and self.payments_activated):
             return
-        await self._fill_from(self.editing or self.duplicate_of)
+        yield
         try:
             venues = await store_venues(self.api())
         except FAILURES:
             venues = []
         self.venues = [VenueRow(id=v["id"], name=v["name"]) for v in venues]
+        await self._fill_from(self.editing or self.duplicate_of)
+        self.opened = True
 
     async def _fill_from(self, link_id: str) -> None:
         if not link_id:
+            self._start(FormDraft())
             return
         try:
             link = await self.api().get_link(link_id)
@@ -168,6 +176,7 @@ class LinkFormState(LinkFormChoices, SessionState):
             yield focus_on(link_form.first_invalid(request.errors))
             return
         if self.editing and not request.body:
+            self.opened = False
             yield rx.toast.info("Nothing changed.")
             yield rx.redirect(routes.link(self.editing))
             return
@@ -185,6 +194,7 @@ class LinkFormState(LinkFormChoices, SessionState):
             return
         finally:
             self.busy = False
+        self.opened = False
         if self.editing:
             yield rx.toast.success("Payment link updated.")
             yield rx.redirect(routes.link(self.editing))
