@@ -42,6 +42,8 @@ PHONE = {"width": 390, "height": 844}
 EMAIL = "owner@cornerbakery.example.com"
 PASSWORD = "flour water salt yeast"
 CUSTOMER_EMAIL = "ada@example.com"
+#: A title of one 61-letter word.
+LONG_WORD = "Cakefortheofficeandforthenextofficeandfortheoneafterthatagain"
 
 
 @dataclass
@@ -244,6 +246,15 @@ def merchant_journey(
     expect(header.get_by_test_id("send-open")).to_be_visible()
     header.get_by_test_id("copy-url").click()
     assert page.evaluate("() => navigator.clipboard.readText()") == url
+    # Send, from the top of the page too: an email queued, then listed under Sends.
+    header.get_by_test_id("send-open").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Email address").fill("office@example.com")
+    dialog.get_by_test_id("send-submit").click()
+    expect(page.get_by_text("Queued for office@example.com.")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_test_id("tab-sharing").click()
+    expect(page.get_by_test_id("sends-table")).to_contain_text("office@example.com")
     # The copied URL opens the checkout: the customer pays £25.00.
     pay_at_checkout(browser, url, shot)
 
@@ -404,11 +415,18 @@ def change_the_link(
     expect(title).to_have_attribute("aria-describedby", re.compile("title-error"))
     expect(page.locator("#title-error")).to_be_in_viewport()
     shot("duplicate-failed-submit")
-    title.fill("Cake for the next office")
+    title.fill(LONG_WORD)
     page.get_by_test_id("create-submit").click()
     page.wait_for_url(re.compile(r"/payment-links/plink_[^/]+/?$"))
     assert link_id not in page.url
-    expect(page.get_by_role("heading", name="Cake for the next office")).to_be_visible()
+    expect(page.get_by_role("heading", name=LONG_WORD)).to_be_visible()
+    # On a phone the long word wraps: the page's actions stay on screen.
+    page.set_viewport_size(PHONE)
+    box = page.get_by_test_id("deactivate").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= PHONE["width"], box
+    shot("long-title-390")
+    page.set_viewport_size(DESKTOP)
 
     # Deactivate the copy, then reactivate it, each after its confirmation.
     page.get_by_test_id("deactivate").click()
