@@ -122,8 +122,17 @@ def axe_js() -> Path:
 AXE_CONTEXT = "{exclude: [['.pl-sidebar'], ['.pl-topbar'], ['[data-sonner-toaster]']]}"
 
 
+#: No animation that ends (a fade, a slide) is still running; spinners go on for ever.
+STILL = (
+    "() => document.getAnimations().every(a => a.playState !== 'running'"
+    " || a.effect.getComputedTiming().iterations === Infinity)"
+)
+
+
 def no_serious_axe_violations(page: Page, axe_js: Path) -> None:
-    """axe-core finds nothing critical or serious on the page as it is now."""
+    """axe-core finds nothing critical or serious on the page once it is still (a dialog
+    fading in has, for a moment, faint text)."""
+    page.wait_for_function(STILL)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_js))
     found = page.evaluate(
@@ -414,6 +423,12 @@ def change_the_link(
     expect(title).to_have_attribute("aria-invalid", "true")
     expect(title).to_have_attribute("aria-describedby", re.compile("title-error"))
     expect(page.locator("#title-error")).to_be_in_viewport()
+    # Drawn with a red border (dashboard.css, by aria-invalid).
+    marked = page.locator(".rt-TextFieldRoot:has(> input[aria-invalid='true'])")
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_css(
+        "box-shadow", re.compile(r"rgb\(\d+, \d+, \d+\) 0px 0px 0px 2px inset")
+    )
     shot("duplicate-failed-submit")
     title.fill(LONG_WORD)
     page.get_by_test_id("create-submit").click()
