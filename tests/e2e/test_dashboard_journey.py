@@ -3,8 +3,11 @@ clean data directory (embedded SQLite, jobs in-process, dashboard and checkout b
 served), then sign up → activate payments → a webhook endpoint → a reusable variable link
 with a required email → the customer pays at the checkout → the transaction with its email
 → partial refund → full refund → the statuses → the webhook receiver holds the created,
-paid and refund events, each with a valid signature; Ctrl-C stops everything.
-Screenshots of each step go to tests/e2e/screenshots/journey-*.png."""
+paid and refund events, each with a valid signature; the link edited (the checkout shows
+its new title), duplicated, deactivated and reactivated, with axe-core on the link page,
+the form and the dialogs; Ctrl-C stops everything.
+Screenshots of each step go to tests/e2e/screenshots/journey-*.png (the link page and the
+form at 1360 and 390 px)."""
 
 import csv
 import io
@@ -26,6 +29,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from paylinks_cli.webapps import READY_WITHIN
+from tests.e2e.axe_core import NpmMissing, ensure_axe
 from tests.e2e.checkout_servers import CARD_OK, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import Process, free_port
@@ -38,6 +42,8 @@ PHONE = {"width": 390, "height": 844}
 EMAIL = "owner@cornerbakery.example.com"
 PASSWORD = "flour water salt yeast"
 CUSTOMER_EMAIL = "ada@example.com"
+#: A title of one 61-letter word.
+LONG_WORD = "Cakefortheofficeandforthenextofficeandfortheoneafterthatagain"
 
 
 @dataclass
@@ -101,6 +107,43 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def axe_js() -> Path:
+    try:
+        return ensure_axe()
+    except NpmMissing as missing:
+        if os.environ.get("CI"):
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
+
+
+#: The frame of every page (its navigation, top bar and toasts) is checked with the other pages;
+#: here the link pages' own content and dialogs are.
+AXE_CONTEXT = "{exclude: [['.pl-sidebar'], ['.pl-topbar'], ['[data-sonner-toaster]']]}"
+
+
+#: No animation that ends (a fade, a slide) is still running; spinners go on for ever.
+STILL = (
+    "() => document.getAnimations().every(a => a.playState !== 'running'"
+    " || a.effect.getComputedTiming().iterations === Infinity)"
+)
+
+
+def no_serious_axe_violations(page: Page, axe_js: Path) -> None:
+    """axe-core finds nothing critical or serious on the page once it is still (a dialog
+    fading in has, for a moment, faint text)."""
+    page.wait_for_function(STILL)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_js))
+    found = page.evaluate(
+        f"async () => (await axe.run({AXE_CONTEXT}, {{resultTypes: ['violations']}}))"
+        ".violations"
+        ".filter(v => v.impact === 'critical' || v.impact === 'serious')"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    assert found == [], found
+
+
 class Shots:
     def __init__(self, page: Page) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -123,16 +166,23 @@ def test_paylinks_up_prints_every_address_and_the_demo_login(system: System) -> 
 
 
 def test_the_merchant_journey(
-    system: System, browser: Browser, receiver: Receiver, request: pytest.FixtureRequest
+    system: System,
+    browser: Browser,
+    receiver: Receiver,
+    axe_js: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
     request.node.stash[PROCESS_OUTPUT] = lambda: system.up.output()[-8000:]
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=system.dashboard_url)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     expect.set_options(timeout=WAIT_MS)
     shot = Shots(page)
     try:
         merchant_journey(system, page, receiver, shot, browser)
+        change_the_link(system, page, shot, browser, axe_js)
+        log_out(page)
     except BaseException:
         shot("FAILED-here")
         raise
@@ -197,12 +247,24 @@ def merchant_journey(
     expect(page.get_by_test_id("link-status")).to_contain_text("Active")
     shot("link-created")
 
-    # Its URL, from the Sharing tab, opens the checkout: the customer pays £25.00.
-    page.get_by_test_id("tab-sharing").click()
-    url = page.get_by_test_id("link-url").inner_text().strip()
+    # Share first: the URL with Copy, the QR code and Send at the top, no tab to open.
+    header = page.get_by_test_id("share-header")
+    url = header.get_by_test_id("link-url").inner_text().strip()
     assert url == f"{system.checkout_url}/pay/{link_id}"
-    expect(page.get_by_test_id("qr-image")).to_be_visible()
-    shot("link-sharing")
+    expect(header.get_by_test_id("qr-image")).to_be_visible()
+    expect(header.get_by_test_id("send-open")).to_be_visible()
+    header.get_by_test_id("copy-url").click()
+    assert page.evaluate("() => navigator.clipboard.readText()") == url
+    # Send, from the top of the page too: an email queued, then listed under Sends.
+    header.get_by_test_id("send-open").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Email address").fill("office@example.com")
+    dialog.get_by_test_id("send-submit").click()
+    expect(page.get_by_text("Queued for office@example.com.")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_test_id("tab-sharing").click()
+    expect(page.get_by_test_id("sends-table")).to_contain_text("office@example.com")
+    # The copied URL opens the checkout: the customer pays £25.00.
     pay_at_checkout(browser, url, shot)
 
     # The transaction appears with the customer's email.
@@ -247,7 +309,8 @@ def merchant_journey(
     page.reload()
     expect(page.get_by_test_id("link-status")).to_contain_text("Active")
     page.get_by_test_id("nav-links").click()
-    expect(page.get_by_text("Cake for the office")).to_be_visible()
+    page.wait_for_url(re.compile(r"/payment-links/?$"))
+    expect(page.get_by_test_id("link-row").get_by_text("Cake for the office")).to_be_visible()
     shot("links-list")
 
     # The receiver got the link created, paid and both refunds, each signed.
@@ -303,8 +366,96 @@ def merchant_journey(
     assert {r["amount"] for r in exported[1:]} == {"1000", "1500"}
     assert exported[0]["email"] == CUSTOMER_EMAIL
 
+
+def log_out(page: Page) -> None:
     page.get_by_test_id("logout").click()
     page.wait_for_url(re.compile(r"/login/?$"))
+
+
+def change_the_link(
+    system: System, page: Page, shot: Shots, browser: Browser, axe_js: Path
+) -> None:
+    """Edit the paid link (its amount locked), see the checkout's new title, duplicate it
+    (a failed submit goes to the field), deactivate and reactivate the copy."""
+    page.get_by_test_id("nav-links").click()
+    page.wait_for_url(re.compile(r"/payment-links/?$"))
+    page.get_by_test_id("link-row").get_by_text("Cake for the office").click()
+    page.wait_for_url(re.compile(r"/payment-links/plink_[^/]+/?$"))
+    link_id = re.findall(r"plink_[0-9a-z]+", page.url)[0]
+    expect(page.get_by_test_id("link-setup")).to_contain_text("Required")  # the email
+    no_serious_axe_violations(page, axe_js)
+    shot("link-page-1360")
+    page.set_viewport_size(PHONE)
+    expect(page.get_by_test_id("copy-url")).to_be_visible()
+    shot("link-page-390")
+    page.set_viewport_size(DESKTOP)
+
+    # Edit: the form filled from the link, its amount locked after the payment.
+    page.get_by_test_id("edit").click()
+    page.wait_for_url(re.compile(r"/edit/?$"))
+    title = page.get_by_test_id("input-title")
+    expect(title).to_have_value("Cake for the office")
+    expect(page.locator("#amount-lock")).to_contain_text("can't change after a payment")
+    expect(page.get_by_test_id("input-min_amount")).to_be_disabled()
+    title.fill("Cake for the whole office")
+    expect(page.get_by_test_id("preview-title")).to_have_text("Cake for the whole office")
+    no_serious_axe_violations(page, axe_js)
+    shot("edit-form-1360")
+    page.set_viewport_size(PHONE)
+    shot("edit-form-390")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_test_id("create-submit").click()
+    page.wait_for_url(re.compile(rf"/payment-links/{link_id}/?$"))
+    expect(page.get_by_role("heading", name="Cake for the whole office")).to_be_visible()
+    customer = browser.new_context(viewport=PHONE, locale="en-GB").new_page()
+    customer.goto(f"{system.checkout_url}/pay/{link_id}")
+    expect(customer.get_by_role("heading", name="Cake for the whole office")).to_be_visible()
+    customer.context.close()
+
+    # Duplicate: a new link from this one; a blank title sends the merchant to it.
+    page.get_by_test_id("duplicate").click()
+    page.wait_for_url(re.compile(r"/payment-links/new\?from=plink_"))
+    title = page.get_by_test_id("input-title")
+    expect(title).to_have_value("Cake for the whole office")
+    title.fill("")
+    page.get_by_test_id("create-submit").click()
+    expect(title).to_be_focused()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(title).to_have_attribute("aria-describedby", re.compile("title-error"))
+    expect(page.locator("#title-error")).to_be_in_viewport()
+    # Drawn with a red border (dashboard.css, by aria-invalid).
+    marked = page.locator(".rt-TextFieldRoot:has(> input[aria-invalid='true'])")
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_css(
+        "box-shadow", re.compile(r"rgb\(\d+, \d+, \d+\) 0px 0px 0px 2px inset")
+    )
+    shot("duplicate-failed-submit")
+    title.fill(LONG_WORD)
+    page.get_by_test_id("create-submit").click()
+    page.wait_for_url(re.compile(r"/payment-links/plink_[^/]+/?$"))
+    assert link_id not in page.url
+    expect(page.get_by_role("heading", name=LONG_WORD)).to_be_visible()
+    # On a phone the long word wraps: the page's actions stay on screen.
+    page.set_viewport_size(PHONE)
+    box = page.get_by_test_id("deactivate").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= PHONE["width"], box
+    shot("long-title-390")
+    page.set_viewport_size(DESKTOP)
+
+    # Deactivate the copy, then reactivate it, each after its confirmation.
+    page.get_by_test_id("deactivate").click()
+    page.get_by_test_id("deactivate-confirm").click()
+    expect(page.get_by_test_id("link-status")).to_have_text("Deactivated")
+    page.get_by_test_id("tab-sharing").click()
+    expect(page.get_by_text("Send the link above")).to_have_count(0)
+    page.get_by_test_id("reactivate").click()
+    expect(page.get_by_test_id("reactivate-dialog")).to_be_visible()
+    no_serious_axe_violations(page, axe_js)
+    shot("reactivate-dialog")
+    page.get_by_test_id("reactivate-confirm").click()
+    expect(page.get_by_test_id("link-status")).to_have_text("Active")
+    shot("reactivated")
 
 
 def pay_at_checkout(browser: Browser, url: str, shot: Shots) -> None:

@@ -109,6 +109,13 @@ class DashboardApi:
     async def get_link(self, link_id: str) -> Json:
         return await self._json("GET", f"/v1/payment-links/{link_id}")
 
+    async def update_link(self, link_id: str, changes: dict[str, Any]) -> Json:
+        """``PATCH``: the fields given change (``None`` clears one), the others stay."""
+        return await self._json("PATCH", f"/v1/payment-links/{link_id}", body=changes)
+
+    async def activate_link(self, link_id: str) -> Json:
+        return await self._json("POST", f"/v1/payment-links/{link_id}/activate")
+
     async def deactivate_link(self, link_id: str) -> Json:
         return await self._json("POST", f"/v1/payment-links/{link_id}/deactivate")
 

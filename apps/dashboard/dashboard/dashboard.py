@@ -10,6 +10,7 @@ from dashboard.pages import (
     exports,
     home,
     link_detail,
+    link_edit,
     link_new,
     links,
     settings,
@@ -57,6 +58,12 @@ app.add_page(
     route=routes.LINK,
     title="Payment link · Paylinks",
     on_load=link_detail.ON_LOAD,
+)
+app.add_page(
+    link_edit.page,
+    route=routes.EDIT_LINK,
+    title="Edit payment link · Paylinks",
+    on_load=link_edit.ON_LOAD,
 )
 app.add_page(
     settings.page, route=routes.SETTINGS, title="Settings · Paylinks", on_load=settings.ON_LOAD

@@ -5,8 +5,9 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import api, link_form
+from dashboard import api
 from dashboard.failures import UNREACHABLE
+from dashboard.image_rules import IMAGE_MAX_BYTES, image_content_type, upload_problem
 
 
 async def upload_first(
@@ -15,9 +16,9 @@ async def upload_first(
     """(the image, "", its file name), or (None, why not, "")."""
     upload = files[0]
     filename = upload.name or "image"
-    data = upload.file.read(link_form.IMAGE_MAX_BYTES + 1)
-    content_type = link_form.image_content_type(filename, upload.content_type or "")
-    problem = link_form.upload_problem(filename, content_type, len(data))
+    data = upload.file.read(IMAGE_MAX_BYTES + 1)
+    content_type = image_content_type(filename, upload.content_type or "")
+    problem = upload_problem(filename, content_type, len(data))
     if problem:
         return None, problem, ""
     try:

@@ -1,5 +1,6 @@
-"""The Create link form, pure: what the merchant typed (strings, amounts in major units)
-becomes the body of ``POST /v1/payment-links``, or one message per field that is wrong.
+"""The link form, pure: a ``FormDraft`` becomes the body of ``POST /v1/payment-links`` (or
+the changes of a ``PATCH``), or one message per field that is wrong, with the field the
+merchant is taken to first.
 
 The checks here only catch obvious mistakes early; the API checks every rule again and its
 field errors are mapped back onto the same fields (``form_errors``).
@@ -7,67 +8,41 @@ field errors are mapped back onto the same fields (``form_errors``).
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, tzinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from babel.numbers import get_currency_symbol
+from dashboard import link_form_rules as rules
+from dashboard.image_rules import rejection_message
+from dashboard.link_draft import CUSTOMER_FIELDS, DEFAULT_MODES, NO_VENUE, FormDraft
+from paylinks.links.edits import EDITABLE
+from paylinks.links.model import DESCRIPTION_MAX, REFERENCE_MAX, TITLE_MAX
 
-from dashboard.display import MoneyError, parse_major
-from paylinks.links.model import (
-    DESCRIPTION_MAX,
-    METADATA_KEY_MAX,
-    METADATA_MAX_KEYS,
-    METADATA_VALUE_MAX,
-    REFERENCE_MAX,
-    THANK_YOU_MAX,
-    TITLE_MAX,
-    URL_MAX,
-    is_allowed_redirect,
-)
-from paylinks.money import exponent
+# The store settings page reads the image picker's refusals from here too.
+__all__ = ["FIELD_ORDER", "FORM_FIELDS", "LinkRequest", "build_link", "rejection_message"]
 
-#: The customer details a link may ask for, in the order the checkout shows them.
-CUSTOMER_FIELDS: list[tuple[str, str]] = [
-    ("customer_name", "Customer name"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("business_name", "Business name"),
+#: Every field the form shows an error under, in the order of the form, with the id of
+#: the element that takes the focus when it is the first one wrong.
+FIELD_ORDER: list[tuple[str, str]] = [
+    ("title", "title"),
+    ("description", "description"),
+    ("reference", "reference"),
+    ("type", "type"),
+    ("amount_type", "amount_type"),
+    ("amount", "amount"),
+    ("min_amount", "min_amount"),
+    ("max_amount", "max_amount"),
+    ("max_payments", "max_payments"),
+    ("expires_at", "expires_date"),
+    ("venue_id", "venue_id"),
+    ("image", "image"),
+    *((f"customer_fields.{name}", f"customer_fields.{name}") for name, _ in CUSTOMER_FIELDS),
+    ("after_payment.message", "after_payment.message"),
+    ("after_payment.url", "after_payment.url"),
+    ("metadata", "metadata"),
 ]
-FIELD_MODES: list[tuple[str, str]] = [
-    ("disabled", "Off"),
-    ("optional", "Optional"),
-    ("required", "Required"),
-]
-DEFAULT_MODES: dict[str, str] = {name: "disabled" for name, _ in CUSTOMER_FIELDS}
-
-#: Every field the form shows an error under; API fields not in here go to the notice.
-FORM_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "reference",
-        "type",
-        "amount_type",
-        "amount",
-        "min_amount",
-        "max_amount",
-        "max_payments",
-        "expires_at",
-        "image",
-        "venue_id",
-        "after_payment.message",
-        "after_payment.url",
-        "metadata",
-        *(f"customer_fields.{name}" for name, _ in CUSTOMER_FIELDS),
-    }
-)
-
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
-IMAGE_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
-IMAGE_TOO_BIG = "Images are at most 5 MB."
-IMAGE_NOT_ACCEPTED = "Upload a PNG, JPEG or WebP image."
+FORM_FIELDS = frozenset(name for name, _ in FIELD_ORDER)
 
 
 @dataclass
@@ -82,192 +57,72 @@ class LinkRequest:
         return not self.errors
 
 
-def currency_symbol(currency: str) -> str:
-    """``GBP`` → ``£``; the code itself when babel has no shorter sign."""
-    try:
-        return str(get_currency_symbol(currency, locale="en_GB"))
-    except (ValueError, LookupError):
-        return currency
-
-
-def amount_example(currency: str) -> str:
-    """A plain amount in the currency's own decimals, for placeholders (``25.00``, ``2500``)."""
-    places = exponent(currency)
-    return "25" if places == 0 else "25." + "0" * places
-
-
-def _text(values: Mapping[str, Any], name: str) -> str:
-    return str(values.get(name) or "").strip()
-
-
-def _minor(text: str, currency: str) -> int:
-    """A positive amount in major units as minor units; MoneyError says why not."""
-    amount = parse_major(text, currency)
-    if amount <= 0:
-        raise MoneyError("Enter an amount above zero.")
-    return amount
-
-
-def _check_text(
-    errors: dict[str, str], body: dict[str, Any], name: str, text: str, limit: int
-) -> None:
-    if len(text) > limit:
-        errors[name] = f"At most {limit:,} characters (now {len(text):,})."
-    elif text:
-        body[name] = text
-
-
-def _amounts(values: Mapping[str, Any], currency: str, body: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if body["amount_type"] == "fixed":
-        text = _text(values, "amount")
-        if not text:
-            return {"amount": "Enter the amount the customer pays."}
-        try:
-            body["amount"] = _minor(text, currency)
-        except MoneyError as error:
-            errors["amount"] = str(error)
-        return errors
-    for name in ("min_amount", "max_amount"):
-        text = _text(values, name)
-        if not text:
-            continue
-        try:
-            body[name] = _minor(text, currency)
-        except MoneyError as error:
-            errors[name] = str(error)
-    low, high = body.get("min_amount"), body.get("max_amount")
-    if low is not None and high is not None and low > high:
-        errors["min_amount"] = "The minimum is more than the maximum."
-    return errors
-
-
-def _max_payments(values: Mapping[str, Any], body: dict[str, Any]) -> dict[str, str]:
-    text = _text(values, "max_payments")
-    if body["type"] != "reusable" or not text:
-        return {}
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        return {"max_payments": "Enter a whole number of payments, 1 or more."}
-    if int(text) > 1_000_000_000:
-        return {"max_payments": "At most 1,000,000,000 payments."}
-    body["max_payments"] = int(text)
-    return {}
-
-
-def expiry(
-    date_text: str, time_text: str, now: datetime, zone: tzinfo = UTC
-) -> tuple[str | None, str]:
-    """A date (``YYYY-MM-DD``) and an optional time (``HH:MM``; end of the day when left
-    out), both in the merchant's ``zone``, as an RFC 3339 UTC time, or the reason it is not
-    usable."""
-    date_text, time_text = date_text.strip(), time_text.strip()
-    if not date_text:
-        return None, ("Choose the day too." if time_text else "")
-    try:
-        day = datetime.strptime(date_text, "%Y-%m-%d").date()
-        moment = datetime.strptime(time_text, "%H:%M").time() if time_text else time(23, 59)
-    except ValueError:
-        return None, "Enter a date and a time such as 2026-12-31 and 18:00."
-    at = datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
-    if at <= now:
-        return None, "The expiry must be in the future."
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ"), ""
-
-
-def _after_payment(values: Mapping[str, Any], body: dict[str, Any]) -> dict[str, str]:
-    if values.get("after_type") == "redirect":
-        url = _text(values, "redirect_url")
-        if not url:
-            return {"after_payment.url": "Enter the address to send customers to."}
-        if len(url) > URL_MAX or not is_allowed_redirect(url):
-            return {"after_payment.url": "Enter a full https:// address (http only for localhost)."}
-        body["after_payment"] = {"type": "redirect", "url": url}
-        return {}
-    message = _text(values, "thank_you_message")
-    if len(message) > THANK_YOU_MAX:
-        return {"after_payment.message": f"At most {THANK_YOU_MAX} characters."}
-    body["after_payment"] = {"type": "thank_you", **({"message": message} if message else {})}
-    return {}
-
-
-def metadata_of(rows: Sequence[Mapping[str, str]]) -> tuple[dict[str, str], str]:
-    """Key/value rows (blank rows skipped) as the metadata map, or what is wrong."""
-    metadata: dict[str, str] = {}
-    for row in rows:
-        key, value = str(row.get("key") or "").strip(), str(row.get("value") or "")
-        if not key and not value.strip():
-            continue
-        if not key:
-            return {}, "Every value needs a key."
-        if len(key) > METADATA_KEY_MAX:
-            return {}, f"Keys are at most {METADATA_KEY_MAX} characters ({key[:12]}…)."
-        if len(value) > METADATA_VALUE_MAX:
-            return {}, f"Values are at most {METADATA_VALUE_MAX} characters ({key})."
-        if key in metadata:
-            return {}, f"The key {key} is there twice."
-        metadata[key] = value
-    if len(metadata) > METADATA_MAX_KEYS:
-        return {}, f"At most {METADATA_MAX_KEYS} keys."
-    return metadata, ""
-
-
-def build_link(
-    values: Mapping[str, Any],
-    currency: str,
-    now: datetime,
-    *,
-    metadata_rows: Sequence[Mapping[str, str]] = (),
-    zone: tzinfo = UTC,
-) -> LinkRequest:
-    """The form's values (every input by name, as text) as the API body, or its errors.
-
-    Names: ``title``, ``description``, ``reference``, ``type`` (one_off / reusable),
-    ``amount_type`` (fixed / variable), ``amount`` or ``min_amount`` / ``max_amount`` in
-    major units, ``max_payments``, ``expires_date`` / ``expires_time`` (in ``zone``),
-    ``image_id``,
-    ``customer_fields`` (a name → mode map), ``after_type`` (thank_you / redirect) with
-    ``thank_you_message`` or ``redirect_url``, ``venue_id``.
-    """
+def build_link(draft: FormDraft, currency: str, now: datetime, zone: tzinfo = UTC) -> LinkRequest:
+    """The draft as the API body of a new link (expiry read in ``zone``), or its errors."""
     request = LinkRequest()
     body, errors = request.body, request.errors
-
-    title = _text(values, "title")
-    if not title:
+    if not draft.title.strip():
         errors["title"] = "Enter a title: customers see it at checkout."
-    _check_text(errors, body, "title", title, TITLE_MAX)
-    _check_text(errors, body, "description", _text(values, "description"), DESCRIPTION_MAX)
-    _check_text(errors, body, "reference", _text(values, "reference"), REFERENCE_MAX)
+    rules.text(errors, body, "title", draft.title, TITLE_MAX)
+    rules.text(errors, body, "description", draft.description, DESCRIPTION_MAX)
+    rules.text(errors, body, "reference", draft.reference, REFERENCE_MAX)
 
-    body["type"] = "one_off" if values.get("type") == "one_off" else "reusable"
-    body["amount_type"] = "variable" if values.get("amount_type") == "variable" else "fixed"
-    errors.update(_amounts(values, currency, body))
-    errors.update(_max_payments(values, body))
+    body["type"] = "one_off" if draft.link_type == "one_off" else "reusable"
+    body["amount_type"] = "variable" if draft.amount_type == "variable" else "fixed"
+    errors.update(rules.amounts(draft, currency, body))
+    errors.update(rules.max_payments(draft, body))
 
-    expires_at, problem = expiry(
-        _text(values, "expires_date"), _text(values, "expires_time"), now, zone
-    )
+    expires_at, problem = rules.expiry(draft.expires_date, draft.expires_time, now, zone)
     if problem:
         errors["expires_at"] = problem
     elif expires_at:
         body["expires_at"] = expires_at
 
-    if image_id := _text(values, "image_id"):
-        body["image_id"] = image_id
-    modes = values.get("customer_fields") or {}
+    if draft.image_id:
+        body["image_id"] = draft.image_id
+    modes = draft.customer_modes
     body["customer_fields"] = {
-        name: modes.get(name, "disabled") if modes.get(name) in dict(FIELD_MODES) else "disabled"
-        for name, _ in CUSTOMER_FIELDS
+        name: modes[name] if modes.get(name) in ("optional", "required") else "disabled"
+        for name in DEFAULT_MODES
     }
-    errors.update(_after_payment(values, body))
-    if (venue := _text(values, "venue_id")) and venue != "none":
-        body["venue_id"] = venue
+    errors.update(rules.after_payment(draft, body))
+    if draft.venue_id and draft.venue_id != NO_VENUE:
+        body["venue_id"] = draft.venue_id
 
-    metadata, problem = metadata_of(metadata_rows)
+    metadata, problem = rules.metadata_of(draft.metadata_rows)
     if problem:
         errors["metadata"] = problem
     elif metadata:
         body["metadata"] = metadata
     return request
+
+
+def edit_changes(
+    original: FormDraft, edited: FormDraft, currency: str, now: datetime, zone: tzinfo = UTC
+) -> LinkRequest:
+    """The ``PATCH`` body of an edit: only the fields that differ from the link as it was
+    opened, ``None`` for one cleared. An expiry left as it was is not sent (nor checked:
+    an expired link may be edited)."""
+    kept_expiry = (original.expires_date, original.expires_time) == (
+        edited.expires_date,
+        edited.expires_time,
+    )
+    if kept_expiry:
+        original = replace(original, expires_date="", expires_time="")
+        edited = replace(edited, expires_date="", expires_time="")
+    request = build_link(edited, currency, now, zone)
+    if not request.ok:
+        return request
+    before = build_link(original, currency, now, zone).body
+    after = request.body
+    changes = {
+        name: after.get(name)
+        for name in sorted(EDITABLE - {"expires_at"})
+        if after.get(name) != before.get(name)
+    }
+    if not kept_expiry:
+        changes["expires_at"] = after.get("expires_at")
+    return LinkRequest(body=changes)
 
 
 def form_field(api_field: str) -> str:
@@ -294,46 +149,12 @@ def form_errors(api_errors: Mapping[str, str]) -> tuple[dict[str, str], str]:
     return errors, " ".join(others)
 
 
+def first_invalid(errors: Mapping[str, str]) -> str:
+    """The id of the element to focus: the first field of the form that is wrong."""
+    return next((element for name, element in FIELD_ORDER if errors.get(name)), "")
+
+
 def body_fingerprint(body: Mapping[str, Any]) -> str:
     """Equal for equal bodies: a retry of the same body reuses its Idempotency-Key."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def rejection_message(rejected: Sequence[Mapping[str, Any]]) -> str:
-    """What the browser's file picker refused (react-dropzone's error codes), in words."""
-    codes = {
-        str(error.get("code") or "")
-        for item in rejected
-        for error in (item.get("errors") or [])
-        if isinstance(error, Mapping)
-    }
-    if "file-too-large" in codes:
-        return IMAGE_TOO_BIG
-    if "too-many-files" in codes:
-        return "Choose one image."
-    return IMAGE_NOT_ACCEPTED
-
-
-def upload_problem(filename: str, content_type: str, size: int) -> str:
-    """Why an upload is refused before it is sent, or nothing."""
-    if size > IMAGE_MAX_BYTES:
-        return IMAGE_TOO_BIG
-    if size == 0:
-        return "The file is empty."
-    name = filename.lower()
-    known = any(name.endswith(ext) for exts in IMAGE_TYPES.values() for ext in exts)
-    if content_type not in IMAGE_TYPES and not known:
-        return IMAGE_NOT_ACCEPTED
-    return ""
-
-
-def image_content_type(filename: str, content_type: str) -> str:
-    """The type to send for an upload: the browser's, or one from the file's extension."""
-    if content_type in IMAGE_TYPES:
-        return content_type
-    name = filename.lower()
-    for kind, extensions in IMAGE_TYPES.items():
-        if any(name.endswith(ext) for ext in extensions):
-            return kind
-    return content_type or "application/octet-stream"

@@ -6,6 +6,9 @@ SIGNUP = "/signup"
 LINKS = "/payment-links"
 NEW_LINK = "/payment-links/new"
 LINK = "/payment-links/[link_id]"
+EDIT_LINK = "/payment-links/[link_id]/edit"
+#: The create form filled from this link (Duplicate).
+DUPLICATE_FROM = "from"
 SETTINGS = "/settings/payments"
 VENUES = "/venues"
 EXPORTS = "/exports"
@@ -18,6 +21,14 @@ DEVELOPERS = "/developers"
 
 def link(link_id: str) -> str:
     return f"/payment-links/{link_id}"
+
+
+def edit_link(link_id: str) -> str:
+    return f"/payment-links/{link_id}/edit"
+
+
+def duplicate_link(link_id: str) -> str:
+    return f"{NEW_LINK}?{DUPLICATE_FROM}={link_id}"
 
 
 def link_payments_csv(link_id: str) -> str:

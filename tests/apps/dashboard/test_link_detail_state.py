@@ -9,7 +9,7 @@ import httpx
 import pytest
 from dashboard import routes
 from dashboard.state import transactions as transactions_state
-from dashboard.state.link_detail import LinkDetailState
+from dashboard.state.link_detail import REACTIVATION_REFUSALS, LinkDetailState
 from dashboard.state.transactions import TransactionsState
 from dashboard.transactions import CHART_MIN_DAYS
 from reflex.istate.data import RouterData
@@ -60,8 +60,8 @@ def settle(clock: FrozenClock, app_settings: Settings) -> Any:
     async def settle_all(store: StoreClient, payment_id: str) -> None:
         refunds = (await store.get(f"/v1/payments/{payment_id}/refunds")).json()["data"]
         for refund in refunds:
-            if refund["status"] == "pending":
-                await process_refund(refund["id"], ctx.gateways, ctx.urls, clock())
+            if refund.status == "pending":
+                await process_refund(refund.id, ctx.gateways, ctx.urls, clock())
 
     return settle_all
 
@@ -81,13 +81,13 @@ class TestOpening:
         assert state.found
         assert not state.not_found
         assert not state.load_error
-        assert state.link["title"] == "Espresso beans"
-        assert state.link["amount"] == "£14.50"
-        assert state.link["type"] == "Reusable, up to 3 payments"
-        assert state.link["status_label"] == "Active"
-        assert state.link["reference"] == "INV-7"
-        assert state.link["venue"] == "Market Street"
-        assert state.link["url"] == f"http://checkout.test/pay/{link['id']}"
+        assert state.link.title == "Espresso beans"
+        assert state.link.amount == "£14.50"
+        assert state.link.type == "Reusable, up to 3 payments"
+        assert state.link.status_label == "Active"
+        assert state.link.reference == "INV-7"
+        assert state.link.venue == "Market Street"
+        assert state.link.url == f"http://checkout.test/pay/{link['id']}"
         assert state.deactivatable
         assert state.sendable
         assert state.messages == []
@@ -112,7 +112,7 @@ class TestOpening:
         state = await opened(signed_in, theirs["id"])
         assert state.not_found
         assert not state.found
-        assert state.link == {}
+        assert state.link.id == ""
         assert state.qr_src == ""
 
     @pytest.mark.parametrize(
@@ -159,13 +159,13 @@ class TestDeactivate:
         link = await store.create_link()
         state = await opened(signed_in, link["id"])
         await run(state.deactivate())
-        assert state.link["status"] == "deactivated"
-        assert state.link["status_label"] == "Deactivated"
-        assert state.link["deactivated"]
+        assert state.link.status == "deactivated"
+        assert state.link.status_label == "Deactivated"
+        assert state.link.deactivated
         assert not state.deactivatable
         assert not state.sendable
         assert not state.deactivating
-        assert state.deactivate_notice == ""
+        assert state.status_notice == ""
         at_api = (await store.get(f"/v1/payment-links/{link['id']}")).json()
         assert (at_api["status"], at_api["inactive_reason"]) == ("inactive", "deactivated")
 
@@ -176,8 +176,8 @@ class TestDeactivate:
         state = await opened(signed_in, link["id"])
         await customer.pay(link["id"])  # completes the one-off link behind the page's back
         await run(state.deactivate())
-        assert state.link["status"] == "completed"
-        assert "already inactive (completed)" in state.deactivate_notice
+        assert state.link.status == "completed"
+        assert "already inactive (completed)" in state.status_notice
         assert not state.deactivatable
 
     async def test_a_conflict_is_shown_and_the_link_kept(
@@ -195,14 +195,74 @@ class TestDeactivate:
 
         api_answering(monkeypatch, conflict)
         events = await run(state.deactivate())
-        assert state.deactivate_notice == "Try again in a moment."
+        assert state.status_notice == "Try again in a moment."
         assert state.deactivatable
-        assert state.link["status"] == "active"
+        assert state.link.status == "active"
         assert events  # a toast too
         api_answering(monkeypatch, refused)
         await run(state.deactivate())
-        assert "cannot be reached" in state.deactivate_notice
+        assert "cannot be reached" in state.status_notice
         assert not state.deactivating
+
+
+class TestReactivate:
+    async def test_a_deactivated_link_takes_payments_again(
+        self, store: StoreClient, signed_in: Any
+    ) -> None:
+        link = await store.create_link()
+        state = await opened(signed_in, link["id"])
+        assert not state.reactivatable
+        await run(state.deactivate())
+        assert state.reactivatable
+        events = await run(state.reactivate())
+        assert state.link.status == "active"
+        assert (state.deactivatable, state.reactivatable, state.sendable) == (True, False, True)
+        assert state.status_notice == ""
+        assert events  # a toast
+        at_api = (await store.get(f"/v1/payment-links/{link['id']}")).json()
+        assert at_api["status"] == "active"
+
+    async def test_a_paid_one_off_link_stays_inactive_and_says_why(
+        self, store: StoreClient, signed_in: Any, customer: Customer
+    ) -> None:
+        link = await store.create_link(type="one_off")
+        await customer.pay(link["id"])
+        state = await opened(signed_in, link["id"])
+        assert state.reactivatable  # offered: the API says why not
+        await run(state.reactivate())
+        assert state.status_notice == REACTIVATION_REFUSALS["link_completed"]
+        assert state.link.status == "completed"
+
+    async def test_a_link_at_its_cap_says_to_raise_the_limit(
+        self, store: StoreClient, signed_in: Any, customer: Customer
+    ) -> None:
+        link = await store.create_link(max_payments=1)
+        await customer.pay(link["id"])
+        state = await opened(signed_in, link["id"])
+        await run(state.reactivate())
+        assert "raise the limit" in state.status_notice
+        assert state.link.status_label == "Limit reached"
+
+
+class TestSetup:
+    async def test_the_setup_panel_lists_what_the_link_was_made_with(
+        self, store: StoreClient, signed_in: Any
+    ) -> None:
+        venue = await store.create_venue("Market Street")
+        link = await store.create_link(
+            venue_id=venue["id"],
+            customer_fields={"email": "required"},
+            after_payment={"type": "thank_you", "message": "Enjoy!"},
+            metadata={"order": "A-17"},
+        )
+        state = await opened(signed_in, link["id"])
+        rows = {row.label: row.value for row in state.setup}
+        assert rows["Venue"] == "Market Street"
+        assert rows["Email"] == "Required"
+        assert rows["Thank-you message"] == "Enjoy!"
+        assert rows["Metadata"] == "order = A-17"
+        await run(state.deactivate())  # a reload of the link keeps the venue's name
+        assert {row.label: row.value for row in state.setup}["Venue"] == "Market Street"
 
 
 # ---- sending ---------------------------------------------------------------------------
@@ -218,7 +278,7 @@ class TestSend:
         assert state.send_notice == ""
         assert state.send_form_key == key + 1  # the form comes back empty
         (sent,) = state.messages
-        assert (sent["channel"], sent["recipient"], sent["status"]) == (
+        assert (sent.channel, sent.recipient, sent.status) == (
             "Email",
             "ada@example.com",
             "queued",
@@ -234,7 +294,7 @@ class TestSend:
         await run(state.send({"recipient": "+44 7911 123456"}))
         assert state.send_errors == {}
         (sent,) = state.messages
-        assert (sent["channel"], sent["recipient"]) == ("SMS", "+447911123456")
+        assert (sent.channel, sent.recipient) == ("SMS", "+447911123456")
 
     async def test_bad_recipients_are_said_next_to_the_field(
         self, store: StoreClient, signed_in: Any
@@ -269,7 +329,7 @@ class TestSend:
         state = await opened(signed_in, link["id"])
         await store.post(f"/v1/payment-links/{link['id']}/send", json={"email": "b@example.com"})
         await state.refresh_messages()
-        assert [m["recipient"] for m in state.messages] == ["b@example.com"]
+        assert [m.recipient for m in state.messages] == ["b@example.com"]
         assert not state.messages_loading
 
 
@@ -285,27 +345,27 @@ class TestTransactions:
         await customer.pay(link["id"], CARD_DECLINED, customer={"customer_name": "Bob"})
         state = await opened(signed_in, link["id"])
         declined, succeeded = state.payments  # newest first
-        assert (succeeded["id"], succeeded["amount"], succeeded["status"]) == (
+        assert (succeeded.id, succeeded.amount, succeeded.status) == (
             paid["id"],
             "£14.50",
             "succeeded",
         )
-        assert (succeeded["customer_name"], succeeded["email"], succeeded["phone"]) == (
+        assert (succeeded.customer_name, succeeded.email, succeeded.phone) == (
             "Ada Lovelace",
             "ada@example.com",
             "+447911123456",
         )
-        assert succeeded["reference"]
-        assert succeeded["refundable"] == "£14.50"
-        assert declined["status"] == "failed"
-        assert declined["failure_reason"]
-        assert declined["refundable"] == ""
+        assert succeeded.reference
+        assert succeeded.refundable_label == "£14.50"
+        assert declined.status == "failed"
+        assert declined.failure_reason
+        assert declined.refundable_label == ""
         # Two weeks up to today, the earlier days at zero: the payment is today's.
         assert len(state.chart) == CHART_MIN_DAYS
         *before, today = state.chart
         assert (today["payments"], today["total"]) == (1, "£14.50")
         assert {(day["payments"], day["total"]) for day in before} == {(0, "£0.00")}
-        assert state.link["payments"] == "1"
+        assert state.link.payments == "1"
 
     async def test_pages_load_by_cursor_without_repeats(
         self,
@@ -321,7 +381,7 @@ class TestTransactions:
         assert len(state.payments) == 2
         assert state.has_more
         await run(state.load_more())
-        assert [p["id"] for p in state.payments] == ids[::-1]
+        assert [p.id for p in state.payments] == ids[::-1]
         assert not state.has_more
         await run(state.load_more())  # nothing more: nothing changes
         assert len(state.payments) == 3
@@ -368,8 +428,8 @@ class TestRefunds:
     ) -> None:
         state, paid = await refund_dialog_for(signed_in, store, customer)
         assert state.refund_open
-        assert state.refund_payment["id"] == paid["id"]
-        assert state.refund_payment["refundable_major"] == "14.50"
+        assert state.refund_payment.id == paid["id"]
+        assert state.refund_prefill == "14.50"
         assert state.refunds == []
 
     async def test_the_customers_receipt_is_listed(
@@ -380,7 +440,7 @@ class TestRefunds:
         await customer.confirm(started.json()["id"])
         state = await opened(signed_in, link["id"])
         await run(state.open_refund(started.json()["id"]))
-        assert [(r["kind"], r["recipient"]) for r in state.receipts] == [
+        assert [(r.kind, r.recipient) for r in state.receipts] == [
             ("Receipt", "ann@example.com")
         ]
 
@@ -409,43 +469,43 @@ class TestRefunds:
             "pending",
             "Broken bag",
         )
-        assert state.refund_payment["refundable_major"] == "10.00"
+        assert state.refund_prefill == "10.00"
         assert any("poll_refunds" in repr(event) for event in events)  # it asks again shortly
 
         await settle(store, paid["id"])
         await run(state.refresh_refunds())
         (settled,) = state.refunds
         assert settled["status"] == "succeeded"
-        assert state.refund_payment["status"] == "partially_refunded"
+        assert state.refund_payment.status == "partially_refunded"
         (row,) = state.payments
         assert (row["status"], row["refunded"], row["refundable"]) == (
             "partially_refunded",
             "£4.50",
             "£10.00",
         )
-        assert state.link["refunded"] == "£4.50"
+        assert state.link.refunded == "£4.50"
 
         await run(state.refund({"amount": "10.00"}))
         await settle(store, paid["id"])
         await run(state.refresh_refunds())
-        assert state.refund_payment["status"] == "fully_refunded"
-        assert state.refund_payment["refundable"] == ""
-        assert [r["status"] for r in state.refunds] == ["succeeded", "succeeded"]
-        assert state.link["refunded"] == "£14.50"
+        assert state.refund_payment.status == "fully_refunded"
+        assert state.refund_payment.refundable_label == ""
+        assert [r.status for r in state.refunds] == ["succeeded", "succeeded"]
+        assert state.link.refunded == "£14.50"
 
     async def test_a_failed_refund_says_why_and_frees_the_amount(
         self, store: StoreClient, signed_in: Any, customer: Customer, settle: Any
     ) -> None:
         state, paid = await refund_dialog_for(signed_in, store, customer, CARD_REFUND_FAILS)
         await run(state.refund({"amount": "14.50"}))
-        assert state.refund_payment["refundable"] == ""  # held while pending
+        assert state.refund_payment.refundable_label == ""  # held while pending
         await settle(store, paid["id"])
         await run(state.refresh_refunds())
         (failed,) = state.refunds
         assert failed["status"] == "failed"
         assert failed["failure_reason"]
-        assert state.refund_payment["status"] == "succeeded"
-        assert state.refund_payment["refundable_major"] == "14.50"
+        assert state.refund_payment.status == "succeeded"
+        assert state.refund_prefill == "14.50"
 
     async def test_the_apis_refusal_is_shown_in_the_dialog(
         self, store: StoreClient, signed_in: Any, customer: Customer
@@ -456,7 +516,7 @@ class TestRefunds:
         assert other.status_code == 201, other.text
         await run(state.refund({"amount": "14.50"}))
         assert state.refund_errors.get("amount") or state.refund_notice
-        assert state.refund_payment["refundable_major"] == "4.50"  # now what is left
+        assert state.refund_prefill == "4.50"  # now what is left
         assert not state.refunding
         assert state.refund_open
 

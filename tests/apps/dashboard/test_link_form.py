@@ -1,23 +1,40 @@
-"""The Create link form's values → the API body (pure), and the list's wording of a link."""
+"""The link form's draft → the API body (pure), and the list's wording of a link."""
 
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from dashboard import link_form
-from dashboard.link_form import build_link, expiry, form_errors, metadata_of
+from dashboard import image_rules, link_form, link_form_rules
+from dashboard.link_draft import FormDraft, MetadataRow
+from dashboard.link_form import build_link, form_errors
+from dashboard.link_form_rules import expiry
 from dashboard.link_rows import STATUS_CHOICES, amount_label, choice, row_of, status_label
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
+#: The form's names that differ from the draft's.
+DRAFT_NAMES = {"type": "link_type", "customer_fields": "customer_modes"}
+
+
+def rows_of(rows: Any) -> list[MetadataRow]:
+    return [MetadataRow(**row) for row in rows]
+
+
+def draft(rows: Any = (), **values: Any) -> FormDraft:
+    named = {DRAFT_NAMES.get(name, name): value for name, value in values.items()}
+    return FormDraft(**{"title": "Espresso beans", **named}, metadata_rows=rows_of(rows))
+
+
 def build(
     currency: str = "GBP", rows: Any = (), zone: tzinfo = UTC, **values: Any
 ) -> link_form.LinkRequest:
-    return build_link(
-        {"title": "Espresso beans", **values}, currency, NOW, metadata_rows=rows, zone=zone
-    )
+    return build_link(draft(rows, **values), currency, NOW, zone)
+
+
+def metadata_of(rows: Any) -> tuple[dict[str, str], str]:
+    return link_form_rules.metadata_of(rows_of(rows))
 
 
 class TestAmounts:
@@ -95,7 +112,7 @@ class TestTypeAndCap:
 
 class TestTextFields:
     def test_title_is_required_and_trimmed(self) -> None:
-        assert "title" in build_link({"title": "   ", "amount": "5"}, "GBP", NOW).errors
+        assert "title" in build_link(FormDraft(title="   ", amount="5"), "GBP", NOW).errors
         assert build(title="  Beans  ", amount="5").body["title"] == "Beans"
 
     def test_lengths_are_checked_with_the_count(self) -> None:
@@ -242,25 +259,25 @@ class TestApiErrors:
 
 class TestImageChecks:
     def test_too_big_or_not_an_image(self) -> None:
-        assert link_form.upload_problem("a.png", "image/png", 5 * 1024 * 1024 + 1).startswith(
+        assert image_rules.upload_problem("a.png", "image/png", 5 * 1024 * 1024 + 1).startswith(
             "Images are at most 5 MB"
         )
-        assert link_form.upload_problem("a.pdf", "application/pdf", 10) == (
-            link_form.IMAGE_NOT_ACCEPTED
+        assert image_rules.upload_problem("a.pdf", "application/pdf", 10) == (
+            image_rules.IMAGE_NOT_ACCEPTED
         )
-        assert link_form.upload_problem("a.webp", "", 10) == ""
-        assert link_form.image_content_type("photo.JPG", "") == "image/jpeg"
+        assert image_rules.upload_problem("a.webp", "", 10) == ""
+        assert image_rules.image_content_type("photo.JPG", "") == "image/jpeg"
 
     def test_the_pickers_refusals_in_words(self) -> None:
         too_big = [{"file": {"path": "a.png"}, "errors": [{"code": "file-too-large"}]}]
         wrong = [{"file": {"path": "a.gif"}, "errors": [{"code": "file-invalid-type"}]}]
-        assert link_form.rejection_message(too_big) == link_form.IMAGE_TOO_BIG
-        assert link_form.rejection_message(wrong) == link_form.IMAGE_NOT_ACCEPTED
+        assert image_rules.rejection_message(too_big) == image_rules.IMAGE_TOO_BIG
+        assert image_rules.rejection_message(wrong) == image_rules.IMAGE_NOT_ACCEPTED
 
     def test_currency_symbols_and_examples(self) -> None:
-        assert link_form.currency_symbol("GBP") == "£"
-        assert link_form.amount_example("JPY") == "25"
-        assert link_form.amount_example("KWD") == "25.000"
+        assert link_form_rules.currency_symbol("GBP") == "£"
+        assert link_form_rules.amount_example("JPY") == "25"
+        assert link_form_rules.amount_example("KWD") == "25.000"
 
 
 class TestListWording:

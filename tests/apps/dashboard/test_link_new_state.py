@@ -1,13 +1,16 @@
 """Create link: what the merchant sees after submitting, and what the API then holds."""
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from dashboard import api as dashboard_api
 from dashboard import routes
-from dashboard.state import link_new
-from dashboard.state.link_new import CHECK_FIELDS, NewLinkState
+from dashboard.link_form import LinkRequest
+from dashboard.state import link_form as link_form_state
+from dashboard.state.link_form import CHECK_FIELDS, LinkFormState
+from dashboard.venue_rows import VenueRow
 
 from tests.apps.dashboard.conftest import API_BASE, api_down, redirected_to, run, upload
 from tests.conftest import FrozenClock
@@ -23,12 +26,12 @@ def redirect_of(events: list[Any]) -> str | None:
 @pytest.fixture(autouse=True)
 def now_is_the_api_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """The form judges "in the future" by the same clock as the API."""
-    monkeypatch.setattr(link_new, "utc_now", clock)
+    monkeypatch.setattr(link_form_state, "utc_now", clock)
 
 
-async def opened(signed_in: Any) -> NewLinkState:
-    state: NewLinkState = await signed_in(NewLinkState)
-    await state.open_page()
+async def opened(signed_in: Any) -> LinkFormState:
+    state: LinkFormState = await signed_in(LinkFormState)
+    await run(state.open_page())
     return state
 
 
@@ -59,7 +62,7 @@ async def test_every_choice_reaches_the_api(
 ) -> None:
     venue = await store.create_venue("Harbour kiosk")
     state = await opened(signed_in)
-    assert state.venues == [{"id": venue["id"], "name": "Harbour kiosk"}]
+    assert state.venues == [VenueRow(id=venue["id"], name="Harbour kiosk")]
     state.set_link_type("reusable")
     state.set_amount_type(["variable"])
     state.set_customer_mode("email", "required")
@@ -139,9 +142,9 @@ async def test_the_apis_field_errors_land_next_to_their_fields(
 ) -> None:
     state = await opened(signed_in)
     # What the form cannot know: a venue that is not the store's (a stale page).
-    state.venues = [{"id": "venue_" + "0" * 32, "name": "Gone"}]
+    state.venues = [VenueRow(id="venue_" + "0" * 32, name="Gone")]
     state.set_venue("venue_" + "0" * 32)
-    state.image_id = "img_" + "0" * 32
+    state.draft = replace(state.draft, image_id="img_" + "0" * 32)
     await run(state.submit(FORM))
     assert state.errors["venue_id"] == "No such venue in this store."
     assert "No such image" in state.errors["image"]
@@ -150,25 +153,23 @@ async def test_the_apis_field_errors_land_next_to_their_fields(
 
     # The API's names for nested fields (after_payment.url, customer_fields.email) are the
     # form's names too: a body the form's own checks would not have let through.
-    monkeypatch.setattr(link_new.link_form, "build_link", _unchecked_build)
-    state.venue_id, state.image_id = "none", ""
-    await run(state.submit({"title": "x", "redirect_url": "ftp://nope"}))
+    state.draft = replace(state.draft, venue_id="none", image_id="")
+    unchecked(monkeypatch, {"after_payment": {"type": "redirect", "url": "ftp://nope"}})
+    await run(state.submit({"title": "x"}))
     assert set(state.errors) == {"after_payment.url"}
-    await run(state.submit({"title": "x", "email_mode": "sometimes"}))
+    unchecked(monkeypatch, {"customer_fields": {"email": "sometimes"}})
+    await run(state.submit({"title": "x"}))
     assert set(state.errors) == {"customer_fields.email"}
     assert not state.busy
     assert await links_of(store) == []
 
 
-def _unchecked_build(values: Any, currency: str, now: Any, **_: Any) -> Any:
-    from dashboard.link_form import LinkRequest
-
-    body: dict[str, Any] = {"title": values["title"], "amount": 100}
-    if "redirect_url" in values:
-        body["after_payment"] = {"type": "redirect", "url": values["redirect_url"]}
-    if "email_mode" in values:
-        body["customer_fields"] = {"email": values["email_mode"]}
-    return LinkRequest(body=body)
+def unchecked(monkeypatch: pytest.MonkeyPatch, fields: dict[str, Any]) -> None:
+    """From now on the form sends a link with ``fields``, unchecked."""
+    body = {"title": "x", "amount": 100, **fields}
+    monkeypatch.setattr(
+        link_form_state.link_form, "build_link", lambda *_: LinkRequest(body=dict(body))
+    )
 
 
 async def test_a_double_submit_creates_one_link(signed_in: Any, store: StoreClient) -> None:
@@ -203,7 +204,7 @@ async def test_a_changed_form_after_an_error_gets_a_new_key(
     signed_in: Any, store: StoreClient
 ) -> None:
     state = await opened(signed_in)
-    state.image_id = "img_" + "0" * 32
+    state.draft = replace(state.draft, image_id="img_" + "0" * 32)
     await run(state.submit(FORM))  # refused by the API (422, remembered under its key)
     assert "image" in state.errors
     state.remove_image()
@@ -241,21 +242,21 @@ class TestImage:
     ) -> None:
         state = await opened(signed_in)
         await run(state.upload_image([upload(image_bytes("PNG"))]))
-        assert state.image_id.startswith("img_")
-        assert state.image_url == f"{API_BASE}/v1/images/{state.image_id}"
-        assert state.image_name == "beans.png"
+        assert state.draft.image_id.startswith("img_")
+        assert state.draft.image_url == f"{API_BASE}/v1/images/{state.draft.image_id}"
+        assert state.preview.image_url == state.draft.image_url
         assert "image" not in state.errors
         assert not state.uploading
         await run(state.submit(FORM))
         [link] = await links_of(store)
-        assert link["image_id"] == state.image_id
+        assert link["image_id"] == state.draft.image_id
 
     async def test_removing_the_image_sends_none(self, signed_in: Any, store: StoreClient) -> None:
         state = await opened(signed_in)
         await run(state.upload_image([upload(image_bytes("JPEG"), "b.jpg", "image/jpeg")]))
         state.remove_image()
-        assert state.image_id == ""
-        assert state.image_url == ""
+        assert state.draft.image_id == ""
+        assert state.draft.image_url == ""
         await run(state.submit(FORM))
         [link] = await links_of(store)
         assert link["image_id"] is None
@@ -264,13 +265,13 @@ class TestImage:
         state = await opened(signed_in)
         await run(state.upload_image([upload(b"\x89PNG" + b"0" * (5 * 1024 * 1024))]))
         assert state.errors["image"] == "Images are at most 5 MB."
-        assert state.image_id == ""
+        assert state.draft.image_id == ""
 
     async def test_not_an_image_is_said_by_the_api(self, signed_in: Any) -> None:
         state = await opened(signed_in)
         await run(state.upload_image([upload(b"%PDF-1.4 not an image", "fake.png")]))
         assert "not a readable PNG, JPEG or WebP" in state.errors["image"]
-        assert state.image_id == ""
+        assert state.draft.image_id == ""
         await run(state.upload_image([upload(b"%PDF-1.4", "doc.pdf", "application/pdf")]))
         assert state.errors["image"] == "Upload a PNG, JPEG or WebP image."
 
@@ -285,19 +286,19 @@ async def test_opening_the_page_again_starts_a_blank_form(signed_in: Any) -> Non
     state.set_amount_type("variable")
     state.add_metadata_row()
     state.errors = {"title": "Enter a title."}
-    state.image_id = "img_1"
-    await state.open_page()
-    assert state.amount_type == "fixed"
-    assert state.metadata_rows == []
+    state.draft = replace(state.draft, image_id="img_1")
+    await run(state.open_page())
+    assert state.draft.amount_type == "fixed"
+    assert state.draft.metadata_rows == []
     assert state.errors == {}
-    assert state.image_id == ""
+    assert state.draft.image_id == ""
 
 
 async def test_amount_inputs_speak_the_store_currency(api: Any) -> None:
     from tests.apps.dashboard.conftest import session_token, state_of
 
     store = await api.create_store(currency="JPY")
-    state = state_of(NewLinkState, await session_token(api, store))
+    state = state_of(LinkFormState, await session_token(api, store))
     await state.require_session()
     assert state.currency_symbol == "JP¥"
     assert state.amount_placeholder == "25"

@@ -38,14 +38,14 @@ def test_the_link_id_comes_from_the_address() -> None:
 
 def test_facts_of_a_fixed_reusable_link() -> None:
     facts = link_facts(LINK, "Market Street")
-    assert facts["amount"] == "£14.50"
-    assert facts["type"] == "Reusable, up to 3 payments"
-    assert facts["status_label"] == "Active"
-    assert facts["status_color"] == "green"
-    assert facts["created"] == "26 Nov 2026, 14:05 UTC"
-    assert facts["expires"] == "Never"
-    assert facts["venue"] == "Market Street"
-    assert (facts["payments"], facts["collected"], facts["refunded"]) == (
+    assert facts.amount == "£14.50"
+    assert facts.type == "Reusable, up to 3 payments"
+    assert facts.status_label == "Active"
+    assert facts.status_color == "green"
+    assert facts.created == "26 Nov 2026, 14:05 UTC"
+    assert facts.expires == "Never"
+    assert facts.venue == "Market Street"
+    assert (facts.payments, facts.collected, facts.refunded) == (
         "1",
         "£14.50",
         "£4.50",
@@ -54,20 +54,20 @@ def test_facts_of_a_fixed_reusable_link() -> None:
 
 def test_variable_amounts_say_who_chooses_and_within_what() -> None:
     variable = {**LINK, "amount_type": "variable", "amount": None, "currency": "JPY"}
-    assert link_facts({**variable, "min_amount": 100, "max_amount": 5000})["amount"] == (
+    assert link_facts({**variable, "min_amount": 100, "max_amount": 5000}).amount == (
         "Customer chooses, JP¥100 – JP¥5,000"
     )
-    assert link_facts({**variable, "min_amount": 100})["amount"] == (
+    assert link_facts({**variable, "min_amount": 100}).amount == (
         "Customer chooses, at least JP¥100"
     )
-    assert link_facts(variable)["amount"] == "Customer chooses"
+    assert link_facts(variable).amount == "Customer chooses"
 
 
 def test_an_inactive_link_says_why() -> None:
     completed = {**LINK, "type": "one_off", "status": "inactive", "inactive_reason": "completed"}
     assert link_status(completed) == "completed"
-    assert link_facts(completed)["status_label"] == "Completed"
-    assert link_facts(completed)["type"] == "One-off"
+    assert link_facts(completed).status_label == "Completed"
+    assert link_facts(completed).type == "One-off"
     assert not can_deactivate(completed)
     assert not can_send(completed)
     expired = {**LINK, "status": "expired"}
@@ -78,7 +78,7 @@ def test_an_inactive_link_says_why() -> None:
 
 
 def test_a_link_without_venue_says_so() -> None:
-    assert link_facts(LINK)["venue"] == "No venue"
+    assert link_facts(LINK).venue == "No venue"
 
 
 def test_sends_kept_in_the_outbox_are_marked_not_delivered() -> None:
@@ -91,18 +91,18 @@ def test_sends_kept_in_the_outbox_are_marked_not_delivered() -> None:
             "created_at": "2026-11-26T14:05:00Z",
         }
     )
-    assert (row["channel"], row["status"], row["status_color"]) == (
+    assert (row.channel, row.status, row.status_color) == (
         "SMS",
         "not delivered",
         "orange",
     )
-    assert "not delivered" in row["note"]
+    assert "not delivered" in row.note
 
 
 def test_a_failed_send_shows_its_error() -> None:
     row = message_row(
         {"channel": "email", "recipient": "a@example.com", "status": "failed", "error": "550"}
     )
-    assert (row["status"], row["status_color"], row["note"]) == ("failed", "red", "550")
+    assert (row.status, row.status_color, row.note) == ("failed", "red", "550")
     queued = message_row({"channel": "email", "recipient": "a@example.com", "status": "queued"})
-    assert (queued["status"], queued["note"]) == ("queued", "")
+    assert (queued.status, queued.note) == ("queued", "")

@@ -4,7 +4,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard.link_form import IMAGE_MAX_BYTES, IMAGE_TYPES
+from dashboard.image_rules import IMAGE_MAX_BYTES, IMAGE_TYPES
 
 
 def image_dropzone(
@@ -18,7 +18,7 @@ def image_dropzone(
     test_id: str,
 ) -> rx.Component:
     """``on_drop`` receives the files (``rx.upload_files(upload_id=…)``)."""
-    return rx.upload.root(
+    zone = rx.upload.root(
         rx.vstack(
             rx.cond(
                 busy, rx.spinner(size="3"), rx.icon("image-plus", size=28, color="var(--gray-9)")
@@ -40,6 +40,18 @@ def image_dropzone(
         aria_describedby=error_id,
         data_testid=test_id,
     )
+    return _named_file_input(zone, text)
+
+
+def _named_file_input(component: rx.Component, name: str) -> rx.Component:
+    """The drop zone's own file input (made by Reflex, with no props of ours) gets an
+    accessible name: screen readers and axe-core read an unnamed input as a fault."""
+    for child in component.children:
+        if getattr(child, "tag", "") == "input":
+            child.custom_attrs = {**child.custom_attrs, "aria-label": name}
+        else:
+            _named_file_input(child, name)
+    return component
 
 
 def remove_button(on_click: Any, test_id: str) -> rx.Component:

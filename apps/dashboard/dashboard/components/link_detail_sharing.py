@@ -1,5 +1,5 @@
-"""The Sharing tab of a link: its URL to copy, its QR code to download, the send form
-(email or SMS) and the history of its sends."""
+"""Sending a link: the send form (email or SMS, in the Send dialog at the top of the page)
+and the Sends tab, the history of its sends."""
 
 import reflex as rx
 
@@ -15,77 +15,13 @@ def _card(title: str, *children: rx.Component, **props: object) -> rx.Component:
     )
 
 
-def url_card() -> rx.Component:
-    return _card(
-        "Link",
-        rx.text("Customers pay at this address.", size="2", color_scheme="gray"),
-        rx.hstack(
-            rx.code(S.link["url"], class_name="pl-url", data_testid="link-url"),
-            rx.button(
-                rx.icon("copy", size=14),
-                "Copy",
-                variant="soft",
-                on_click=[
-                    rx.set_clipboard(S.link["url"]),
-                    rx.toast.success("Link copied to the clipboard."),
-                ],
-                data_testid="copy-url",
-            ),
-            rx.link(
-                rx.button(rx.icon("external-link", size=14), "Open", variant="soft"),
-                href=S.link["url"],
-                is_external=True,
-            ),
-            align="center",
-            spacing="2",
-            wrap="wrap",
-            width="100%",
-        ),
-    )
-
-
-def qr_card() -> rx.Component:
-    image = rx.cond(
-        S.qr_src,
-        rx.image(
-            src=S.qr_src,
-            alt="QR code of the link",
-            width="200px",
-            height="200px",
-            class_name="pl-qr",
-            data_testid="qr-image",
-        ),
-        rx.cond(
-            S.qr_error,
-            rx.callout(S.qr_error, icon="triangle-alert", color_scheme="red"),
-            rx.center(rx.spinner(), width="200px", height="200px"),
-        ),
-    )
-    return _card(
-        "QR code",
-        rx.text(
-            "Opens exactly this link. Print it or show it at the till.",
-            size="2",
-            color_scheme="gray",
-        ),
-        image,
-        rx.button(
-            rx.icon("download", size=14),
-            "Download PNG",
-            variant="soft",
-            on_click=S.download_qr,
-            disabled=~S.qr_src.bool(),
-            data_testid="download-qr",
-        ),
-    )
-
-
 def _channel_picker() -> rx.Component:
     return rx.segmented_control.root(
         rx.segmented_control.item("Email", value="email"),
         rx.segmented_control.item("SMS", value="sms"),
         value=S.send_channel,
         on_change=S.choose_channel,
+        aria_label="Send by",
         data_testid="send-channel",
     )
 
@@ -124,32 +60,26 @@ def send_form() -> rx.Component:
     )
 
 
-def send_card() -> rx.Component:
-    return _card(
-        "Send",
-        rx.cond(
-            S.sendable,
-            send_form(),
-            rx.callout(
-                "Only an active link can be sent. This one is "
-                + S.link["status_label"].lower()
-                + ".",
-                icon="info",
-                color_scheme="gray",
-            ),
+def send_card_body() -> rx.Component:
+    """The send form, or why this link can't be sent."""
+    return rx.cond(
+        S.sendable,
+        send_form(),
+        rx.callout(
+            "Only an active link can be sent. This one is " + S.link.status_label.lower() + ".",
+            icon="info",
+            color_scheme="gray",
         ),
     )
 
 
 def _message_row(message: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(message["channel"]),
-        rx.table.cell(message["recipient"]),
-        rx.table.cell(
-            rx.badge(message["status"], color_scheme=message["status_color"], variant="soft")
-        ),
-        rx.table.cell(rx.text(message["note"], size="1", color_scheme="gray")),
-        rx.table.cell(rx.text(message["when"], size="2", white_space="nowrap")),
+        rx.table.cell(message.channel),
+        rx.table.cell(message.recipient, class_name="pl-wrap"),
+        rx.table.cell(rx.badge(message.status, color_scheme=message.status_color, variant="soft")),
+        rx.table.cell(rx.text(message.note, size="1", color_scheme="gray")),
+        rx.table.cell(rx.text(message.when, size="2", white_space="nowrap")),
     )
 
 
@@ -189,22 +119,19 @@ def sends_card() -> rx.Component:
         rx.cond(
             S.messages.length() > 0,
             table,
-            rx.text("Nothing sent yet. Send the link above.", size="2", color_scheme="gray"),
+            rx.text(
+                rx.cond(
+                    S.sendable,
+                    "Nothing sent yet. Send the link with Send at the top of the page.",
+                    "Nothing was sent while the link was active.",
+                ),
+                size="2",
+                color_scheme="gray",
+            ),
         ),
     )
 
 
 def sharing_tab() -> rx.Component:
-    return rx.vstack(
-        rx.grid(
-            url_card(),
-            qr_card(),
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
-            width="100%",
-        ),
-        send_card(),
-        sends_card(),
-        spacing="4",
-        width="100%",
-    )
+    """The sends of the link (Send itself is at the top of the page)."""
+    return sends_card()

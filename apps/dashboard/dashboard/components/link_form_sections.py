@@ -1,69 +1,103 @@
-"""The sections of Create link that describe more than the price: the image, the
-customer details asked at checkout, what follows the payment, and metadata; with the card
-and error markers every section of the form uses."""
+"""The Availability and Image sections of the link form: when it expires, where it
+belongs, and the picture shown at checkout."""
 
 import reflex as rx
 
-from dashboard.components.field import error_text, field
+from dashboard import routes
+from dashboard.components.field import error_text, invalid
 from dashboard.components.image_dropzone import image_dropzone, remove_button
-from dashboard.link_form import (
-    CUSTOMER_FIELDS,
-    FIELD_MODES,
-    THANK_YOU_MAX,
-)
-from dashboard.state.link_new import NewLinkState
+from dashboard.components.link_form_frame import errors, section, typed
+from dashboard.link_draft import NO_VENUE
+from dashboard.state.link_form import LinkFormState as F
 
 UPLOAD_ID = "link-image"
-errors = NewLinkState.errors
 
 
-def section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.vstack(
-                rx.heading(title, size="3"),
-                rx.text(description, size="2", color_scheme="gray")
-                if description
-                else rx.fragment(),
-                spacing="1",
-            ),
-            *children,
-            spacing="4",
-            width="100%",
+def _expiry() -> rx.Component:
+    message = errors.get("expires_at", "")
+
+    def moment(name: str, kind: str, label: str) -> rx.Component:
+        return rx.input(
+            **{**typed(name, "expires_at"), "aria_invalid": invalid(message)},
+            type=kind,
+            aria_label=label,
+            aria_describedby="expires_at-hint expires_at-error",
+            data_testid=f"input-{name.replace('_', '-')}",
+        )
+
+    return rx.vstack(
+        rx.el.label(
+            rx.text("Expires (optional)", size="2", weight="medium"), html_for="expires_date"
         ),
-        size="3",
+        rx.hstack(
+            moment("expires_date", "date", "Expiry date"),
+            moment("expires_time", "time", "Expiry time"),
+            rx.text(F.zone_name, size="2", color_scheme="gray"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(
+            "In your time zone, ",
+            F.zone_name,
+            " (now ",
+            F.now_local,
+            "). Without a time the link expires at 23:59 that day.",
+            size="1",
+            color_scheme="gray",
+            id="expires_at-hint",
+        ),
+        error_text("expires_at", message),
+        spacing="1",
         width="100%",
     )
 
 
-def invalid(key: str) -> rx.Var:
-    return rx.cond(errors.get(key, ""), "true", "false")
-
-
-def _dropzone() -> rx.Component:
-    return image_dropzone(
-        UPLOAD_ID,
-        NewLinkState.uploading,
-        "Drop an image here or click",
-        NewLinkState.upload_image(rx.upload_files(upload_id=UPLOAD_ID)),
-        NewLinkState.image_rejected,
-        error_id="image-error",
-        test_id="image-dropzone",
+def _venue() -> rx.Component:
+    chooser = rx.vstack(
+        rx.el.label(rx.text("Venue (optional)", size="2", weight="medium"), html_for="venue_id"),
+        rx.select.root(
+            rx.select.trigger(id="venue_id", min_width="220px", aria_describedby="venue_id-error"),
+            rx.select.content(
+                rx.select.item("No venue", value=NO_VENUE),
+                rx.foreach(F.venues, lambda venue: rx.select.item(venue.name, value=venue.id)),
+            ),
+            value=F.draft.venue_id,
+            on_change=F.set_venue,
+        ),
+        rx.text("Lets you filter links and payments by location.", size="1", color_scheme="gray"),
+        error_text("venue_id", errors.get("venue_id", "")),
+        spacing="1",
+        width="100%",
+    )
+    return rx.cond(
+        F.venues.length() > 0,  # type: ignore[attr-defined]
+        chooser,
+        rx.text(
+            "No venues yet. ",
+            rx.link("Add a venue", href=routes.VENUES),
+            " to tie links to a location.",
+            size="2",
+            color_scheme="gray",
+        ),
     )
 
 
-def _preview() -> rx.Component:
+def availability() -> rx.Component:
+    return section("Availability", "", _expiry(), _venue())
+
+
+def _uploaded() -> rx.Component:
     return rx.hstack(
         rx.image(
-            src=NewLinkState.image_url,
+            src=F.draft.image_url,
             alt="The link's image",
             class_name="pl-image-preview",
             data_testid="image-preview",
         ),
         rx.vstack(
-            rx.text(NewLinkState.image_name, size="2", weight="medium"),
-            rx.text("Shown at checkout.", size="1", color_scheme="gray"),
-            remove_button(NewLinkState.remove_image, "image-remove"),
+            rx.text("Shown at checkout.", size="2", color_scheme="gray"),
+            remove_button(F.remove_image, "image-remove"),
             spacing="2",
         ),
         spacing="4",
@@ -72,150 +106,18 @@ def _preview() -> rx.Component:
 
 
 def image() -> rx.Component:
+    dropzone = image_dropzone(
+        UPLOAD_ID,
+        F.uploading,
+        "Drop an image here or click",
+        F.upload_image(rx.upload_files(upload_id=UPLOAD_ID)),  # type: ignore[call-arg]
+        F.image_rejected,
+        error_id="image-error",
+        test_id="image-dropzone",
+    )
     return section(
         "Image (optional)",
         "A product photo or your logo, shown at checkout.",
-        rx.cond(NewLinkState.image_id, _preview(), _dropzone()),
+        rx.box(rx.cond(F.draft.image_id, _uploaded(), dropzone), id="image", width="100%"),
         error_text("image", errors.get("image", "")),
     )
-
-
-# ---- customer details -------------------------------------------------------------------
-
-
-def _customer_field(name: str, label: str) -> rx.Component:
-    key = f"customer_fields.{name}"
-    return rx.vstack(
-        rx.hstack(
-            rx.text(label, size="2", weight="medium", min_width="140px"),
-            rx.segmented_control.root(
-                *[rx.segmented_control.item(text, value=mode) for mode, text in FIELD_MODES],
-                value=NewLinkState.customer_modes[name],
-                on_change=lambda mode: NewLinkState.set_customer_mode(name, mode),
-                size="1",
-                aria_label=f"{label}: off, optional or required",
-                data_testid=f"customer-{name}",
-            ),
-            align="center",
-            spacing="4",
-            wrap="wrap",
-        ),
-        error_text(key, errors.get(key, "")),
-        spacing="1",
-    )
-
-
-def customer_details() -> rx.Component:
-    return section(
-        "Customer details",
-        "What the checkout asks the customer for.",
-        *[_customer_field(name, label) for name, label in CUSTOMER_FIELDS],
-    )
-
-
-# ---- after payment ----------------------------------------------------------------------
-
-
-def after_payment() -> rx.Component:
-    thank_you = field(
-        "after_payment.message",
-        "Thank-you message (optional)",
-        errors,
-        hint=f"Up to {THANK_YOU_MAX} characters. Without one, a default message is shown.",
-        control=rx.text_area(
-            name="thank_you_message",
-            id="after_payment.message",
-            rows="2",
-            max_length=THANK_YOU_MAX,
-            placeholder="Thanks! Your order is on its way.",
-            aria_invalid=invalid("after_payment.message"),
-            aria_describedby="after_payment.message-error",
-            width="100%",
-        ),
-    )
-    redirect = field(
-        "after_payment.url",
-        "Redirect to",
-        errors,
-        hint="Customers go there with payment_id and payment_link_id added to the address.",
-        control=rx.input(
-            name="redirect_url",
-            id="after_payment.url",
-            type="url",
-            placeholder="https://example.com/thanks",
-            aria_invalid=invalid("after_payment.url"),
-            aria_describedby="after_payment.url-error",
-            width="100%",
-            data_testid="input-redirect-url",
-        ),
-    )
-    return section(
-        "After payment",
-        "",
-        rx.segmented_control.root(
-            rx.segmented_control.item("Show a thank-you page", value="thank_you"),
-            rx.segmented_control.item("Redirect to your website", value="redirect"),
-            value=NewLinkState.after_type,
-            on_change=NewLinkState.set_after_type,
-            aria_label="After payment",
-            data_testid="after-type",
-        ),
-        rx.cond(NewLinkState.after_type == "redirect", redirect, thank_you),
-    )
-
-
-# ---- metadata ---------------------------------------------------------------------------
-
-
-def _metadata_row(row: rx.Var, index: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.input(
-            value=row["key"],
-            on_change=lambda value: NewLinkState.set_metadata_key(index, value),
-            placeholder="key",
-            aria_label="Metadata key",
-            max_length=40,
-            width="200px",
-        ),
-        rx.input(
-            value=row["value"],
-            on_change=lambda value: NewLinkState.set_metadata_value(index, value),
-            placeholder="value",
-            aria_label="Metadata value",
-            max_length=500,
-            flex="1",
-        ),
-        rx.icon_button(
-            rx.icon("x", size=14),
-            type="button",
-            variant="ghost",
-            color_scheme="gray",
-            aria_label="Remove this pair",
-            on_click=NewLinkState.remove_metadata_row(index),
-        ),
-        spacing="2",
-        align="center",
-        width="100%",
-    )
-
-
-def metadata() -> rx.Component:
-    return section(
-        "Metadata (optional)",
-        "Key/value pairs for your integrations, returned by the API and in webhooks.",
-        rx.foreach(NewLinkState.metadata_rows, _metadata_row),
-        rx.button(
-            rx.icon("plus", size=14),
-            "Add a pair",
-            type="button",
-            size="1",
-            variant="soft",
-            color_scheme="gray",
-            on_click=NewLinkState.add_metadata_row,
-            data_testid="metadata-add",
-        ),
-        error_text("metadata", errors.get("metadata", "")),
-    )
-
-
-# ---- the page ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""One payment link: its facts, its QR code, deactivating it, and sending it by email or
-SMS with the history of its sends. The Transactions tab builds on this state
+"""One payment link: its facts and setup, its QR code, deactivating and reactivating it, and
+sending it by email or SMS with the history of its sends. The Transactions tab builds on this state
 (``state/transactions.py``)."""
 
 import base64
@@ -9,7 +9,17 @@ import reflex as rx
 
 from dashboard import api, cursor_pages
 from dashboard.failures import FAILURES, UNREACHABLE, field_errors, message
-from dashboard.link_view import can_deactivate, can_send, link_facts, message_row, route_link_id
+from dashboard.link_setup import SetupRow, setup_rows
+from dashboard.link_view import (
+    LinkFacts,
+    MessageRow,
+    can_deactivate,
+    can_reactivate,
+    can_send,
+    link_facts,
+    message_row,
+    route_link_id,
+)
 from dashboard.state.links import store_venues
 from dashboard.state.session import SessionState
 
@@ -19,6 +29,13 @@ NOT_FOUND_STATUSES = {400, 404, 422}
 CHANNELS = {"email": "email", "sms": "phone"}
 #: The history of sends shows up to this many pages of 100 of the newest.
 MESSAGE_PAGES = 5
+#: The API's refusals to reactivate, as the merchant reads them.
+REACTIVATION_REFUSALS = {
+    "link_completed": "A one-off link that has been paid stays inactive. "
+    "Duplicate it to take another payment.",
+    "link_max_payments_reached": "This link has taken all the payments its limit allows. "
+    "Edit it to raise the limit, then reactivate it.",
+}
 
 
 class LinkDetailState(SessionState):
@@ -28,15 +45,21 @@ class LinkDetailState(SessionState):
     not_found: bool = False
     load_error: str = ""
     loading: bool = False
-    link: dict[str, str] = {}
+    link: LinkFacts = LinkFacts()
+    setup: list[SetupRow] = []
     deactivatable: bool = False
+    reactivatable: bool = False
     sendable: bool = False
 
     qr_src: str = ""
     qr_error: str = ""
 
     deactivating: bool = False
-    deactivate_notice: str = ""
+    status_notice: str = ""
+    reactivating: bool = False
+
+    #: The name of the link's venue ('' for none), kept for the reloads of the link.
+    _venue: str = ""
 
     send_channel: str = "email"
     send_errors: dict[str, str] = {}
@@ -44,7 +67,7 @@ class LinkDetailState(SessionState):
     sending: bool = False
     #: Changes after each send so that the form comes back empty.
     send_form_key: int = 0
-    messages: list[dict[str, str]] = []
+    messages: list[MessageRow] = []
     messages_error: str = ""
     messages_loading: bool = False
 
@@ -59,9 +82,10 @@ class LinkDetailState(SessionState):
     def _reset(self, link_id: str) -> None:
         self.plink = link_id
         self.found = self.not_found = False
-        self.load_error = self.qr_src = self.qr_error = self.deactivate_notice = ""
-        self.link = {}
-        self.deactivatable = self.sendable = False
+        self.load_error = self.qr_src = self.qr_error = self.status_notice = ""
+        self.link = LinkFacts()
+        self.setup = []
+        self.deactivatable = self.reactivatable = self.sendable = False
         self.send_channel = "email"
         self.send_errors = {}
         self.send_notice = self.messages_error = ""
@@ -96,9 +120,12 @@ class LinkDetailState(SessionState):
         return True
 
     def _show(self, link: dict[str, Any], venue_name: str | None = None) -> None:
-        venue = self.link.get("venue", "") if venue_name is None else venue_name
+        venue = self._venue if venue_name is None else venue_name
+        self._venue = venue
         self.link = link_facts(link, venue, self.zone())
+        self.setup = setup_rows(link, venue, self.zone())
         self.deactivatable = can_deactivate(link)
+        self.reactivatable = can_reactivate(link)
         self.sendable = can_send(link)
         self.found = True
 
@@ -139,7 +166,7 @@ class LinkDetailState(SessionState):
         if self.deactivating or not self.found:
             return
         self.deactivating = True
-        self.deactivate_notice = ""
+        self.status_notice = ""
         yield
         try:
             link = await self.api().deactivate_link(self.plink)
@@ -147,19 +174,42 @@ class LinkDetailState(SessionState):
             if isinstance(error, api.Problem) and error.status == 404:
                 self.found, self.not_found = False, True
                 return
-            self.deactivate_notice = message(error)
-            yield rx.toast.error(self.deactivate_notice)
+            self.status_notice = message(error)
+            yield rx.toast.error(self.status_notice)
             return
         finally:
             self.deactivating = False
         self._show(link)
         if link.get("inactive_reason") != "deactivated":
-            self.deactivate_notice = (
-                f"This link was already inactive ({self.link['status_label'].lower()})."
+            self.status_notice = (
+                f"This link was already inactive ({self.link.status_label.lower()})."
             )
-            yield rx.toast.info(self.deactivate_notice)
+            yield rx.toast.info(self.status_notice)
             return
         yield rx.toast.success("Deactivated: the link's checkout no longer takes payments.")
+
+    async def reactivate(self) -> Any:
+        """The link takes payments again, or the API's reason why it can't."""
+        if self.reactivating or not self.found:
+            return
+        self.reactivating = True
+        self.status_notice = ""
+        yield
+        try:
+            link = await self.api().activate_link(self.plink)
+        except FAILURES as error:
+            code = error.code if isinstance(error, api.Problem) else ""
+            self.status_notice = REACTIVATION_REFUSALS.get(code) or message(error)
+            yield rx.toast.error(self.status_notice)
+            return
+        finally:
+            self.reactivating = False
+        self._show(link)
+        if link.get("status") == "active":
+            yield rx.toast.success("Reactivated: the link takes payments again.")
+        else:
+            self.status_notice = f"The link is {self.link.status_label.lower()}."
+            yield rx.toast.info(self.status_notice)
 
     # ---- sending -------------------------------------------------------------------------
 
