@@ -60,8 +60,8 @@ def settle(clock: FrozenClock, app_settings: Settings) -> Any:
     async def settle_all(store: StoreClient, payment_id: str) -> None:
         refunds = (await store.get(f"/v1/payments/{payment_id}/refunds")).json()["data"]
         for refund in refunds:
-            if refund.status == "pending":
-                await process_refund(refund.id, ctx.gateways, ctx.urls, clock())
+            if refund["status"] == "pending":
+                await process_refund(refund["id"], ctx.gateways, ctx.urls, clock())
 
     return settle_all
 
@@ -440,9 +440,7 @@ class TestRefunds:
         await customer.confirm(started.json()["id"])
         state = await opened(signed_in, link["id"])
         await run(state.open_refund(started.json()["id"]))
-        assert [(r.kind, r.recipient) for r in state.receipts] == [
-            ("Receipt", "ann@example.com")
-        ]
+        assert [(r.kind, r.recipient) for r in state.receipts] == [("Receipt", "ann@example.com")]
 
     @pytest.mark.parametrize(
         ("typed", "said"),
@@ -464,7 +462,7 @@ class TestRefunds:
         assert state.refund_errors == {}
         assert state.refund_notice == ""
         (pending,) = state.refunds
-        assert (pending["amount"], pending["status"], pending["reason"]) == (
+        assert (pending.amount, pending.status, pending.reason) == (
             "£4.50",
             "pending",
             "Broken bag",
@@ -475,12 +473,13 @@ class TestRefunds:
         await settle(store, paid["id"])
         await run(state.refresh_refunds())
         (settled,) = state.refunds
-        assert settled["status"] == "succeeded"
+        assert settled.status == "succeeded"
         assert state.refund_payment.status == "partially_refunded"
         (row,) = state.payments
-        assert (row["status"], row["refunded"], row["refundable"]) == (
+        assert (row.status, row.refunded, row.refundable, row.refundable_label) == (
             "partially_refunded",
             "£4.50",
+            1000,
             "£10.00",
         )
         assert state.link.refunded == "£4.50"
@@ -502,8 +501,8 @@ class TestRefunds:
         await settle(store, paid["id"])
         await run(state.refresh_refunds())
         (failed,) = state.refunds
-        assert failed["status"] == "failed"
-        assert failed["failure_reason"]
+        assert failed.status == "failed"
+        assert failed.failure_reason
         assert state.refund_payment.status == "succeeded"
         assert state.refund_prefill == "14.50"
 
