@@ -79,7 +79,7 @@ class StoreClient:
 #: A mailbox as a test reads it: ``take(address)`` removes and returns the texts of the
 #: emails sent to that address so far.
 Mailbox = Callable[[str], list[str]]
-_CONFIRM_LINK = re.compile(r"https?://\S+/signup/confirm\?token=(\S+)")
+_CONFIRM_LINK = re.compile(r"https?://\S+?/signup/confirm\?token=([\w%.=-]+)")
 #: Where the API writes its sign-up links when it has no SMTP (the development fallback).
 SIGN_UP_LOGGER = "paylinks.messages.service"
 

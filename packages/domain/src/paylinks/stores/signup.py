@@ -9,12 +9,15 @@ longer free afterwards. Pure: sealing and opening, no I/O.
 """
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import msgspec
 
 from paylinks.errors import BadRequest
-from paylinks.secrets import Cipher
+
+if TYPE_CHECKING:  # the dashboard imports the paths without the cryptography
+    from paylinks.secrets import Cipher
 
 #: How long a confirmation link works.
 SIGNUP_LIFETIME = timedelta(hours=24)
@@ -35,12 +38,12 @@ class PendingSignUp(msgspec.Struct, frozen=True, kw_only=True, tag="signup"):
     expires_at: datetime
 
 
-def seal(pending: PendingSignUp, cipher: Cipher) -> str:
+def seal(pending: PendingSignUp, cipher: "Cipher") -> str:
     """The token of a confirmation link (URL-safe base64)."""
     return cipher.encrypt(msgspec.json.encode(pending).decode())
 
 
-def unseal(token: str, cipher: Cipher, now: datetime) -> PendingSignUp:
+def unseal(token: str, cipher: "Cipher", now: datetime) -> PendingSignUp:
     """The sign-up a token carries, or 400 ``invalid_token`` when it was not made with this
     service's secret, was changed, or has expired (the same answer for each)."""
     invalid = BadRequest(
