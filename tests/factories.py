@@ -8,9 +8,11 @@ import io
 import itertools
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -76,9 +78,9 @@ class StoreClient:
         return dict(response.json())
 
 
-#: A mailbox as a test reads it: ``take(address)`` removes and returns the texts of the
-#: emails sent to that address so far.
-Mailbox = Callable[[str], list[str]]
+#: A mailbox as a test reads it: ``await take(address)`` removes and returns the texts of
+#: the emails sent to that address so far.
+Mailbox = Callable[[str], Awaitable[list[str]]]
 _CONFIRM_LINK = re.compile(r"https?://\S+?/signup/confirm\?token=([\w%.=-]+)")
 #: Where the API writes its sign-up links when it has no SMTP (the development fallback).
 SIGN_UP_LOGGER = "paylinks.messages.service"
@@ -110,6 +112,38 @@ def confirmation_tokens(texts: list[str]) -> list[str]:
     return [unquote(match) for text in texts for match in _CONFIRM_LINK.findall(text)]
 
 
+class LogMailbox:
+    """The logs of API processes without SMTP, read as a mailbox (a ``Mailbox``): what they
+    wrote since the last read, waiting a moment for the sign-up's line, which is written
+    just after the answer."""
+
+    def __init__(self, *paths: Path, wait: float = 10.0) -> None:
+        self.paths = paths
+        self.seen = {path: len(path.read_bytes()) for path in paths}
+        self.wait = wait
+
+    def _new_text(self) -> str:
+        parts = []
+        for path in self.paths:
+            data = path.read_bytes()
+            parts.append(data[self.seen[path] :].decode(errors="replace"))
+            self.seen[path] = len(data)
+        return "".join(parts)
+
+    def read(self) -> list[str]:
+        """What was written since the last read, once a sign-up line is in it (or the wait
+        is over)."""
+        deadline = time.monotonic() + self.wait
+        text = self._new_text()
+        while "Sign-up " not in text and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text += self._new_text()
+        return [text]
+
+    async def __call__(self, address: str) -> list[str]:
+        return await asyncio.to_thread(self.read)
+
+
 class ApiClient:
     """The API as a new merchant meets it. ``mailbox``: how a test reads what the API
     emails; without one the API has no SMTP and its log carries the sign-up links."""
@@ -126,8 +160,12 @@ class ApiClient:
         async with self._signing_up:
             with logged_warnings() as lines:
                 response = await self.client.post("/v1/auth/signup", json=body)
-            email = str(body.get("email", ""))
-            texts = self.mailbox(email) if self.mailbox is not None else lines
+            if self.mailbox is None:
+                texts = lines
+            elif response.status_code == 202:
+                texts = await self.mailbox(str(body["email"]))
+            else:
+                texts = []
         return response, confirmation_tokens(texts)
 
     async def confirm_sign_up(self, token: str, **kwargs: Any) -> httpx.Response:

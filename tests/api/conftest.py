@@ -32,7 +32,7 @@ class Sink:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
-    def take(self, address: str) -> list[str]:
+    async def take(self, address: str) -> list[str]:
         """Remove the emails to ``address`` and return their plain texts (a ``Mailbox``)."""
         mine = [m for m in self.messages if m["To"] == address]
         self.messages = [m for m in self.messages if m["To"] != address]

@@ -16,7 +16,7 @@ import pytest
 
 from paylinks_cli.webapps import WebApp
 from tests.e2e.processes import IN_CI, Process, free_port
-from tests.factories import confirmation_tokens, image_bytes
+from tests.factories import LogMailbox, confirmation_tokens, image_bytes
 
 SECRET_KEY = "browser-secret-key-" + "s" * 40
 START_WITHIN = 90.0
@@ -111,14 +111,10 @@ def _answers(url: str) -> bool:
 def _signed_up(http: httpx.Client, api_log: Path, body: dict[str, str]) -> str:
     """Sign up on the running API and return the token of the confirmation link it writes
     to its log (it has no SMTP: the development fallback), as a local user would follow it."""
-    seen = len(api_log.read_bytes())
+    log = LogMailbox(api_log)
     response = http.post("/v1/auth/signup", json=body)
     assert response.status_code == 202, response.text
-    deadline = time.monotonic() + 10
-    while not (tokens := confirmation_tokens([api_log.read_bytes()[seen:].decode()])):
-        assert time.monotonic() < deadline, "no confirmation link in the API's log"
-        time.sleep(0.05)
-    [token] = tokens
+    [token] = confirmation_tokens(log.read())
     return token
 
 
