@@ -15,6 +15,8 @@ def signup_sent() -> rx.Component:
                     "Check your inbox at ",
                     rx.text.strong(SessionState.signup_sent_to),
                     ": we sent a link to finish creating your store.",
+                    # A long address breaks anywhere rather than overflow a phone's width.
+                    overflow_wrap="anywhere",
                 ),
                 icon="mail",
                 color_scheme="green",

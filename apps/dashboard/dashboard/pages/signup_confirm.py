@@ -11,7 +11,7 @@ ON_LOAD = [SignupConfirmState.confirm]
 
 def page() -> rx.Component:
     return auth_shell(
-        rx.heading("Creating your store", size="4"),
+        rx.heading("Finish creating your store", size="4"),
         rx.box(
             rx.cond(
                 SignupConfirmState.confirm_problem,
