@@ -6,10 +6,15 @@ lifecycle)."""
 import asyncio
 import io
 import itertools
+import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -73,9 +78,107 @@ class StoreClient:
         return dict(response.json())
 
 
+#: A mailbox as a test reads it: ``await take(address)`` removes and returns the texts of
+#: the emails sent to that address so far.
+Mailbox = Callable[[str], Awaitable[list[str]]]
+_CONFIRM_LINK = re.compile(r"https?://\S+?/signup/confirm\?token=([\w%.=-]+)")
+#: Where the API writes its sign-up links when it has no SMTP (the development fallback).
+SIGN_UP_LOGGER = "paylinks.messages.service"
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@contextmanager
+def logged_warnings(logger: str = SIGN_UP_LOGGER) -> Iterator[list[str]]:
+    """The lines ``logger`` writes at WARNING or above meanwhile."""
+    handler = _Lines()
+    target = logging.getLogger(logger)
+    target.addHandler(handler)
+    try:
+        yield handler.lines
+    finally:
+        target.removeHandler(handler)
+
+
+def confirmation_tokens(texts: list[str]) -> list[str]:
+    """The tokens of the sign-up confirmation links in ``texts`` (emails or log lines)."""
+    return [unquote(match) for text in texts for match in _CONFIRM_LINK.findall(text)]
+
+
+class LogMailbox:
+    """The logs of API processes without SMTP, read as a mailbox (a ``Mailbox``): what they
+    wrote since the last read, waiting a moment for the sign-up's line, which is written
+    just after the answer."""
+
+    def __init__(self, *paths: Path, wait: float = 10.0) -> None:
+        self.paths = paths
+        self.seen = {path: len(path.read_bytes()) for path in paths}
+        self.wait = wait
+
+    def _new_text(self) -> str:
+        parts = []
+        for path in self.paths:
+            data = path.read_bytes()
+            parts.append(data[self.seen[path] :].decode(errors="replace"))
+            self.seen[path] = len(data)
+        return "".join(parts)
+
+    def read(self) -> list[str]:
+        """What was written since the last read, once a sign-up line is in it (or the wait
+        is over)."""
+        deadline = time.monotonic() + self.wait
+        text = self._new_text()
+        while "Sign-up " not in text and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text += self._new_text()
+        return [text]
+
+    async def __call__(self, address: str) -> list[str]:
+        return await asyncio.to_thread(self.read)
+
+
 class ApiClient:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    """The API as a new merchant meets it. ``mailbox``: how a test reads what the API
+    emails; without one the API has no SMTP and its log carries the sign-up links."""
+
+    def __init__(self, client: httpx.AsyncClient, mailbox: Mailbox | None = None) -> None:
         self.client = client
+        self.mailbox = mailbox
+        # One sign-up at a time: each link read belongs to the request that sent it.
+        self._signing_up = asyncio.Lock()
+
+    async def request_sign_up(self, **body: Any) -> tuple[httpx.Response, list[str]]:
+        """POST /v1/auth/signup; the answer and the confirmation tokens it sent (none for
+        an email that has an account, or a refused request)."""
+        async with self._signing_up:
+            with logged_warnings() as lines:
+                response = await self.client.post("/v1/auth/signup", json=body)
+            if self.mailbox is None:
+                texts = lines
+            elif response.status_code == 202:
+                texts = await self.mailbox(str(body["email"]))
+            else:
+                texts = []
+        return response, confirmation_tokens(texts)
+
+    async def confirm_sign_up(self, token: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.post("/v1/auth/signup/confirm", json={"token": token}, **kwargs)
+
+    async def sign_up(self, **body: Any) -> dict[str, Any]:
+        """Sign up and follow the emailed link: the store's id, key and a session."""
+        response, tokens = await self.request_sign_up(**body)
+        assert response.status_code == 202, response.text
+        assert len(tokens) == 1, tokens
+        confirmed = await self.confirm_sign_up(tokens[0])
+        assert confirmed.status_code == 201, confirmed.text
+        return dict(confirmed.json())
 
     async def create_store(
         self,
@@ -86,18 +189,9 @@ class ApiClient:
         **fields: Any,
     ) -> StoreClient:
         email = f"owner{next(_counter)}@example.com"
-        response = await self.client.post(
-            "/v1/auth/signup",
-            json={
-                "store_name": name,
-                "email": email,
-                "password": PASSWORD,
-                "currency": currency,
-                **fields,
-            },
+        body = await self.sign_up(
+            store_name=name, email=email, password=PASSWORD, currency=currency, **fields
         )
-        assert response.status_code == 201, response.text
-        body = response.json()
         store = StoreClient(self.client, body["store_id"], body["api_key"], email)
         if activate:
             activated = await store.post("/v1/store/payments/activate", json={"gateway": "sandbox"})

@@ -32,6 +32,20 @@ class Sink:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
+    async def take(self, address: str) -> list[str]:
+        """Remove the emails to ``address`` and return their plain texts (a ``Mailbox``)."""
+        mine = [m for m in self.messages if m["To"] == address]
+        self.messages = [m for m in self.messages if m["To"] != address]
+        return [text_of(m) for m in mine]
+
+
+def text_of(message: EmailMessage) -> str:
+    """The plain-text part of an email."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return str(part.get_payload(decode=True).decode())
+    return ""
+
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Sink, int]]:
@@ -67,4 +81,4 @@ async def sending_api(
     )
     app = create_app(configured, run_jobs=True)
     async with serving(app) as client:
-        yield ApiClient(client)
+        yield ApiClient(client, mailbox=smtp[0].take)

@@ -21,7 +21,15 @@ from paylinks.settings import Settings
 from paylinks_api.idempotency import Recorder
 from paylinks_cli.compose import create_app
 from tests.conftest import FrozenClock, serving
-from tests.factories import PASSWORD, ApiClient, StoreClient, image_bytes, upload_image
+from tests.factories import (
+    PASSWORD,
+    ApiClient,
+    StoreClient,
+    confirmation_tokens,
+    image_bytes,
+    logged_warnings,
+    upload_image,
+)
 
 PROBLEM_JSON = "application/problem+json"
 LINK = {"title": "Espresso beans", "amount": 1450}
@@ -528,16 +536,30 @@ class TestSecretsAtRest:
             "password": PASSWORD,
             "currency": "GBP",
         }
+        _, tokens = await api.request_sign_up(**signup)
+        confirm = {"token": tokens[0]}
 
-        first = await api.client.post("/v1/auth/signup", json=signup, headers=key("signup-1"))
-        second = await api.client.post("/v1/auth/signup", json=signup, headers=key("signup-1"))
+        first = await api.client.post("/v1/auth/signup/confirm", json=confirm, headers=key("c-1"))
+        second = await api.client.post("/v1/auth/signup/confirm", json=confirm, headers=key("c-1"))
 
         assert first.status_code == 201, first.text
+        assert second.headers["idempotent-replayed"] == "true"
         assert second.json() == first.json()
         stored = str(await stored_records())
-        for value in first.json().values():
+        for value in [*first.json().values(), tokens[0]]:
             if isinstance(value, str) and len(value) > 8:
                 assert value not in stored
+
+    async def test_a_replayed_signup_sends_no_second_link(self, api: ApiClient) -> None:
+        signup = {"store_name": "Acme", "email": "owner@example.com", "password": PASSWORD}
+        with logged_warnings() as lines:
+            first = await api.client.post("/v1/auth/signup", json=signup, headers=key("s-1"))
+            second = await api.client.post("/v1/auth/signup", json=signup, headers=key("s-1"))
+
+        assert first.status_code == second.status_code == 202, first.text
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json() == first.json()
+        assert len(confirmation_tokens(lines)) == 1
 
     async def test_a_plaintext_record_is_run_again_not_a_500(self, api: ApiClient) -> None:
         # Saved before answers were encrypted (or under another PAYLINKS_SECRET_KEY): it

@@ -359,18 +359,21 @@ class TestSessions:
 
 
 class TestSignup:
-    async def test_taken_email_is_422_on_email(self, api: ApiClient) -> None:
+    async def test_taken_email_answers_like_a_new_one(self, api: ApiClient) -> None:
         store = await api.create_store()
 
-        response = await api.client.post(
-            "/v1/auth/signup",
-            json={"store_name": "Copycat", "email": store.email, "password": PASSWORD},
+        taken, tokens = await api.request_sign_up(
+            store_name="Copycat", email=store.email, password=PASSWORD
+        )
+        new, _ = await api.request_sign_up(
+            store_name="Copycat", email="newcomer@example.com", password=PASSWORD
         )
 
-        assert response.status_code == 422, response.text
-        assert response.headers["content-type"].startswith(PROBLEM_JSON)
-        assert [e["field"] for e in response.json()["errors"]] == ["email"]
-        assert "api_key" not in response.json()
+        assert taken.status_code == new.status_code == 202, taken.text
+        assert taken.json() == {"status": "confirmation_sent", "email": store.email}
+        assert "api_key" not in taken.text
+        assert "token" not in taken.text
+        assert tokens == []  # no link to a second store: "log in" instead
 
     async def test_a_blank_store_name_is_422_on_the_field_as_sent(self, api: ApiClient) -> None:
         response = await api.client.post(
@@ -381,13 +384,15 @@ class TestSignup:
         assert response.status_code == 422, response.text
         assert [e["field"] for e in response.json()["errors"]] == ["store_name"]
 
-    async def test_taken_email_in_other_letter_case_is_422_on_email(self, api: ApiClient) -> None:
+    async def test_taken_email_in_other_letter_case_gets_no_second_store(
+        self, api: ApiClient
+    ) -> None:
         store = await api.create_store()
 
-        response = await api.client.post(
-            "/v1/auth/signup",
-            json={"store_name": "Copycat", "email": store.email.upper(), "password": PASSWORD},
+        response, tokens = await api.request_sign_up(
+            store_name="Copycat", email=store.email.upper(), password=PASSWORD
         )
 
-        assert response.status_code == 422, response.text
-        assert [e["field"] for e in response.json()["errors"]] == ["email"]
+        assert response.status_code == 202, response.text
+        assert response.json()["email"] == store.email
+        assert tokens == []

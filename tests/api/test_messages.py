@@ -253,9 +253,9 @@ class TestLineBreaks:
         async def broken(*args: Any) -> Any:
             raise RuntimeError("boom")
 
-        monkeypatch.setattr(sender, "send", broken)
         store = await sending_api.create_store()
         link = await store.create_link()
+        monkeypatch.setattr(sender, "send", broken)
         await store.post(f"/v1/payment-links/{link['id']}/send", json={"email": "a@example.com"})
 
         messages = await eventually(

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from paylinks.settings import load_settings
 from paylinks_api.openapi import document
 from paylinks_cli.compose import create_app
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, confirmation_tokens, logged_warnings
 from tests.live import LiveServer
 
 
@@ -31,11 +31,14 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
         env_file=None,
     )
     with LiveServer(create_app(app_settings)) as server:
-        signup = httpx.post(
-            f"{server.url}/v1/auth/signup",
-            json={"store_name": "Fuzz", "email": "fuzz@example.com", "password": PASSWORD},
-        )
-        api_key = signup.json()["api_key"]
+        with logged_warnings() as lines:  # no SMTP: the confirmation link is logged
+            httpx.post(
+                f"{server.url}/v1/auth/signup",
+                json={"store_name": "Fuzz", "email": "fuzz@example.com", "password": PASSWORD},
+            ).raise_for_status()
+        [token] = confirmation_tokens(lines)
+        confirmed = httpx.post(f"{server.url}/v1/auth/signup/confirm", json={"token": token})
+        api_key = confirmed.raise_for_status().json()["api_key"]
         headers = {"Authorization": f"Bearer {api_key}"}
         httpx.post(
             f"{server.url}/v1/store/payments/activate", json={"gateway": "sandbox"}, headers=headers
@@ -69,6 +72,8 @@ CANNOT_STATE = {
         "listPaymentLinkMessages",
         # The Stripe-Signature header must sign the body with the store's secret.
         "receiveStripeWebhook",
+        # A sign-up's token must be one this service made (encrypted with its secret).
+        "confirmSignUp",
     ],
     "422": [
         # Stripe keys are required with the stripe gateway, and checked with Stripe.

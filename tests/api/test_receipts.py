@@ -94,8 +94,8 @@ class TestReceipt:
     ) -> None:
         from paylinks.messages.tables import MessageTable
 
-        smtp[0].failures = ["451 4.3.0 Try again later"]
         store = await sending_api.create_store()
+        smtp[0].failures = ["451 4.3.0 Try again later"]
         payment_id = await pay(sending_api, store, customer={"email": "ann@example.com"})
         first = await eventually(
             lambda: receipts(store, payment_id), lambda ms: bool(ms) and ms[0]["attempts"] == 1

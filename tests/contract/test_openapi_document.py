@@ -83,6 +83,7 @@ class TestOperations:
             "/health/ready",
             "/v1/auth/login",
             "/v1/auth/signup",
+            "/v1/auth/signup/confirm",
             "/v1/images/{image_id}",
             "/v1/checkout/links/{link_id}",
             "/v1/checkout/links/{link_id}/payments",
@@ -108,6 +109,11 @@ class TestOperations:
         assert "401" not in statuses("startCheckoutPayment")
         assert "404" not in statuses("listPaymentLinks")
         assert "409" in statuses("createRefund")
+        # Sign-up answers 202 for every address; its confirmation creates (201), refuses a
+        # bad link (400) and a used one (409).
+        assert {"202", "429"} <= statuses("signUp")
+        assert not {"200", "201"} & statuses("signUp")
+        assert {"201", "400", "409", "429"} <= statuses("confirmSignUp")
         responses = document["components"]["responses"]
         assert "Retry-After" in responses["RateLimited"]["headers"]
         assert "Retry-After" in responses["Unavailable"]["headers"]

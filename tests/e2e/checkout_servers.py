@@ -16,7 +16,7 @@ import pytest
 
 from paylinks_cli.webapps import WebApp
 from tests.e2e.processes import IN_CI, Process, free_port
-from tests.factories import image_bytes
+from tests.factories import LogMailbox, confirmation_tokens, image_bytes
 
 SECRET_KEY = "browser-secret-key-" + "s" * 40
 START_WITHIN = 90.0
@@ -108,12 +108,24 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _signed_up(http: httpx.Client, api_log: Path, body: dict[str, str]) -> str:
+    """Sign up on the running API and return the token of the confirmation link it writes
+    to its log (it has no SMTP: the development fallback), as a local user would follow it."""
+    log = LogMailbox(api_log)
+    response = http.post("/v1/auth/signup", json=body)
+    assert response.status_code == 202, response.text
+    [token] = confirmation_tokens(log.read())
+    return token
+
+
 class Merchant:
-    """A store on the running API, making links as an integrator does."""
+    """A store on the running API, signed up as a merchant does (the emailed link read
+    from the API's log, ``api_log``), making links as an integrator does."""
 
     def __init__(
         self,
         api_url: str,
+        api_log: Path,
         currency: str = "GBP",
         name: str = "Acme Coffee",
         gateway: dict[str, str] | None = None,
@@ -121,15 +133,17 @@ class Merchant:
         self.http = httpx.Client(base_url=api_url, timeout=20)
         self.email = f"browser{next(_emails)}-{time.time_ns()}@example.com"
         self.password = "correct horse battery staple"
-        response = self.http.post(
-            "/v1/auth/signup",
-            json={
+        token = _signed_up(
+            self.http,
+            api_log,
+            {
                 "store_name": name,
                 "email": self.email,
                 "password": self.password,
                 "currency": currency,
             },
         )
+        response = self.http.post("/v1/auth/signup/confirm", json={"token": token})
         assert response.status_code == 201, response.text
         self.http.headers["Authorization"] = f"Bearer {response.json()['api_key']}"
         activated = self.http.post(

@@ -21,6 +21,8 @@ import httpx
 import pytest
 import redis
 
+from tests.factories import LogMailbox
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "PAYLINKS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -217,6 +219,10 @@ class Cluster:
             check=False,
         )
         assert done.returncode == 0, f"paylinks migrate failed:\n{done.stdout}\n{done.stderr}"
+
+    def mailbox(self) -> LogMailbox:
+        """The API processes' logs from now on, where they write sign-up links (no SMTP)."""
+        return LogMailbox(*(api.log_path for api in self.apis))
 
     def start_apis(self, count: int) -> list[Api]:
         started = [Api(self._name("api"), self.env, self.logs) for _ in range(count)]

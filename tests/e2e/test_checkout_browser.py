@@ -84,7 +84,7 @@ def _launch(playwright: Playwright, chromium: str) -> Browser:
 
 @pytest.fixture(scope="module")
 def merchant(servers: Servers) -> Merchant:
-    return Merchant(servers.api_url)
+    return Merchant(servers.api_url, servers.api.log_path)
 
 
 class Customer:
@@ -399,7 +399,9 @@ class TestStripe:
     def test_pays_through_the_payment_element_with_stripe_js_loaded_only_here(
         self, customer: Customer, servers: Servers, fake_stripe: FakeStripe
     ) -> None:
-        merchant = Merchant(servers.api_url, name="Stripe Roasters", gateway=STRIPE_KEYS)
+        merchant = Merchant(
+            servers.api_url, servers.api.log_path, name="Stripe Roasters", gateway=STRIPE_KEYS
+        )
         link = merchant.link(title="Filter beans", amount=1450)
         page = customer.page
 

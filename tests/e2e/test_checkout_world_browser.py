@@ -91,7 +91,7 @@ def no_sideways_scroll(page: Page) -> None:
 
 
 def store(servers: Servers, currency: str = "GBP", **changes: Any) -> Merchant:
-    merchant = Merchant(servers.api_url, currency=currency)
+    merchant = Merchant(servers.api_url, servers.api.log_path, currency=currency)
     if changes:
         response = merchant.http.patch("/v1/store", json=changes)
         assert response.status_code == 200, response.text

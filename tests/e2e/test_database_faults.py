@@ -161,8 +161,10 @@ async def assert_invariants(database: FaultyDatabase, links: list[dict[str, Any]
     return total
 
 
-async def store_with_links(client: httpx.AsyncClient) -> tuple[StoreClient, list[dict[str, Any]]]:
-    store = await ApiClient(client).create_store()
+async def store_with_links(
+    cluster: Cluster, client: httpx.AsyncClient
+) -> tuple[StoreClient, list[dict[str, Any]]]:
+    store = await ApiClient(client, cluster.mailbox()).create_store()
     links = [await store.create_link(type="one_off", amount=500 + n) for n in range(4)]
     links.append(await store.create_link(type="reusable", amount=700, max_payments=5))
     links.append(await store.create_link(type="reusable", amount=900))
@@ -173,7 +175,7 @@ class TestBackendsTerminated:
     async def test_every_second_for_twenty_seconds_under_paying_customers(
         self, cluster: Cluster, database: FaultyDatabase, client: httpx.AsyncClient
     ) -> None:
-        store, links = await store_with_links(client)
+        store, links = await store_with_links(cluster, client)
         until = time.monotonic() + FAULT_SECONDS
         shoppers = [asyncio.create_task(shop_for(client, links, until)) for _ in range(CUSTOMERS)]
         rounds = 0
@@ -204,7 +206,7 @@ class TestDatabaseDown:
     async def test_503_while_down_then_serving_again_without_a_restart(
         self, cluster: Cluster, database: FaultyDatabase, client: httpx.AsyncClient
     ) -> None:
-        store, links = await store_with_links(client)
+        store, links = await store_with_links(cluster, client)
         await asyncio.to_thread(database.go_down)
         try:
             started = time.monotonic()
@@ -246,7 +248,7 @@ class TestApiKilledMidBurst:
     ) -> None:
         api = live_api(cluster)
         async with httpx.AsyncClient(base_url=api.url, timeout=30) as client:
-            store = await ApiClient(client).create_store()
+            store = await ApiClient(client, cluster.mailbox()).create_store()
             bodies = {f"burst-{n}": {"title": f"Burst {n}", "amount": 100 + n} for n in range(60)}
 
             async def create(key: str) -> int | str:
@@ -296,7 +298,7 @@ class TestStopAfterFaults:
     ) -> None:
         api = live_api(cluster)
         async with httpx.AsyncClient(base_url=api.url, timeout=30) as client:
-            store = await ApiClient(client).create_store()
+            store = await ApiClient(client, cluster.mailbox()).create_store()
             await asyncio.to_thread(database.go_down)
             try:
                 # Requests in flight against a database that is gone, then SIGTERM.

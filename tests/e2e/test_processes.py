@@ -177,7 +177,7 @@ class TestScaleOut:
         self, cluster: Cluster, clients: list[httpx.AsyncClient]
     ) -> None:
         await asyncio.to_thread(cluster.use_workers, 2)
-        store = await ApiClient(clients[0]).create_store()
+        store = await ApiClient(clients[0], cluster.mailbox()).create_store()
         link = await store.create_link(type="one_off", amount=1450)
 
         outcomes = await asyncio.gather(
@@ -200,7 +200,7 @@ class TestScaleOut:
         self, cluster: Cluster, clients: list[httpx.AsyncClient]
     ) -> None:
         await asyncio.to_thread(cluster.use_workers, 2)
-        store = await ApiClient(clients[1]).create_store()
+        store = await ApiClient(clients[1], cluster.mailbox()).create_store()
         link = await store.create_link(type="reusable", max_payments=5, amount=900)
         # Every fifth card is declined: its hold must free the slot at once for the others,
         # who keep trying while the link answers link_unavailable.
@@ -260,7 +260,7 @@ class TestWorkerOnRedis:
         self, cluster: Cluster, clients: list[httpx.AsyncClient]
     ) -> None:
         await asyncio.to_thread(cluster.use_workers, 2)
-        store = await ApiClient(clients[0]).create_store()
+        store = await ApiClient(clients[0], cluster.mailbox()).create_store()
         [payment] = await paid_payments(store, clients, 1, 5000)
 
         created = await refund(store, payment["id"], amount=1500)
@@ -322,7 +322,7 @@ class TestGracefulStop:
         self, cluster: Cluster, clients: list[httpx.AsyncClient]
     ) -> None:
         stopping, _ = await asyncio.to_thread(cluster.use_workers, 2)
-        store = await ApiClient(clients[0]).create_store()
+        store = await ApiClient(clients[0], cluster.mailbox()).create_store()
         payments = await paid_payments(store, clients, 2, 3000)
         created = await partial_refunds(store, clients, payments, 30)
 
@@ -351,7 +351,7 @@ class TestWorkerKilled:
         self, cluster: Cluster, clients: list[httpx.AsyncClient]
     ) -> None:
         [victim] = await asyncio.to_thread(cluster.use_workers, 1)
-        store = await ApiClient(clients[0]).create_store()
+        store = await ApiClient(clients[0], cluster.mailbox()).create_store()
         payments = await paid_payments(store, clients, 2, 2000)
 
         # Killed as soon as it has settled one of the refunds coming in.
@@ -385,7 +385,7 @@ class TestBrokerOutage:
         broker_url = f"redis://127.0.0.1:{link.port}/{REDIS_DB}"
         [worker] = await asyncio.to_thread(cluster.start_workers, 1, broker_url=broker_url)
         try:
-            store = await ApiClient(clients[0]).create_store()
+            store = await ApiClient(clients[0], cluster.mailbox()).create_store()
             payments = await paid_payments(store, clients, 3, 3000)
             for i, payment in enumerate(payments):
                 await refund(on(store, clients[i % 2]), payment["id"])

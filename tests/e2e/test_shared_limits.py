@@ -92,9 +92,9 @@ async def test_one_budget_across_two_processes(clients: list[httpx.AsyncClient])
 
 
 async def test_a_pairs_failures_count_across_processes_and_strangers_lock_nobody(
-    clients: list[httpx.AsyncClient],
+    cluster: Cluster, clients: list[httpx.AsyncClient]
 ) -> None:
-    store = await ApiClient(clients[0]).create_store(activate=False)
+    store = await ApiClient(clients[0], cluster.mailbox()).create_store(activate=False)
 
     async def login(client: httpx.AsyncClient, password: str, address: str) -> httpx.Response:
         body = {"email": store.email, "password": password}

@@ -206,7 +206,7 @@ def test_a_customer_pays_on_through_the_other_checkout_and_the_merchant_sees_it(
     web: WebSystem, page: Page
 ) -> None:
     expect.set_options(timeout=WAIT_MS)
-    merchant = Merchant(web.api.url)
+    merchant = Merchant(web.api.url, web.api.log_path)
     link = merchant.link(
         title="Pottery class", amount=1450, customer_fields={"customer_name": "required"}
     )

@@ -76,6 +76,10 @@ class DashboardApi:
         body = {**body, "currency": currency, **({"country": country} if country else {})}
         return await self._json("POST", "/v1/auth/signup", body=body)
 
+    async def confirm_signup(self, token: str) -> Json:
+        """The store of an emailed sign-up link: a session, like a login."""
+        return await self._json("POST", "/v1/auth/signup/confirm", body={"token": token})
+
     async def login(self, email: str, password: str) -> Json:
         return await self._json(
             "POST", "/v1/auth/login", body={"email": email, "password": password}

@@ -14,6 +14,7 @@ from dashboard.pages import (
     link_new,
     links,
     settings,
+    signup_confirm,
     venues,
 )
 from dashboard.session_cookie import SWAP_SCRIPT, dashboard_url, is_https, session_routes
@@ -43,6 +44,12 @@ app.add_page(home.page, route=routes.HOME, title="Paylinks", on_load=home.ON_LOA
 app.add_page(auth.login, route=routes.LOGIN, title="Log in · Paylinks", on_load=auth.ON_LOAD)
 app.add_page(
     auth.signup, route=routes.SIGNUP, title="Create your store · Paylinks", on_load=auth.ON_LOAD
+)
+app.add_page(
+    signup_confirm.page,
+    route=routes.SIGNUP_CONFIRM,
+    title="Creating your store · Paylinks",
+    on_load=signup_confirm.ON_LOAD,
 )
 app.add_page(
     links.page, route=routes.LINKS, title="Payment links · Paylinks", on_load=links.ON_LOAD

@@ -1,8 +1,12 @@
 """Every address of the dashboard, in one place."""
 
+from paylinks.stores import signup
+
 HOME = "/"
-LOGIN = "/login"
+LOGIN = signup.LOGIN_PATH
 SIGNUP = "/signup"
+#: The page of the link a sign-up emails (the API writes the same path into it).
+SIGNUP_CONFIRM = signup.CONFIRM_PATH
 LINKS = "/payment-links"
 NEW_LINK = "/payment-links/new"
 LINK = "/payment-links/[link_id]"

@@ -7,6 +7,7 @@ from dashboard import routes
 from dashboard.components.country_select import country_select
 from dashboard.components.field import field, notice
 from dashboard.components.layout import auth_shell
+from dashboard.components.signup_sent import signup_sent
 from dashboard.state.session import CURRENCIES, SessionState
 
 ON_LOAD = [SessionState.skip_if_signed_in]
@@ -111,6 +112,7 @@ def signup() -> rx.Component:
                     hint="Customers' phone numbers are read as this country writes them.",
                 ),
                 notice(SessionState.auth_notice),
+                signup_sent(),
                 rx.button(
                     "Create store",
                     type="submit",

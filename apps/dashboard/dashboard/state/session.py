@@ -83,6 +83,8 @@ class SessionState(rx.State):
     auth_errors: dict[str, str] = {}
     auth_notice: str = ""
     auth_busy: bool = False
+    #: Where the link that finishes a sign-up was emailed (the sign-up page says so).
+    signup_sent_to: str = ""
 
     def api(self) -> api.DashboardApi:
         return api.client(self._token, self.router.session.client_ip or None)
@@ -199,6 +201,7 @@ class SessionState(rx.State):
                 values["country"] or None,
             ),
             {"store_name", "email", "password", "currency", "country"},
+            signs_in=False,
         )
 
     def field_edited(self, name: str, value: str) -> None:
@@ -219,9 +222,13 @@ class SessionState(rx.State):
             errors, lambda client: client.login(email, password), {"email", "password"}
         )
 
-    async def _enter(self, errors: dict[str, str], call: Any, known: set[str]) -> Any:
+    async def _enter(
+        self, errors: dict[str, str], call: Any, known: set[str], signs_in: bool = True
+    ) -> Any:
+        """``signs_in``: the answer is a session (a login); else a sign-up's "confirmation
+        sent", whose link signs in (``SignupConfirmState``)."""
         self.auth_errors = errors
-        self.auth_notice = ""
+        self.auth_notice = self.signup_sent_to = ""
         if errors or self.auth_busy:
             return None
         self.auth_busy = True
@@ -237,6 +244,9 @@ class SessionState(rx.State):
             return None
         finally:
             self.auth_busy = False
+        if not signs_in:
+            self.signup_sent_to = str(session["email"])
+            return None
         await self._signed_in_as(str(session["token"]))
         return await self.open_home()
 

@@ -1,5 +1,5 @@
 """Use cases of sending a link: queue a message (202), send it from a worker job with
-retries on transient failures, list a link's sends."""
+retries on transient failures, list a link's sends; and the email of a sign-up."""
 
 import logging
 from datetime import datetime, timedelta
@@ -10,6 +10,7 @@ from paylinks.ids import Prefix, new_id
 from paylinks.links import repository as links
 from paylinks.links.model import LinkStatus, PublicUrls
 from paylinks.messages import repository, sender
+from paylinks.messages.accounts import render_confirmation, render_existing_account
 from paylinks.messages.model import (
     MAX_ATTEMPTS,
     Channel,
@@ -17,6 +18,7 @@ from paylinks.messages.model import (
     MessageKind,
     MessageStatus,
     Rendered,
+    Transport,
     recipient_of,
     render,
 )
@@ -26,10 +28,12 @@ from paylinks.pagination import Page, Window, page_of
 from paylinks.payments import repository as payments
 from paylinks.payments.model import Payment
 from paylinks.refunds import repository as refunds
+from paylinks.secrets import Cipher
 from paylinks.settings import Settings
 from paylinks.stores import repository as stores
 from paylinks.stores.model import Principal, Store
-from paylinks.stores.service import require_payments
+from paylinks.stores.service import SignUpRequest, require_payments
+from paylinks.stores.signup import confirm_url, login_url, masked, seal
 
 log = logging.getLogger(__name__)
 
@@ -208,3 +212,30 @@ async def deliver(
         None,
     )
     return MessageStatus.SENT
+
+
+async def send_sign_up_email(request: SignUpRequest, cipher: Cipher, settings: Settings) -> None:
+    """The email of a sign-up: the confirmation link to a new address, "you have an account:
+    log in" to a known one. Without SMTP (the embedded default) the link goes to the log at
+    WARNING instead, on one line, like a web framework's console mail backend, so that a
+    local user can still sign up. Run after the answer: a failure is logged, and the user
+    signs up again."""
+    pending = request.pending
+    if request.taken:
+        url = login_url(settings.dashboard_url)
+        rendered = render_existing_account(url)
+        line = "Sign-up for %s, which has an account: log in at %s"
+    else:
+        url = confirm_url(settings.dashboard_url, seal(pending, cipher))
+        rendered = render_confirmation(pending.store_name, url)
+        line = "Sign-up confirmation for %s: %s"
+    if sender.transport_for(Channel.EMAIL, settings) is Transport.OUTBOX:
+        log.warning(line, masked(pending.email), url)
+        return
+    try:
+        await sender.send(Channel.EMAIL, pending.email, rendered, settings)
+    except sender.SendFailed as failed:
+        log.error("The sign-up email to %s could not be sent: %s", masked(pending.email), failed)
+    except Exception:
+        # Nobody is left to answer: said in the log, never raised into the server.
+        log.exception("The sign-up email to %s failed unexpectedly", masked(pending.email))

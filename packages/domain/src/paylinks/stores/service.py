@@ -1,4 +1,5 @@
-"""Use cases of stores: sign-up, login, API keys, venues and payments activation."""
+"""Use cases of stores: sign-up (confirmed by email), login, API keys, venues and payments
+activation."""
 
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ from paylinks.stores.model import (
     validate_stripe_credentials,
 )
 from paylinks.stores.principals import principals
+from paylinks.stores.signup import SIGNUP_LIFETIME, PendingSignUp
 
 SESSION_LIFETIME = timedelta(days=14)
 API_KEY_PREFIX = "sk"
@@ -56,7 +58,46 @@ async def create_store(
     country: str | None = None,
 ) -> NewStore:
     """A store with its first user and a first API key (whose secret is returned once).
-    Without a country, the one its currency most likely belongs to."""
+    Without a country, the one its currency most likely belongs to. For the operator's
+    ``paylinks admin create-store`` and the demo: the public sign-up confirms the email
+    first (``request_sign_up``, ``confirm_sign_up``)."""
+    pending = await _pending(name, currency, email, password, now, country)
+    taken = ValidationFailed([FieldError("email", "An account with this email exists.")])
+    return await _insert_new_store(pending, now, taken)
+
+
+class SignUpRequest(msgspec.Struct, frozen=True):
+    pending: PendingSignUp
+    #: The email has an account already: it is told so, and nothing is created.
+    taken: bool
+
+
+async def request_sign_up(
+    name: str,
+    currency: str,
+    email: str,
+    password: str,
+    now: datetime,
+    country: str | None = None,
+) -> SignUpRequest:
+    """A sign-up checked and waiting for its email's confirmation. The same work whether
+    or not the email has an account (the password is hashed either way), so that neither
+    the answer nor its time tells them apart."""
+    pending = await _pending(name, currency, email, password, now, country)
+    return SignUpRequest(pending=pending, taken=await repository.email_taken(pending.email))
+
+
+async def confirm_sign_up(pending: PendingSignUp, now: datetime) -> NewStore:
+    """The store of a confirmed sign-up; 409 ``already_confirmed`` when its email has an
+    account by now (the link was followed before, or the address signed up twice)."""
+    taken = Conflict("This email has an account already: log in.", code="already_confirmed")
+    return await _insert_new_store(pending, now, taken)
+
+
+async def _pending(
+    name: str, currency: str, email: str, password: str, now: datetime, country: str | None
+) -> PendingSignUp:
+    """A sign-up's fields normalised (or ValidationFailed), its password hashed."""
     clean = validate_new_store(
         name,
         currency,
@@ -64,25 +105,35 @@ async def create_store(
         password,
         country_for_currency(currency) if country is None else country,
     )
-    email = clean.email
-    password_hash = await secrets.passwords.hash(password)
-    store = Store(
-        id=new_id(Prefix.STORE),
-        name=clean.name,
+    return PendingSignUp(
+        store_name=clean.name,
+        email=clean.email,
+        password_hash=await secrets.passwords.hash(password),
         currency=clean.currency,
         country=clean.country,
+        expires_at=now + SIGNUP_LIFETIME,
+    )
+
+
+async def _insert_new_store(pending: PendingSignUp, now: datetime, taken: Exception) -> NewStore:
+    """The store, its first user and first API key in one transaction; ``taken`` is raised
+    when the email has an account (checked, and the unique index for a race)."""
+    store = Store(
+        id=new_id(Prefix.STORE),
+        name=pending.store_name,
+        currency=pending.currency,
+        country=pending.country,
         gateway=None,
         payments_activated_at=None,
         created_at=now,
     )
-    user = User(id=new_id(Prefix.USER), store_id=store.id, email=email, created_at=now)
-    taken = ValidationFailed([FieldError("email", "An account with this email exists.")])
+    user = User(id=new_id(Prefix.USER), store_id=store.id, email=pending.email, created_at=now)
     try:
         async with transaction():
-            if await repository.email_taken(email):
+            if await repository.email_taken(pending.email):
                 raise taken
             await repository.insert_store(store)
-            await repository.insert_user(user, password_hash)
+            await repository.insert_user(user, pending.password_hash)
             new_key = await _insert_api_key(store.id, "Default key", now)
     except Exception as error:
         if is_unique_violation(error):

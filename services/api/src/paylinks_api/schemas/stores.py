@@ -1,7 +1,7 @@
 """Request and response schemas of stores, users, sessions, API keys and venues."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -76,6 +76,24 @@ class SessionOut(msgspec.Struct, kw_only=True):
     token: str
     user_id: str
     store_id: str
+
+
+class SignUpSent(msgspec.Struct, kw_only=True):
+    """The answer to every well-formed sign-up, whether or not the email has an account:
+    what happens next is said in an email to that address."""
+
+    status: Literal["confirmation_sent"] = "confirmation_sent"
+    #: The address, normalised, that the email went to.
+    email: str
+
+
+class SignUpConfirm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    token: Annotated[
+        str,
+        documented(
+            "The token of the confirmation link emailed on sign-up", minLength=1, maxLength=4096
+        ),
+    ]
 
 
 class SignUpOut(msgspec.Struct, kw_only=True):
