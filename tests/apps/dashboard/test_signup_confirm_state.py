@@ -62,7 +62,7 @@ async def test_an_address_with_a_store_reads_the_same_words(
 ) -> None:
     form, tokens = await signed_up({**SIGNUP, "email": store.email})
     assert form.signup_sent_to == store.email
-    assert (form.auth_errors, form.auth_notice, form.token) == ({}, "", "")
+    assert (form.auth_errors, form.auth_notice, form._token) == ({}, "", "")
     assert tokens == []  # its email says "log in"
 
 
@@ -74,7 +74,7 @@ async def test_a_used_link_says_to_log_in(api: ApiClient) -> None:
     assert await again.confirm() is None
 
     assert (again.confirm_problem, again.confirm_used) == (USED, True)
-    assert again.token == ""
+    assert again._token == ""
 
 
 @pytest.mark.parametrize("broken", [None, "", "not-a-token", "gAAAAAB" + "x" * 80])
@@ -82,7 +82,7 @@ async def test_a_broken_link_says_to_sign_up_again(api: ApiClient, broken: str |
     page = link_page(broken)
     assert await page.confirm() is None
     assert (page.confirm_problem, page.confirm_used) == (EXPIRED, False)
-    assert page.token == ""
+    assert page._token == ""
 
 
 async def test_a_link_older_than_a_day_has_expired(api: ApiClient, clock: FrozenClock) -> None:
