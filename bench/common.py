@@ -7,6 +7,7 @@ The database, the floor's conventions and the CPU counters come from ``api_reads
 import asyncio
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import unquote
 
 import httpx
 import msgspec
@@ -162,6 +164,10 @@ class Pool:
 # ---------------------------------------------------------------------------- processes
 
 
+#: Every process the benchmark started, in order (their logs carry the sign-up links).
+STARTED: list["Process"] = []
+
+
 @dataclass
 class Process:
     """A process this benchmark started, its output in a log file."""
@@ -187,7 +193,9 @@ class Process:
             popen = subprocess.Popen(
                 command, env=dict(env), cwd=cwd, stdout=sink, stderr=subprocess.STDOUT
             )
-        return cls(name, popen, log)
+        started = cls(name, popen, log)
+        STARTED.append(started)
+        return started
 
     def tail(self, lines: int = 20) -> str:
         with contextlib.suppress(OSError):
@@ -287,14 +295,35 @@ class Store:
         return {"Authorization": f"Bearer {self.api_key}"}
 
 
+#: The link an API without SMTP writes to its log for a sign-up (its development fallback).
+CONFIRM_LINK = re.compile(r"Sign-up confirmation for \S+: \S+/signup/confirm\?token=([\w%.=-]+)")
+
+
+def confirmation_token(logs: list[Path], sizes: dict[Path, int], seconds: float = 10) -> str:
+    """The token of the first sign-up link written to ``logs`` past ``sizes``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for log in logs:
+            found = CONFIRM_LINK.search(log.read_bytes()[sizes[log] :].decode(errors="replace"))
+            if found:
+                return unquote(found.group(1))
+        time.sleep(0.05)
+    raise RuntimeError("The API wrote no sign-up link to its log (is SMTP configured?).")
+
+
 def setup_store(base_url: str) -> Store:
-    """A store signed up and activated on the sandbox gateway, over HTTP like a merchant."""
+    """A store signed up (the emailed link read from the API's log, as a local user would
+    follow it) and activated on the sandbox gateway, over HTTP like a merchant."""
+    logs = [process.log for process in STARTED if process.log.exists()]
+    sizes = {log: log.stat().st_size for log in logs}
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        signup = client.post(
+        client.post(
             "/v1/auth/signup",
             json={"store_name": "Bench Coffee", "email": EMAIL, "password": PASSWORD,
                   "currency": "GBP"},
-        )  # fmt: skip
+        ).raise_for_status()  # fmt: skip
+        token = confirmation_token(logs, sizes)
+        signup = client.post("/v1/auth/signup/confirm", json={"token": token})
         signup.raise_for_status()
         store = Store(signup.json()["store_id"], signup.json()["api_key"])
         client.post(

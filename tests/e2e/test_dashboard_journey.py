@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -34,6 +35,7 @@ from tests.e2e.checkout_servers import CARD_OK, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import Process, free_port
 from tests.e2e.test_checkout_browser import CHROMIUM_FLAGS, SCREENSHOTS
+from tests.factories import LogMailbox, confirmation_tokens
 from tests.fakes.receiver import Receiver
 
 WAIT_MS = 30_000
@@ -201,7 +203,14 @@ def merchant_journey(
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     shot("signup")
+    # The store is made from the link emailed to the address (no SMTP here: the API writes
+    # it to its log, the development fallback), so sign-up never says who has an account.
+    mailbox = LogMailbox(system.up.log_path)
     page.get_by_test_id("signup-submit").click()
+    expect(page.get_by_test_id("signup-sent")).to_contain_text(f"Check your inbox at {EMAIL}")
+    shot("signup-sent")
+    [token] = confirmation_tokens(mailbox.read())
+    page.goto(f"{system.dashboard_url}/signup/confirm?token={quote(token, safe='')}")
     page.wait_for_url(re.compile(r"/settings/payments/?$"))
     expect(page.get_by_test_id("store-name")).to_have_text("Corner Bakery")
     expect(page.get_by_test_id("nav-links")).to_have_count(0)
@@ -362,8 +371,10 @@ def merchant_journey(
         page.get_by_test_id("export").click()
     exported = list(csv.DictReader(io.StringIO(Path(downloading.value.path()).read_text())))
     assert [r["object"] for r in exported] == ["payment", "refund", "refund"], exported
-    assert exported[0]["amount"] == "2500"
-    assert {r["amount"] for r in exported[1:]} == {"1000", "1500"}
+    # Amounts a spreadsheet sums, beside the currency; minor units in their own column.
+    assert (exported[0]["amount"], exported[0]["currency"]) == ("25.00", "GBP")
+    assert exported[0]["amount_minor"] == "2500"
+    assert {r["amount"] for r in exported[1:]} == {"10.00", "15.00"}
     assert exported[0]["email"] == CUSTOMER_EMAIL
 
 

@@ -63,7 +63,7 @@ def _pay(api_url: str, link_id: str, **body: Any) -> None:
 def full_store(system: System, receiver: Receiver) -> Store:
     """Links (one paid, one with a long word in its title, one deactivated), a venue and a
     webhook endpoint, so that every table has rows."""
-    merchant = Merchant(system.api_url, name="Corner Bakery")
+    merchant = Merchant(system.api_url, system.up.log_path, name="Corner Bakery")
     http = merchant.http
     venue = http.post("/v1/venues", json={"name": "Market Street", "address": "12 Market St"})
     assert venue.status_code == 201, venue.text
@@ -90,7 +90,7 @@ def full_store(system: System, receiver: Receiver) -> Store:
 @pytest.fixture(scope="module")
 def empty_store(system: System) -> Store:
     """A store with payments activated and nothing else: the empty states."""
-    return Store(Merchant(system.api_url, name="New Shop"))
+    return Store(Merchant(system.api_url, system.up.log_path, name="New Shop"))
 
 
 @pytest.fixture(params=list(SIZES))

@@ -23,7 +23,7 @@ from tests.e2e.processes import (
     require_servers,
     stop_all,
 )
-from tests.factories import ApiClient, Customer
+from tests.factories import ApiClient, Customer, LogMailbox
 from tests.fakes.receiver import Receiver
 from tests.prometheus import Samples, has, parse, value
 
@@ -110,7 +110,7 @@ def eventually(url: str, done: Callable[[Samples], bool]) -> Samples:
 
 async def test_the_api_processes_answer_for_each_other(shape: Shape) -> None:
     async with httpx.AsyncClient(base_url=shape.api.url, timeout=60) as client:
-        store = await ApiClient(client).create_store()
+        store = await ApiClient(client, LogMailbox(shape.api.log_path)).create_store()
         link = await store.create_link(title="Espresso beans", amount=1450)
         # Several connections, so both processes take some of the payments.
         for _ in range(6):
@@ -137,7 +137,7 @@ async def test_the_worker_serves_its_own(shape: Shape) -> None:
     with Receiver().running() as receiver:
         receiver.statuses = [500]
         async with httpx.AsyncClient(base_url=shape.api.url, timeout=60) as client:
-            store = await ApiClient(client).create_store()
+            store = await ApiClient(client, LogMailbox(shape.api.log_path)).create_store()
             await store.create_endpoint(receiver.url)
             link = await store.create_link(title="Espresso beans", amount=1450)
             paid = await Customer(client).pay(link["id"])

@@ -132,10 +132,10 @@ class TestHeaders:
         assert asset.headers["x-content-type-options"] == "nosniff"
 
     def test_stripe_js_only_on_the_checkout_of_a_stripe_stores_link(self, system: System) -> None:
-        sandbox = Merchant(system.api_url).link(title="Espresso beans")
-        stripe = Merchant(system.api_url, name="Stripe Roasters", gateway=STRIPE_KEYS).link(
-            title="Filter beans"
-        )
+        sandbox = Merchant(system.api_url, system.up.log_path).link(title="Espresso beans")
+        stripe = Merchant(
+            system.api_url, system.up.log_path, name="Stripe Roasters", gateway=STRIPE_KEYS
+        ).link(title="Filter beans")
         policies = {
             name: policy_of(httpx.get(url, headers=PAGE, timeout=10, follow_redirects=True))
             for name, url in (
@@ -187,7 +187,7 @@ class TestDashboardSession:
     def test_the_session_cookie_is_httponly_after_a_real_login(
         self, system: System, page: Page
     ) -> None:
-        merchant = Merchant(system.api_url)
+        merchant = Merchant(system.api_url, system.up.log_path)
         page.goto(f"{system.dashboard_url}/login")
         page.get_by_label("Email").fill(merchant.email)
         page.get_by_label("Password").fill(merchant.password)
@@ -234,7 +234,9 @@ class TestDashboardSession:
 
 class TestCheckoutUnderItsPolicy:
     def test_a_customer_pays_without_a_csp_violation(self, system: System, page: Page) -> None:
-        link = Merchant(system.api_url).link(title="Espresso beans", amount=1450)
+        link = Merchant(system.api_url, system.up.log_path).link(
+            title="Espresso beans", amount=1450
+        )
         page.goto(link["url"])
         expect(page.locator("#screen-loading")).to_have_count(0)
         page.get_by_label("Card number").fill(CARD_OK)
