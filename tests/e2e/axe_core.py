@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import Page
+
 from paylinks_cli.webapps import NpmMissing, npm_tool
 
 AXE_VERSION = "4.14.1"
@@ -32,3 +34,10 @@ def ensure_axe(tools: Path = CACHE) -> Path:
     if override := os.environ.get("PAYLINKS_AXE_CORE"):
         return Path(override).resolve()
     return npm_tool(tools, "axe-core", AXE_VERSION, _installed, say=lambda _: None)
+
+
+def load_axe(page: Page, axe_js: Path) -> None:
+    """axe-core in ``page``, evaluated by the browser's DevTools (as a tester's console
+    would): the apps' Content-Security-Policy rightly refuses it as an inline script."""
+    if page.evaluate("() => typeof window.axe") == "undefined":
+        page.evaluate(axe_js.read_text())

@@ -17,7 +17,7 @@ from checkout import i18n, problems
 from playwright.sync_api import Browser, Page, expect
 
 from paylinks.locales import SUPPORTED
-from tests.e2e.axe_core import NpmMissing, ensure_axe
+from tests.e2e.axe_core import NpmMissing, ensure_axe, load_axe
 from tests.e2e.checkout_servers import Merchant, Servers
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import IN_CI
@@ -75,7 +75,7 @@ def customer(
 
 
 def no_axe_violations(page: Page, axe_js: Path) -> None:
-    page.add_script_tag(path=str(axe_js))
+    load_axe(page, axe_js)
     found = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"

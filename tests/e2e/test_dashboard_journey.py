@@ -30,7 +30,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from paylinks_cli.webapps import READY_WITHIN
-from tests.e2e.axe_core import NpmMissing, ensure_axe
+from tests.e2e.axe_core import NpmMissing, ensure_axe, load_axe
 from tests.e2e.checkout_servers import CARD_OK, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import Process, free_port
@@ -119,11 +119,6 @@ def axe_js() -> Path:
         pytest.skip(str(missing))
 
 
-#: The frame of every page (its navigation, top bar and toasts) is checked with the other pages;
-#: here the link pages' own content and dialogs are.
-AXE_CONTEXT = "{exclude: [['.pl-sidebar'], ['.pl-topbar'], ['[data-sonner-toaster]']]}"
-
-
 #: No animation that ends (a fade, a slide) is still running; spinners go on for ever.
 STILL = (
     "() => document.getAnimations().every(a => a.playState !== 'running'"
@@ -135,10 +130,9 @@ def no_serious_axe_violations(page: Page, axe_js: Path) -> None:
     """axe-core finds nothing critical or serious on the page once it is still (a dialog
     fading in has, for a moment, faint text)."""
     page.wait_for_function(STILL)
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe_js))
+    load_axe(page, axe_js)
     found = page.evaluate(
-        f"async () => (await axe.run({AXE_CONTEXT}, {{resultTypes: ['violations']}}))"
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
         ".violations"
         ".filter(v => v.impact === 'critical' || v.impact === 'serious')"
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.e2e import test_checkout_world_browser as world
 from tests.e2e import test_dashboard_journey as journey
+from tests.e2e.axe_core import load_axe
 from tests.e2e.checkout_servers import Merchant
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.test_checkout_browser import SCREENSHOTS
@@ -124,8 +125,7 @@ class Survey:
             self.problems.append(
                 f"{name}: the page is {widths[0]} px wide in {widths[1]} px; widest: {wide}"
             )
-        if page.evaluate("() => typeof window.axe") == "undefined":
-            page.add_script_tag(path=str(self.axe_js))
+        load_axe(page, self.axe_js)
         violations = page.evaluate(
             """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
               .map(v => ({id: v.id, impact: v.impact, help: v.help,
