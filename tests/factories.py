@@ -100,11 +100,25 @@ def logged_warnings(logger: str = SIGN_UP_LOGGER) -> Iterator[list[str]]:
     """The lines ``logger`` writes at WARNING or above meanwhile."""
     handler = _Lines()
     target = logging.getLogger(logger)
+    # A server started in this process may have configured logging since (disabling the
+    # loggers that existed, or raising their level): the lines are wanted all the same.
+    disabled, level = target.disabled, target.level
+    target.disabled = False
+    if not target.isEnabledFor(logging.WARNING):
+        target.setLevel(logging.WARNING)
     target.addHandler(handler)
     try:
         yield handler.lines
     finally:
         target.removeHandler(handler)
+        target.disabled, target.level = disabled, level
+
+
+async def _written(lines: list[str], text: str, seconds: float = 10) -> None:
+    """Until one of ``lines`` holds ``text`` (or ``seconds`` have passed)."""
+    deadline = time.monotonic() + seconds
+    while not any(text in line for line in lines) and time.monotonic() < deadline:  # noqa: ASYNC110 (a logging handler fills them: no event to wait on)
+        await asyncio.sleep(0.01)
 
 
 def confirmation_tokens(texts: list[str]) -> list[str]:
@@ -160,6 +174,10 @@ class ApiClient:
         async with self._signing_up:
             with logged_warnings() as lines:
                 response = await self.client.post("/v1/auth/signup", json=body)
+                # The email goes out just after the answer (a live server's answer can
+                # arrive first).
+                if self.mailbox is None and response.status_code == 202:
+                    await _written(lines, "Sign-up ")
             if self.mailbox is None:
                 texts = lines
             elif response.status_code == 202:
