@@ -261,7 +261,8 @@ class TestTransactions:
         assert header[:6] == ["id", "created_at", "paid_at", "status", "amount", "currency"]
         assert [row[0] for row in rows] == [bad["id"], ok["id"]]
         assert rows[1][header.index("email")] == "'=cmd@example.com"
-        assert rows[1][header.index("amount")] == "1450"
+        assert rows[1][header.index("amount")] == "14.50"
+        assert rows[1][header.index("amount_minor")] == "1450"
 
     async def test_csv_text_cannot_become_a_formula_in_any_locale(
         self, store: StoreClient, customer: Customer
