@@ -70,4 +70,5 @@ def dashboard() -> ASGIApp:
     from dashboard.api import api_url
     from dashboard.dashboard import HEAD_SCRIPTS, app
 
-    return _served(app, api_url(), head_scripts=HEAD_SCRIPTS)
+    # Its toasts, focus and address changes come from the server as scripts: see webheaders.
+    return _served(app, api_url(), head_scripts=HEAD_SCRIPTS, evaluates=True)

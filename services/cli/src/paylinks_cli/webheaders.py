@@ -8,11 +8,13 @@
   SHA-256 hashes, exactly the inline scripts of that page (the build pre-renders each
   page with a handful: React Router's context, the theme, streaming) and the app's head
   scripts (``head_scripts``: react-helmet writes them into the page as it starts) — never
-  ``'unsafe-inline'``. ``'unsafe-eval'`` on the checkout only (``evaluates``): its state
-  drives Stripe.js, the retry and the page's language with ``rx.call_script``, which
-  Reflex runs with ``eval``; the dashboard uses none. Styles do need ``'unsafe-inline'``: Emotion
-  and Radix write style elements and attributes as the page runs. Images may come from
-  the API (link images, logos) and ``data:`` (the QR code). Stripe.js
+  ``'unsafe-inline'``. ``'unsafe-eval'`` (``evaluates``, both apps): what a state sends the
+  page to run (the checkout's Stripe.js, retry and language; the dashboard's toasts,
+  focus and the list's address: ``rx.call_script``, ``rx.toast``), Reflex's client runs
+  with ``eval``. An injected ``<script>`` or inline handler is still refused. Styles do
+  need ``'unsafe-inline'``: Emotion and Radix write style elements and attributes as the
+  page runs. Images may come from the API (link images, logos) and ``data:`` (the QR
+  code). Stripe.js
   (``https://js.stripe.com``, with its frames and API) only on a checkout page of a link
   whose store takes payments with Stripe (``stripe_page``), nowhere in the dashboard;
 - no CORS: a response never carries ``Access-Control-Allow-*`` (Reflex's backend would
