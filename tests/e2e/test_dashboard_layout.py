@@ -5,6 +5,7 @@ and Refund stay in view, and axe-core finds no critical or serious violation any
 Screenshots go to tests/e2e/screenshots/layout-{phone,desktop}-*.png."""
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,7 +176,14 @@ def log_in(page: Page, system: System, store: Store) -> None:
     page.get_by_label("Email").fill(store.merchant.email)
     page.get_by_label("Password").fill(store.merchant.password)
     page.get_by_test_id("login-submit").click()
+    # The page swaps its one-time ticket for the HttpOnly session cookie (a visit to
+    # /_session, which sends it on to the links): the signed-in page is the one after.
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not any(c["name"] == "paylinks_session" for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "no session cookie after logging in"
+        page.wait_for_timeout(50)
     page.wait_for_url(re.compile(r"/payment-links/?$"))
+    page.wait_for_load_state("load")
 
 
 def go(page: Page, size: str, section: str) -> None:
@@ -288,6 +296,8 @@ def test_every_page_and_dialog_of_a_store_with_payments(
     page.get_by_test_id("tab-transactions").click()
     row = page.get_by_test_id("payment-row")
     expect(row).to_have_count(1)
+    # Reached by scrolling down (the link's header comes first), never sideways.
+    row.scroll_into_view_if_needed()
     for fact in ("£25.00", "Succeeded"):
         expect(row.get_by_text(fact, exact=True)).to_be_in_viewport()
     expect(row.get_by_test_id("refund-open")).to_be_in_viewport()
