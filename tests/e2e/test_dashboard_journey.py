@@ -33,6 +33,7 @@ from paylinks_cli.webapps import READY_WITHIN
 from tests.e2e.axe_core import NpmMissing, ensure_axe, load_axe
 from tests.e2e.checkout_servers import CARD_OK, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
+from tests.e2e.dashboard_session import wait_signed_in
 from tests.e2e.processes import Process, free_port
 from tests.e2e.test_checkout_browser import CHROMIUM_FLAGS, SCREENSHOTS
 from tests.factories import LogMailbox, confirmation_tokens
@@ -498,6 +499,7 @@ def test_the_demo_store_logs_in_and_its_links_open_at_the_checkout(
     page.get_by_label("Email").fill(demo["email"])
     page.get_by_label("Password").fill(demo["password"])
     page.get_by_test_id("login-submit").click()
+    wait_signed_in(page)
     page.wait_for_url(re.compile(r"/payment-links/?$"))
     expect(page.get_by_text("Bag of house espresso beans")).to_be_visible()
     # Times read in the browser's time zone, named.

@@ -5,7 +5,6 @@ and Refund stay in view, and axe-core finds no critical or serious violation any
 Screenshots go to tests/e2e/screenshots/layout-{phone,desktop}-*.png."""
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from tests.e2e import test_dashboard_journey as journey
 from tests.e2e.axe_core import load_axe
 from tests.e2e.checkout_servers import Merchant
 from tests.e2e.conftest import PROCESS_OUTPUT
+from tests.e2e.dashboard_session import wait_signed_in
 from tests.e2e.test_checkout_browser import SCREENSHOTS
 from tests.e2e.test_dashboard_journey import WAIT_MS, System
 from tests.factories import CARD_OK
@@ -176,12 +176,7 @@ def log_in(page: Page, system: System, store: Store) -> None:
     page.get_by_label("Email").fill(store.merchant.email)
     page.get_by_label("Password").fill(store.merchant.password)
     page.get_by_test_id("login-submit").click()
-    # The page swaps its one-time ticket for the HttpOnly session cookie (a visit to
-    # /_session, which sends it on to the links): the signed-in page is the one after.
-    deadline = time.monotonic() + WAIT_MS / 1000
-    while not any(c["name"] == "paylinks_session" for c in page.context.cookies()):
-        assert time.monotonic() < deadline, "no session cookie after logging in"
-        page.wait_for_timeout(50)
+    wait_signed_in(page)
     page.wait_for_url(re.compile(r"/payment-links/?$"))
     page.wait_for_load_state("load")
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from paylinks_cli.webserve import STATE_EXPIRY_SECONDS
 from tests.e2e.checkout_servers import CARD_OK, Merchant, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
+from tests.e2e.dashboard_session import wait_signed_in
 from tests.e2e.failover_proxy import FailoverProxy
 from tests.e2e.processes import (
     POSTGRES_ADMIN_URL,
@@ -242,6 +243,7 @@ def test_a_customer_pays_on_through_the_other_checkout_and_the_merchant_sees_it(
     page.get_by_label("Email").fill(merchant.email)
     page.get_by_label("Password").fill(merchant.password)
     page.get_by_test_id("login-submit").click()
+    wait_signed_in(page)
     expect(page.get_by_test_id("store-name")).to_have_text("Acme Coffee")
     page.goto(f"{web.dashboard_url}/payment-links/{link['id']}")
     page.get_by_test_id("tab-transactions").click()
