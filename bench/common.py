@@ -189,6 +189,9 @@ class Process:
         log: Path,
         cwd: Path | None = None,
     ) -> "Process":
+        # Wide enough that a rich log handler writes each record on one line (the sign-up
+        # link is read from the log).
+        env = {"COLUMNS": "10000", **env}
         with log.open("ab") as sink:
             popen = subprocess.Popen(
                 command, env=dict(env), cwd=cwd, stdout=sink, stderr=subprocess.STDOUT
