@@ -126,18 +126,20 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        page = b"text/html" in (_header(scope, b"accept") or b"")
-        if page:
-            # A page's body is read to hash its scripts: ask for it uncompressed, and as
-            # body messages (not granian's ``http.response.pathsend``, a file the server
-            # would send itself after the start this middleware holds back).
+        # Any answer may be a page (a client need not say it accepts HTML), whose body is
+        # read to hash its scripts: as body messages, not granian's
+        # ``http.response.pathsend`` (a file the server would send itself after the start
+        # this middleware holds back).
+        extensions = {
+            name: value
+            for name, value in (scope.get("extensions") or {}).items()
+            if name != "http.response.pathsend"
+        }
+        scope = {**scope, "extensions": extensions}
+        if b"text/html" in (_header(scope, b"accept") or b""):
+            # A page asked for as one: uncompressed, to hash its scripts as they are.
             headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]
-            extensions = {
-                name: value
-                for name, value in (scope.get("extensions") or {}).items()
-                if name != "http.response.pathsend"
-            }
-            scope = {**scope, "headers": headers, "extensions": extensions}
+            scope = {**scope, "headers": headers}
         start: Message | None = None
         body: list[bytes] = []
 
