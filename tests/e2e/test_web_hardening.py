@@ -205,6 +205,9 @@ class TestDashboardSession:
         while session() is None:
             assert time.monotonic() < deadline, page.context.cookies()
             time.sleep(0.2)
+        # The swap's own navigation (/_session on to the links) ends before the test's next.
+        page.wait_for_url(re.compile(r"/payment-links/?$"))
+        page.wait_for_load_state("load")
         cookie = session()
         assert cookie is not None
         assert cookie["httpOnly"] is True
