@@ -14,16 +14,17 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
 from paylinks_cli.webapps import READY_WITHIN
+from tests.e2e import test_dashboard_journey as journey
 from tests.e2e.checkout_servers import CARD_OK, Merchant, chromium_or_skip
 from tests.e2e.conftest import PROCESS_OUTPUT
 from tests.e2e.processes import Process, free_port
-from tests.e2e.test_checkout_browser import CHROMIUM_FLAGS, STRIPE_KEYS
+from tests.e2e.test_checkout_browser import STRIPE_KEYS
 from tests.fakes.stripe_server import FakeStripe
 
 WAIT_MS = 30_000
@@ -79,14 +80,8 @@ def report(system: System, request: pytest.FixtureRequest) -> None:
     request.node.stash[PROCESS_OUTPUT] = lambda: system.up.output()[-8000:]
 
 
-@pytest.fixture(scope="module")
-def browser(system: System) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_or_skip(), headless=True, args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
+#: One Chromium for the module, launched as the journey's is.
+browser = journey.browser
 
 
 @pytest.fixture
